@@ -1,0 +1,84 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+from trytond.model import Check, ModelSingleton, ModelSQL, ModelView, fields
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    "Quarantine Configuration"
+    __name__ = 'quarantine.configuration'
+
+    residents_per_medical_staff = fields.Integer(
+        "Residents per Medical Staff", required=True,
+        help="How many residents one medical staff member may look after.\n"
+        "50 follows the product card (1:50); the Henan plan v2.0 reads "
+        "2:50, that is 25.")
+    minimum_site_rooms = fields.Integer(
+        "Minimum Site Rooms", required=True,
+        help="Activating a site with fewer rooms asks for a confirmation "
+        "(Henan: in principle not fewer than 100 rooms).")
+    expansion_alert = fields.Float(
+        "Expansion Alert", required=True, digits=(1, 2),
+        help="Occupancy rate (0-1) at which a site or an area must expand "
+        "(Henan, Chongqing: 75%).")
+    reserve_rooms_per_10k = fields.Integer(
+        "Reserve Rooms per 10,000 People", required=True,
+        help="Default reserve norm of a new administrative area "
+        "(Henan: 40, Chongqing: 60).")
+    staff_per_100_rooms = fields.Integer(
+        "Staff per 100 Rooms", required=True,
+        help="Minimum staff of a site per 100 rooms (Henan: 15).")
+    other_staff_factor = fields.Integer(
+        "Other Staff per Medical Staff", required=True,
+        help="Minimum number of non-medical staff per required medical "
+        "staff member (Henan: 3 to 4).")
+    infection_control_minimum = fields.Integer(
+        "Minimum Infection Control Staff", required=True,
+        help="Infection-control professionals an active site needs "
+        "(Henan: 1 to 2).")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('residents_per_medical_staff_positive',
+                Check(t, t.residents_per_medical_staff > 0),
+                'quarantine.msg_configuration_ratio_positive'),
+            ('expansion_alert_rate', Check(t,
+                    (t.expansion_alert > 0) & (t.expansion_alert <= 1)),
+                'quarantine.msg_configuration_expansion_alert'),
+            ('figures_positive', Check(t,
+                    (t.minimum_site_rooms >= 0)
+                    & (t.reserve_rooms_per_10k >= 0)
+                    & (t.staff_per_100_rooms >= 0)
+                    & (t.other_staff_factor >= 0)
+                    & (t.infection_control_minimum >= 0)),
+                'quarantine.msg_configuration_negative'),
+            ]
+
+    @classmethod
+    def default_residents_per_medical_staff(cls):
+        return 50
+
+    @classmethod
+    def default_minimum_site_rooms(cls):
+        return 100
+
+    @classmethod
+    def default_expansion_alert(cls):
+        return 0.75
+
+    @classmethod
+    def default_reserve_rooms_per_10k(cls):
+        return 40
+
+    @classmethod
+    def default_staff_per_100_rooms(cls):
+        return 15
+
+    @classmethod
+    def default_other_staff_factor(cls):
+        return 3
+
+    @classmethod
+    def default_infection_control_minimum(cls):
+        return 1

@@ -1,0 +1,27 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+from trytond.exceptions import UserError, UserWarning
+from trytond.model.exceptions import ValidationError
+
+
+class SiteRoomsWarning(UserWarning):
+    pass
+
+
+class SiteStateError(UserError):
+    pass
+
+
+class RoomValidationError(ValidationError):
+    pass
+
+
+class RoomStateError(UserError):
+    pass
+
+
+class RoomClearError(UserError):
+    pass
+
+
+class RoomCreationError(UserError):
+    pass

@@ -1,0 +1,557 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+import datetime as dt
+import math
+from collections import defaultdict
+
+from sql import Literal, Null
+from sql.aggregate import Count, Sum
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Check, DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields, tree)
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
+
+from .exceptions import SiteRoomsWarning, SiteStateError
+
+# Henan L251: 1/3 of the rooms usable within 24 h, 2/3 within 48 h, all
+# within 72 h of activating a standby site.
+ACTIVATION_MILESTONES = [(24, 1, 3), (48, 2, 3), (72, 3, 3)]
+
+ROOM_FIGURES = {
+    'room_count', 'available_count', 'occupied_count', 'cleaning_count',
+    'out_of_service_count', 'ready_count', 'occupancy', 'expansion_alert',
+    'resident_count', 'drill_due_count', 'drill_lagging',
+    'drill_target_24h', 'drill_target_48h', 'drill_target_72h',
+    }
+STAFF_FIGURES = {
+    'staff_count', 'medical_staff_count', 'infection_control_count',
+    'medical_staff_required', 'medical_staff_required_full',
+    'other_staff_count', 'other_staff_required', 'staff_required_by_rooms',
+    'staff_short',
+    }
+MEDICAL_ROLES = {'medical', 'infection_control'}
+
+
+class Area(tree(), ModelSQL, ModelView):
+    "Administrative Area"
+    __name__ = 'quarantine.area'
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code")
+    parent = fields.Many2One(
+        'quarantine.area', "Parent", ondelete='RESTRICT')
+    children = fields.One2Many('quarantine.area', 'parent', "Children")
+    population = fields.Integer(
+        "Population", required=True,
+        help="Resident population of the area, children included.")
+    reserve_rooms_per_10k = fields.Integer(
+        "Reserve Rooms per 10,000 People", required=True,
+        help="Isolation rooms to keep in reserve per 10,000 people "
+        "(Henan: 40, Chongqing: 60).")
+    sites = fields.One2Many('quarantine.site', 'area', "Sites")
+    reserve_required = fields.Function(
+        fields.Integer("Reserve Required",
+            help="Rooms the area must hold in reserve, from its population "
+            "and its norm; for a parent area the children's sum."),
+        'get_reserve')
+    reserve_rooms = fields.Function(
+        fields.Integer("Reserve Rooms",
+            help="Rooms of the sites of this area and its sub-areas "
+            "that are not closed."),
+        'get_reserve')
+    reserve_shortfall = fields.Function(
+        fields.Integer("Reserve Shortfall"), 'get_reserve')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'quarantine.msg_area_code_unique'),
+            ('population_positive', Check(t, t.population >= 0),
+                'quarantine.msg_area_population_positive'),
+            ('reserve_norm_positive', Check(t, t.reserve_rooms_per_10k >= 0),
+                'quarantine.msg_area_reserve_norm_positive'),
+            ]
+        cls._order.insert(0, ('name', 'ASC'))
+
+    @staticmethod
+    def default_population():
+        return 0
+
+    @classmethod
+    def default_reserve_rooms_per_10k(cls):
+        Configuration = Pool().get('quarantine.configuration')
+        return Configuration(1).reserve_rooms_per_10k
+
+    @classmethod
+    def get_reserve(cls, areas, names):
+        pool = Pool()
+        Site = pool.get('quarantine.site')
+        Room = pool.get('quarantine.room')
+        site = Site.__table__()
+        room = Room.__table__()
+        cursor = Transaction().connection.cursor()
+
+        descendants = cls.search(
+            [('parent', 'child_of', [a.id for a in areas])])
+        rooms_by_area = defaultdict(int)
+        for sub_areas in grouped_slice(descendants):
+            cursor.execute(*room.join(site, condition=room.site == site.id
+                    ).select(site.area, Count(Literal('*')),
+                    where=reduce_ids(site.area, [a.id for a in sub_areas])
+                    & (site.state != 'closed'),
+                    group_by=[site.area]))
+            rooms_by_area.update(cursor)
+
+        children = defaultdict(list)
+        for area in descendants:
+            if area.parent:
+                children[area.parent.id].append(area)
+
+        def own_required(area):
+            return math.ceil(
+                area.population * area.reserve_rooms_per_10k / 10000)
+
+        def totals(area):
+            required, rooms = own_required(area), rooms_by_area[area.id]
+            child_required = 0
+            for child in children[area.id]:
+                c_required, c_rooms = totals(child)
+                child_required += c_required
+                rooms += c_rooms
+            # A city's population includes its districts': do not count
+            # the same people twice but keep the stricter figure.
+            return max(required, child_required), rooms
+
+        result = {n: {} for n in names}
+        for area in areas:
+            required, rooms = totals(area)
+            values = {
+                'reserve_required': required,
+                'reserve_rooms': rooms,
+                'reserve_shortfall': max(required - rooms, 0),
+                }
+            for name in names:
+                result[name][area.id] = values[name]
+        return result
+
+
+class Site(Workflow, ModelSQL, ModelView):
+    "Isolation Site"
+    __name__ = 'quarantine.site'
+    _rec_name = 'name'
+
+    _states = {'readonly': Eval('state') == 'closed'}
+
+    name = fields.Char("Name", required=True, states=_states)
+    code = fields.Char("Code", required=True, states=_states,
+        help="Short unique code, printed on forms and certificates.")
+    area = fields.Many2One('quarantine.area', "Area", states=_states,
+        help="District or administrative area the site belongs to.")
+    address = fields.Text("Address", states=_states)
+    manager = fields.Many2One('party.party', "Site Head", states=_states,
+        help="Leading cadre in charge of the site (点长).")
+    contact_name = fields.Char("Contact", states=_states)
+    contact_phone = fields.Char("Contact Phone", states=_states)
+    layout_notes = fields.Text("Layout Notes", states=_states,
+        help="Three zones and two passages: clean, buffer and "
+        "contaminated zones; staff and resident passages.")
+    layout_compliant = fields.Boolean("Three Zones, Two Passages",
+        states=_states,
+        help="Ticked once the layout was checked by infection control.")
+    rooms = fields.One2Many('quarantine.room', 'site', "Rooms",
+        states=_states)
+    staff = fields.One2Many('quarantine.staff', 'site', "Staff",
+        states=_states)
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('standby', "Standby"),
+            ('active', "Active"),
+            ('closed', "Closed"),
+            ], "State", readonly=True, required=True, sort=False)
+    activated_at = fields.DateTime("Activated at", readonly=True)
+    activation_started_at = fields.DateTime("Activation Drill Start",
+        readonly=True,
+        help="When the site was activated from standby: rooms must be "
+        "ready 1/3 within 24 h, 2/3 within 48 h and all within 72 h.")
+    closed_at = fields.DateTime("Closed at", readonly=True)
+
+    room_count = fields.Function(fields.Integer("Rooms"), 'get_figures')
+    available_count = fields.Function(
+        fields.Integer("Available"), 'get_figures')
+    occupied_count = fields.Function(
+        fields.Integer("Occupied"), 'get_figures')
+    cleaning_count = fields.Function(
+        fields.Integer("Cleaning"), 'get_figures')
+    out_of_service_count = fields.Function(
+        fields.Integer("Out of Service"), 'get_figures')
+    ready_count = fields.Function(
+        fields.Integer("Ready Rooms",
+            help="Rooms available or occupied."), 'get_figures')
+    occupancy = fields.Function(
+        fields.Float("Occupancy", digits=(1, 4),
+            help="Occupied rooms over the rooms in service."),
+        'get_figures')
+    expansion_alert = fields.Function(
+        fields.Boolean("Expansion Alert",
+            help="The occupancy reached the configured alert rate."),
+        'get_figures', searcher='search_flag')
+    resident_count = fields.Function(
+        fields.Integer("Residents"), 'get_figures')
+
+    drill_target_24h = fields.Function(
+        fields.Integer("Target at 24 h"), 'get_figures')
+    drill_target_48h = fields.Function(
+        fields.Integer("Target at 48 h"), 'get_figures')
+    drill_target_72h = fields.Function(
+        fields.Integer("Target at 72 h"), 'get_figures')
+    drill_due_count = fields.Function(
+        fields.Integer("Rooms Due Ready",
+            help="Rooms that must be ready by now."), 'get_figures')
+    drill_lagging = fields.Function(
+        fields.Boolean("Activation Lagging",
+            help="Fewer rooms ready than the activation targets ask."),
+        'get_figures', searcher='search_flag')
+
+    staff_count = fields.Function(
+        fields.Integer("Staff"), 'get_figures')
+    medical_staff_count = fields.Function(
+        fields.Integer("Medical Staff",
+            help="Active medical and infection-control staff."),
+        'get_figures')
+    infection_control_count = fields.Function(
+        fields.Integer("Infection Control Staff"), 'get_figures')
+    other_staff_count = fields.Function(
+        fields.Integer("Other Staff"), 'get_figures')
+    medical_staff_required = fields.Function(
+        fields.Integer("Medical Staff Required",
+            help="Residents divided by the configured residents per "
+            "medical staff member, rounded up."),
+        'get_figures')
+    medical_staff_required_full = fields.Function(
+        fields.Integer("Medical Staff at Full Capacity"), 'get_figures')
+    other_staff_required = fields.Function(
+        fields.Integer("Other Staff Required",
+            help="The configured factor (3 to 4) times the medical staff "
+            "required."),
+        'get_figures')
+    staff_required_by_rooms = fields.Function(
+        fields.Integer("Staff Required by Rooms",
+            help="At least 15 staff per 100 rooms (configurable)."),
+        'get_figures')
+    staff_short = fields.Function(
+        fields.Boolean("Short of Staff",
+            help="An active site below any of the staffing minimums."),
+        'get_figures', searcher='search_flag')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'quarantine.msg_site_code_unique'),
+            ]
+        cls._order.insert(0, ('name', 'ASC'))
+        cls._transitions |= {
+            ('draft', 'standby'),
+            ('draft', 'active'),
+            ('standby', 'active'),
+            ('active', 'standby'),
+            ('standby', 'closed'),
+            ('active', 'closed'),
+            ('closed', 'draft'),
+            }
+        cls._buttons.update({
+                'standby': {
+                    'invisible': ~Eval('state').in_(['draft', 'active']),
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'activate': {
+                    'invisible': ~Eval('state').in_(['draft', 'standby']),
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': ~Eval('state').in_(['standby', 'active']),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'closed',
+                    'icon': 'tryton-clear',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('staff_short', False)
+                    | Eval('drill_lagging', False), 'danger',
+                    If(Eval('expansion_alert', False), 'warning', ''))),
+            ('//page[@id="drill"]', 'states', {
+                    'invisible': ~Eval('activation_started_at'),
+                    }),
+            ]
+
+    @classmethod
+    def _room_counts(cls, site_ids):
+        "Return {site id: {room state: count}} in one query per slice"
+        Room = Pool().get('quarantine.room')
+        room = Room.__table__()
+        cursor = Transaction().connection.cursor()
+        counts = defaultdict(lambda: defaultdict(int))
+        for sub_ids in grouped_slice(site_ids):
+            cursor.execute(*room.select(
+                    room.site, room.state, Count(Literal('*')),
+                    where=reduce_ids(room.site, sub_ids),
+                    group_by=[room.site, room.state]))
+            for site_id, state, count in cursor:
+                counts[site_id][state] = count
+        return counts
+
+    @classmethod
+    def _resident_counts(cls, site_ids, room_counts):
+        "Return {site id: residents}; one resident per occupied room here"
+        return {i: room_counts[i]['occupied'] for i in site_ids}
+
+    @classmethod
+    def _staff_counts(cls, site_ids):
+        "Return {site id: {role: active staff count}}"
+        Staff = Pool().get('quarantine.staff')
+        staff = Staff.__table__()
+        cursor = Transaction().connection.cursor()
+        counts = defaultdict(lambda: defaultdict(int))
+        for sub_ids in grouped_slice(site_ids):
+            cursor.execute(*staff.select(
+                    staff.site, staff.role, Count(Literal('*')),
+                    where=reduce_ids(staff.site, sub_ids)
+                    & (staff.active == Literal(True)),
+                    group_by=[staff.site, staff.role]))
+            for site_id, role, count in cursor:
+                counts[site_id][role] = count
+        return counts
+
+    @classmethod
+    def get_figures(cls, sites, names):
+        Configuration = Pool().get('quarantine.configuration')
+        config = Configuration(1)
+        ids = [s.id for s in sites]
+        names = set(names)
+        rooms = cls._room_counts(ids)
+        residents = cls._resident_counts(ids, rooms)
+        staff = (cls._staff_counts(ids) if names & STAFF_FIGURES
+            else defaultdict(lambda: defaultdict(int)))
+        now = dt.datetime.now()
+        result = {n: {} for n in names}
+        for site in sites:
+            values = cls._site_figures(
+                site, rooms[site.id], residents[site.id], staff[site.id],
+                config, now)
+            for name in names:
+                result[name][site.id] = values[name]
+        return result
+
+    @classmethod
+    def _site_figures(cls, site, rooms, residents, staff, config, now):
+        room_count = sum(rooms.values())
+        in_service = room_count - rooms['out_of_service']
+        ready = rooms['available'] + rooms['occupied']
+        occupancy = rooms['occupied'] / in_service if in_service else 0.0
+        targets = [math.ceil(room_count * num / den)
+            for _, num, den in ACTIVATION_MILESTONES]
+        due = 0
+        if site.activation_started_at:
+            elapsed = (now - site.activation_started_at).total_seconds()
+            for (hours, _, _), target in zip(ACTIVATION_MILESTONES, targets):
+                if elapsed >= hours * 3600:
+                    due = target
+
+        ratio = config.residents_per_medical_staff
+        medical = sum(staff[r] for r in MEDICAL_ROLES)
+        total_staff = sum(staff.values())
+        medical_required = math.ceil(residents / ratio)
+        other_required = medical_required * config.other_staff_factor
+        by_rooms = math.ceil(room_count * config.staff_per_100_rooms / 100)
+        short = site.state == 'active' and (
+            medical < medical_required
+            or (total_staff - medical) < other_required
+            or total_staff < by_rooms
+            or staff['infection_control'] < config.infection_control_minimum)
+        return {
+            'room_count': room_count,
+            'available_count': rooms['available'],
+            'occupied_count': rooms['occupied'],
+            'cleaning_count': rooms['cleaning'],
+            'out_of_service_count': rooms['out_of_service'],
+            'ready_count': ready,
+            'occupancy': occupancy,
+            'expansion_alert': (site.state == 'active'
+                and in_service > 0
+                and occupancy >= config.expansion_alert),
+            'resident_count': residents,
+            'drill_target_24h': targets[0],
+            'drill_target_48h': targets[1],
+            'drill_target_72h': targets[2],
+            'drill_due_count': due,
+            'drill_lagging': site.state == 'active' and ready < due,
+            'staff_count': total_staff,
+            'medical_staff_count': medical,
+            'infection_control_count': staff['infection_control'],
+            'other_staff_count': total_staff - medical,
+            'medical_staff_required': medical_required,
+            'medical_staff_required_full': math.ceil(in_service / ratio),
+            'other_staff_required': other_required,
+            'staff_required_by_rooms': by_rooms,
+            'staff_short': short,
+            }
+
+    @classmethod
+    def search_flag(cls, name, clause):
+        _, operator, value = clause[:3]
+        sites = cls.search([('state', '=', 'active')])
+        flagged = [s.id for s in sites if getattr(s, name)]
+        if (operator == '=') == bool(value):
+            return [('id', 'in', flagged)]
+        return [('id', 'not in', flagged)]
+
+    @classmethod
+    def copy(cls, sites, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('code')
+        default.setdefault('staff')
+        default.setdefault('activated_at')
+        default.setdefault('activation_started_at')
+        default.setdefault('closed_at')
+        return super().copy(sites, default=default)
+
+    @classmethod
+    def check_no_residents(cls, sites, msg_id):
+        for site in sites:
+            if site.resident_count:
+                raise SiteStateError(gettext(msg_id,
+                        site=site.rec_name, residents=site.resident_count))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('standby')
+    def standby(cls, sites):
+        cls.check_no_residents(
+            [s for s in sites if s.state == 'active'],
+            'quarantine.msg_site_standby_residents')
+        cls.write(sites, {'activation_started_at': None})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('active')
+    def activate(cls, sites):
+        pool = Pool()
+        Configuration = pool.get('quarantine.configuration')
+        Warning = pool.get('res.user.warning')
+        minimum = Configuration(1).minimum_site_rooms
+        small = [s for s in sites if s.room_count < minimum]
+        if small:
+            key = Warning.format('site_minimum_rooms', small)
+            if Warning.check(key):
+                raise SiteRoomsWarning(key, gettext(
+                        'quarantine.msg_site_minimum_rooms',
+                        sites=', '.join(
+                            f'{s.rec_name} ({s.room_count})'
+                            for s in small[:5]),
+                        minimum=minimum))
+        now = dt.datetime.now()
+        from_standby = [s for s in sites if s.state == 'standby']
+        if from_standby:
+            cls.write(from_standby, {'activation_started_at': now})
+        cls.write(sites, {'activated_at': now, 'closed_at': None})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, sites):
+        cls.check_no_residents(sites, 'quarantine.msg_site_close_residents')
+        cls.write(sites, {'closed_at': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, sites):
+        cls.write(sites, {'activation_started_at': None})
+
+    @classmethod
+    def delete(cls, sites):
+        for site in sites:
+            if site.state != 'draft':
+                raise SiteStateError(gettext(
+                        'quarantine.msg_site_delete_draft',
+                        site=site.rec_name))
+        super().delete(sites)
+
+
+class Staff(DeactivableMixin, ModelSQL, ModelView):
+    "Site Staff"
+    __name__ = 'quarantine.staff'
+
+    site = fields.Many2One('quarantine.site', "Site", required=True,
+        ondelete='CASCADE')
+    party = fields.Many2One('party.party', "Person", required=True,
+        ondelete='RESTRICT')
+    role = fields.Selection([
+            ('site_head', "Site Head"),
+            ('medical', "Medical (Health Observation)"),
+            ('infection_control', "Infection Control"),
+            ('disinfection', "Environmental Disinfection"),
+            ('information', "Information"),
+            ('security', "Security"),
+            ('logistics', "Logistics"),
+            ('care', "Humanistic Care"),
+            ('cleaning', "Cleaning"),
+            ('driver', "Driver"),
+            ('other', "Other"),
+            ], "Role", required=True,
+        help="The site head and the seven work groups of the Henan plan.")
+    phone = fields.Char("Phone")
+    certified = fields.Boolean("Certified",
+        help="Passed the infection-control training (持证上岗).")
+    closed_loop_start = fields.Date("Closed Loop Start")
+    closed_loop_end = fields.Date("Closed Loop End")
+    is_medical = fields.Function(
+        fields.Boolean("Medical"), 'on_change_with_is_medical')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('site', 'ASC'))
+        cls._order.insert(1, ('role', 'ASC'))
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('closed_loop_dates', Check(t,
+                    (t.closed_loop_end == Null)
+                    | (t.closed_loop_start == Null)
+                    | (t.closed_loop_end >= t.closed_loop_start)),
+                'quarantine.msg_staff_closed_loop_dates'),
+            ]
+
+    def get_rec_name(self, name):
+        return self.party.rec_name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('party.rec_name',) + tuple(clause[1:])]
+
+    @fields.depends('role')
+    def on_change_with_is_medical(self, name=None):
+        return self.role in MEDICAL_ROLES

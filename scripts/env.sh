@@ -1,0 +1,6 @@
+# Sourced by the scripts: default locations of the local database, password
+# file and web client, unless the caller (the Makefile, a test) set them.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export TRYTOND_DATABASE__PATH=${TRYTOND_DATABASE__PATH:-$repo/var/db}
+export TRYTOND_WEB__ROOT=${TRYTOND_WEB__ROOT:-$repo/var/sao}
+export TRYTONPASSFILE=${TRYTONPASSFILE:-$repo/var/adminpass}

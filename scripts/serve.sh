@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Serve the web client and RPC for `make run` (python -O: see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+db=${1:?database name}
+listen=${TRYTOND_WEB__LISTEN:-127.0.0.1:8000}
+cat <<MSG
+
+  Quarantine ERP is starting.
+    URL:       http://$listen/
+    Database:  $db
+    Login:     admin
+    Password:  $(cat "$TRYTONPASSFILE")
+  Stop with Ctrl-C.
+
+MSG
+exec .venv/bin/python -O .venv/bin/trytond -c trytond.conf -d "$db"

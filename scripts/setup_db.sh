@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create (or upgrade) the SQLite database used by `make run`.
+# Usage: scripts/setup_db.sh DB_NAME
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+db=${1:?database name}
+bin=.venv/bin
+dbdir=$TRYTOND_DATABASE__PATH
+passfile=$TRYTONPASSFILE
+mkdir -p "$dbdir"
+if [ ! -s "$passfile" ]; then
+    "$bin/python" -c 'import secrets; print(secrets.token_urlsafe(9))' > "$passfile"
+    chmod 600 "$passfile"
+fi
+modules=$(ls addons)
+if [ ! -s "$dbdir/$db.sqlite" ]; then
+    echo "Creating database $db in $dbdir"
+    touch "$dbdir/$db.sqlite"
+    "$bin/python" -O "$bin/trytond-admin" -c trytond.conf -d "$db" --all \
+        --email admin@example.com -l zh_CN
+fi
+echo "Activating/upgrading modules: $modules"
+# shellcheck disable=SC2086
+"$bin/python" -O "$bin/trytond-admin" -c trytond.conf -d "$db" \
+    -u $modules --activate-dependencies -l zh_CN
