@@ -6,12 +6,13 @@ from collections import defaultdict
 from sql import Literal, Null
 from sql.aggregate import Count, Sum
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Check, DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields, tree)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import SiteRoomsWarning, SiteStateError
@@ -33,6 +34,8 @@ STAFF_FIGURES = {
     'staff_short',
     }
 MEDICAL_ROLES = {'medical', 'infection_control'}
+in_ = fields.SQL_OPERATORS['in']
+IN_MAX = backend.MAX_QUERY_PARAMS
 
 
 class Area(tree(), ModelSQL, ModelView):
@@ -100,10 +103,10 @@ class Area(tree(), ModelSQL, ModelView):
         descendants = cls.search(
             [('parent', 'child_of', [a.id for a in areas])])
         rooms_by_area = defaultdict(int)
-        for sub_areas in grouped_slice(descendants):
+        for sub_areas in grouped_slice(descendants, IN_MAX):
             cursor.execute(*room.join(site, condition=room.site == site.id
-                    ).select(site.area, Count(Literal('*')),
-                    where=reduce_ids(site.area, [a.id for a in sub_areas])
+                    ).select(site.area, Count(room.id),
+                    where=in_(site.area, [a.id for a in sub_areas])
                     & (site.state != 'closed'),
                     group_by=[site.area]))
             rooms_by_area.update(cursor)
@@ -314,10 +317,10 @@ class Site(Workflow, ModelSQL, ModelView):
         room = Room.__table__()
         cursor = Transaction().connection.cursor()
         counts = defaultdict(lambda: defaultdict(int))
-        for sub_ids in grouped_slice(site_ids):
+        for sub_ids in grouped_slice(site_ids, IN_MAX):
             cursor.execute(*room.select(
-                    room.site, room.state, Count(Literal('*')),
-                    where=reduce_ids(room.site, sub_ids),
+                    room.site, room.state, Count(room.id),
+                    where=in_(room.site, sub_ids),
                     group_by=[room.site, room.state]))
             for site_id, state, count in cursor:
                 counts[site_id][state] = count
@@ -335,10 +338,10 @@ class Site(Workflow, ModelSQL, ModelView):
         staff = Staff.__table__()
         cursor = Transaction().connection.cursor()
         counts = defaultdict(lambda: defaultdict(int))
-        for sub_ids in grouped_slice(site_ids):
+        for sub_ids in grouped_slice(site_ids, IN_MAX):
             cursor.execute(*staff.select(
-                    staff.site, staff.role, Count(Literal('*')),
-                    where=reduce_ids(staff.site, sub_ids)
+                    staff.site, staff.role, Count(staff.id),
+                    where=in_(staff.site, sub_ids)
                     & (staff.active == Literal(True)),
                     group_by=[staff.site, staff.role]))
             for site_id, role, count in cursor:

@@ -1,0 +1,53 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+"Helpers shared by the tests of the quarantine modules"
+from contextlib import contextmanager
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+
+def create_site(code='S1', name=None, rooms=0, floors=1, **values):
+    "Create a draft site with `rooms` available rooms spread on `floors`"
+    pool = Pool()
+    Site = pool.get('quarantine.site')
+    Room = pool.get('quarantine.room')
+    site, = Site.create([dict(code=code, name=name or f"Site {code}",
+                **values)])
+    per_floor = -(-rooms // floors) if rooms else 0
+    Room.create([{
+                'site': site.id,
+                'name': f'{i // per_floor + 1}{i % per_floor + 1:02d}',
+                'floor': str(i // per_floor + 1),
+                'sequence': i % per_floor + 1,
+                } for i in range(rooms)])
+    return site
+
+
+def create_party(name):
+    Party = Pool().get('party.party')
+    party, = Party.create([{'name': name}])
+    return party
+
+
+@contextmanager
+def savepoint():
+    """Roll back to a savepoint when the block raises, so that a test can
+    check after a refused write that the database holds what it held before
+    (PostgreSQL aborts the whole transaction on a constraint violation)"""
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SAVEPOINT quarantine_test')
+    try:
+        yield
+    except Exception:
+        try:
+            cursor.execute('ROLLBACK TO SAVEPOINT quarantine_test')
+        except backend.DatabaseOperationalError:
+            # SQLite: trytond reports the integrity error from a nested
+            # transaction on the same connection, which ends the savepoint;
+            # the failed statement itself was already undone.
+            if backend.name != 'sqlite':
+                raise
+        raise
+    else:
+        cursor.execute('RELEASE SAVEPOINT quarantine_test')

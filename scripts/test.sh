@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The whole suite: SQLite first, then PostgreSQL when 127.0.0.1:5432 answers.
+# Exit status is non-zero when any run fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/}
+bin=.venv/bin
+# Fresh template cache per run: trytond keys DB_CACHE by module names only,
+# so a cache kept across runs goes stale when a module changes.
+cache=$(mktemp -d)
+trap 'rm -rf "$cache"' EXIT
+
+run_pytest() {
+    # pytest exits 5 when it collected nothing: that is a failure here too.
+    local label=$1; shift
+    echo "=== $label: pytest $*"
+    set +e
+    "$bin/pytest" "$@"
+    local status=$?
+    set -e
+    if [ $status -eq 5 ]; then
+        echo "!!! $label: no test was collected" >&2
+        return 1
+    fi
+    return $status
+}
+
+pg_up() {
+    if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+        return 0
+    fi
+    if command -v pg_ctlcluster >/dev/null; then
+        echo "PostgreSQL is down; trying to start cluster 15/main"
+        pg_ctlcluster --skip-systemctl-redirect 15 main start 2>/dev/null || true
+        sleep 2
+        pg_isready -q -h 127.0.0.1 -p 5432 && return 0
+    fi
+    return 1
+}
+
+results=()
+status=0
+
+if DB_CACHE=$cache/sqlite run_pytest SQLite -q addons/*/tests tests; then
+    results+=("SQLite: passed")
+else
+    results+=("SQLite: FAILED"); status=1
+fi
+
+if pg_up; then
+    if TRYTOND_DATABASE__URI=$PG_URI DB_CACHE=$cache/postgresql \
+            run_pytest PostgreSQL -q -m "not sqlite_only" addons/*/tests tests; then
+        results+=("PostgreSQL: passed")
+    else
+        results+=("PostgreSQL: FAILED"); status=1
+    fi
+else
+    results+=("PostgreSQL: not run (no server answered on 127.0.0.1:5432)")
+fi
+
+echo
+echo "=== Backends"
+printf '    %s\n' "${results[@]}"
+exit $status
