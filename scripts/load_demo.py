@@ -120,12 +120,11 @@ def main():
     parser.add_argument('-c', '--config', default='trytond.conf')
     args = parser.parse_args()
     config.set_trytond(args.database, config_file=args.config)
-    with config.get_config().set_context(_skip_warnings=True):
-        set_language('zh_CN')
-        areas = load_areas()
-        sites = load_sites(areas)
-        load_staff(sites)
-        demo_turnover(sites)
+    set_language('zh_CN')
+    areas = load_areas()
+    sites = load_sites(areas)
+    load_staff(sites)
+    demo_turnover(sites)
     print(f"Demo city: {len(sites)} new sites loaded into {args.database}",
         file=sys.stderr)
 

@@ -4,6 +4,7 @@ from trytond.model import Check, ModelSingleton, ModelSQL, ModelView, fields
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Quarantine Configuration"
+    __string__ = "Quarantine Configuration"
     __name__ = 'quarantine.configuration'
 
     residents_per_medical_staff = fields.Integer(

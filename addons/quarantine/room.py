@@ -15,6 +15,7 @@ from .exceptions import (
 
 class Room(Workflow, ModelSQL, ModelView):
     "Isolation Room"
+    __string__ = "Isolation Room"
     __name__ = 'quarantine.room'
 
     site = fields.Many2One('quarantine.site', "Site", required=True,
@@ -225,6 +226,7 @@ class Room(Workflow, ModelSQL, ModelView):
 
 class RoomTurnover(ModelSQL, ModelView):
     "Room Turnover"
+    __string__ = "Room Turnover"
     __name__ = 'quarantine.room.turnover'
 
     _states = {'readonly': Bool(Eval('cleared_at'))}
@@ -288,6 +290,7 @@ class RoomTurnover(ModelSQL, ModelView):
 
 class CreateRoomsStart(ModelView):
     "Create Rooms"
+    __string__ = "Create Rooms"
     __name__ = 'quarantine.room.create.start'
 
     site = fields.Many2One('quarantine.site', "Site", required=True,

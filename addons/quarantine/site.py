@@ -40,6 +40,7 @@ IN_MAX = backend.MAX_QUERY_PARAMS
 
 class Area(tree(), ModelSQL, ModelView):
     "Administrative Area"
+    __string__ = "Administrative Area"
     __name__ = 'quarantine.area'
 
     name = fields.Char("Name", required=True, translate=True)
@@ -146,6 +147,7 @@ class Area(tree(), ModelSQL, ModelView):
 
 class Site(Workflow, ModelSQL, ModelView):
     "Isolation Site"
+    __string__ = "Isolation Site"
     __name__ = 'quarantine.site'
     _rec_name = 'name'
 
@@ -506,6 +508,7 @@ class Site(Workflow, ModelSQL, ModelView):
 
 class Staff(DeactivableMixin, ModelSQL, ModelView):
     "Site Staff"
+    __string__ = "Site Staff"
     __name__ = 'quarantine.staff'
 
     site = fields.Many2One('quarantine.site', "Site", required=True,

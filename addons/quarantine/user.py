@@ -13,6 +13,7 @@ class User(metaclass=PoolMeta):
 
 class UserSite(ModelSQL):
     "User - Isolation Site"
+    __string__ = "User - Isolation Site"
     __name__ = 'res.user-quarantine.site'
 
     user = fields.Many2One('res.user', "User", required=True,

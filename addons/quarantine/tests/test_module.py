@@ -5,7 +5,7 @@ from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
-    create_party, create_site, savepoint)
+    create_party, create_site, savepoint, untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -19,6 +19,11 @@ UNIQUE_ERROR_KEEPS_TRANSACTION = backend.name != 'sqlite'
 class QuarantineTestCase(ModuleTestCase):
     "Test Quarantine module"
     module = 'quarantine'
+
+    @with_transaction()
+    def test_translations_complete(self):
+        "Every string a user sees has its zh_CN translation"
+        self.assertEqual(untranslated(self.module), [])
 
     @with_transaction()
     def test_configuration_defaults(self):

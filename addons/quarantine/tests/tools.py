@@ -1,6 +1,10 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 "Helpers shared by the tests of the quarantine modules"
+import os
 from contextlib import contextmanager
+from importlib import import_module
+
+import polib
 
 from trytond import backend
 from trytond.pool import Pool
@@ -51,3 +55,26 @@ def savepoint():
         raise
     else:
         cursor.execute('RELEASE SAVEPOINT quarantine_test')
+
+
+def untranslated(module, language='zh_CN'):
+    """Return the source strings of `module` that its locale/<language>.po
+    does not translate (or marks fuzzy): every label, selection, message,
+    menu, view string and button a user sees"""
+    pool = Pool()
+    Translation = pool.get('ir.translation')
+    TranslationSet = pool.get('ir.translation.set', type='wizard')
+    # Labels of views and reports are only known once set from the files.
+    session_id, _, _ = TranslationSet.create()
+    TranslationSet(session_id).transition_set_()
+    sources = {(t.type, t.src) for t in Translation.search([
+                ('module', '=', module),
+                ('lang', '=', 'en'),
+                ])
+        if t.src}
+    directory = os.path.dirname(
+        import_module(f'trytond.modules.{module}').__file__)
+    po = polib.pofile(os.path.join(directory, 'locale', f'{language}.po'))
+    translated = {(e.msgctxt.split(':', 1)[0], e.msgid) for e in po
+        if e.msgstr and 'fuzzy' not in e.flags}
+    return sorted(sources - translated)
