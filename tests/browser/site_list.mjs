@@ -65,12 +65,14 @@ const SEL = {
     wizardCancel: '#tabcontent .tab-wizard .wizard-form .modal-footer button.btn-link',
     // The active tab and its list view.
     activeTab: '#tabcontent > .tab-pane.active',
-    listRow: '#tabcontent > .tab-pane.active .treeview table tbody tr[data-id]',
-    errorDialog: '.error-dialog, .warning-dialog, .message-dialog',
+    listRow: '#tabcontent > .tab-pane.active .treeview table.tree > tbody > tr:not(.more-row)',
+    errorDialog: '.error-dialog, .warning-dialog, .user-warning-dialog, .message-dialog',
 };
 
 let browser;
 let page;
+// Uncaught JavaScript errors in sao (e.g. a view sao cannot render) fail the run.
+const pageErrors = [];
 
 async function step(name, fn) {
     log(`${name} ...`);
@@ -86,8 +88,12 @@ async function shot(name) {
     log(`screenshot ${file}`);
 }
 
-// Fail early with the server's message when sao shows an error dialog.
+// Fail early with the server's message when sao shows an error dialog,
+// or when sao hit an uncaught JavaScript error.
 async function checkErrorDialog() {
+    if (pageErrors.length) {
+        throw new Error(`JavaScript error in sao: ${pageErrors.join('; ')}`);
+    }
     const dialog = page.locator(SEL.errorDialog).filter({ visible: true });
     if (await dialog.count()) {
         const text = (await dialog.first().innerText()).replace(/\s+/g, ' ').trim();
@@ -122,7 +128,10 @@ async function main() {
     page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
     page.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    page.on('pageerror', (err) => log(`page error: ${err.message}`));
+    page.on('pageerror', (err) => {
+        log(`page error: ${err.stack || err.message}`);
+        pageErrors.push(err.message);
+    });
     page.on('response', (resp) => {
         // /custom.css and /custom.js are optional and answer 405 when absent.
         if (resp.status() >= 400 && !/\/custom\.(css|js)$/.test(resp.url())) {
@@ -140,7 +149,7 @@ async function main() {
             'the database field');
         if (await dbSelect.isVisible()) {
             await dbSelect.selectOption(DB_NAME);
-        } else if (!(await dbInput.getAttribute('readonly'))) {
+        } else if (await dbInput.isEditable()) {
             await dbInput.fill(DB_NAME);
         } else if ((await dbInput.inputValue()) !== DB_NAME) {
             throw new Error(`server offers database "${await dbInput.inputValue()}", not "${DB_NAME}"`);
@@ -154,7 +163,19 @@ async function main() {
         await waitFor(page.locator(SEL.password), 'the password dialog');
         await page.locator(SEL.password).fill(PASSWORD);
         await page.locator(SEL.passwordOk).click();
-        await page.locator(SEL.loginDialog).waitFor({ state: 'detached' });
+        await page.locator(SEL.password).waitFor({ state: 'hidden' });
+        // A wrong password makes sao ask again instead of closing the login dialog.
+        const deadline = Date.now() + STEP_TIMEOUT;
+        while (await page.locator(SEL.loginDialog).count()) {
+            await checkErrorDialog();
+            if (await page.locator(SEL.password).isVisible()) {
+                throw new Error(`the server refused the login "${LOGIN}" with this password`);
+            }
+            if (Date.now() > deadline) {
+                throw new Error(`timed out after ${STEP_TIMEOUT / 1000}s waiting for the login to complete`);
+            }
+            await page.waitForTimeout(200);
+        }
     });
 
     await step('wait for the menu', async () => {
@@ -170,7 +191,13 @@ async function main() {
                 const title = await page.locator(`${SEL.activeTab} .model-title`).first()
                     .innerText().catch(() => '?');
                 log(`closing login wizard "${title}"`);
-                await cancel.first().click();
+                // sao ignores a click while the wizard is still loading its
+                // view (Sao.Wizard.process returns early): retry until this
+                // button goes.  Wait for this button, not for the selector to
+                // match nothing, as several login wizards may follow each other.
+                const button = await cancel.first().elementHandle();
+                await button.click();
+                await button.waitForElementState('hidden', { timeout: 1500 }).catch(() => {});
             }
             if (Date.now() > deadline) {
                 throw new Error(`timed out after ${STEP_TIMEOUT / 1000}s waiting for the menu`);
@@ -185,23 +212,25 @@ async function main() {
 
     await step(`open the ${MODEL} list`, async () => {
         if (MENU_PATH.length) {
+            // Each entry is looked for among the rows below its parent's row,
+            // so a child named like its parent (Users > Users) is found.
+            let rows = page.locator(SEL.menuRow);
+            let parentRow = null;
             for (const [i, entry] of MENU_PATH.entries()) {
-                const row = page.locator(SEL.menuRow).filter({
+                const row = rows.filter({
                     has: page.getByText(entry, { exact: true }),
                 }).first();
-                await waitFor(row, `menu entry "${entry}"`);
-                if (i < MENU_PATH.length - 1) {
-                    // Parent entry: unfold it with its expander unless already open.
-                    const next = page.locator(SEL.menuRow).filter({
-                        has: page.getByText(MENU_PATH[i + 1], { exact: true }),
-                    });
-                    if (!(await next.first().isVisible())) {
-                        await row.locator('.expander').first().click();
-                    }
-                } else {
+                if (i > 0 && !(await row.isVisible())) {
+                    // Unfold the parent with its expander.
+                    await parentRow.locator('.expander').first().click();
+                }
+                await waitFor(row, `menu entry "${MENU_PATH.slice(0, i + 1).join(' > ')}"`);
+                if (i === MENU_PATH.length - 1) {
                     // Leaf entry: double-click runs its action (a single click only selects).
                     await row.getByText(entry, { exact: true }).dblclick();
                 }
+                parentRow = row;
+                rows = row.locator('xpath=following-sibling::tr');
             }
         } else {
             await page.evaluate(([db, model]) => {
@@ -209,9 +238,17 @@ async function main() {
             }, [DB_NAME, MODEL]);
         }
         await waitFor(page.locator(SEL.listRow), `at least one row in the ${MODEL} list`);
+        const current = await page.evaluate(() => {
+            const tab = window.Sao && Sao.Tab.tabs.get_current();
+            const screen = tab && tab.screen;
+            return screen ? [screen.model_name, screen.current_view.view_type] : [null, null];
+        });
+        if (current[0] !== MODEL || current[1] !== 'tree') {
+            throw new Error(`the active tab shows ${current[0]} (${current[1]}), not the ${MODEL} list`);
+        }
         const rows = await page.locator(SEL.listRow).count();
         const title = await page.locator('#tablist li.active').first().innerText().catch(() => '?');
-        log(`list tab "${title.trim()}" shows ${rows} row(s)`);
+        log(`list tab "${title.replace(/[×\s]+/g, ' ').trim()}" shows ${rows} row(s)`);
         if (EXPECT_TEXT) {
             const cell = page.locator(SEL.listRow).getByText(EXPECT_TEXT, { exact: false });
             await waitFor(cell, `"${EXPECT_TEXT}" in the list`);
@@ -229,6 +266,10 @@ try {
     code = 1;
     console.error(`site_list: FAILED: ${err && err.stack ? err.stack : err}`);
     if (page) {
+        const menu = await page.locator(SEL.menuRow).allInnerTexts().catch(() => []);
+        if (menu.length) {
+            console.error(`site_list: visible menu entries: ${menu.map(s => s.trim()).filter(Boolean).join(' | ')}`);
+        }
         const file = path.join(ARTIFACTS, 'failure.png');
         try {
             await page.screenshot({ path: file });

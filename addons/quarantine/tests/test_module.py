@@ -5,7 +5,8 @@ from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
-    create_party, create_site, savepoint, untranslated)
+    create_party, create_site, savepoint, unrenderable_list_fields,
+    untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -24,6 +25,11 @@ class QuarantineTestCase(ModuleTestCase):
     def test_translations_complete(self):
         "Every string a user sees has its zh_CN translation"
         self.assertEqual(untranslated(self.module), [])
+
+    @with_transaction()
+    def test_list_views_render_in_web_client(self):
+        "Every list field has a widget the web client can draw"
+        self.assertEqual(unrenderable_list_fields(self.module), [])
 
     @with_transaction()
     def test_configuration_defaults(self):

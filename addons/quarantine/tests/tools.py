@@ -78,3 +78,33 @@ def untranslated(module, language='zh_CN'):
     translated = {(e.msgctxt.split(':', 1)[0], e.msgid) for e in po
         if e.msgstr and 'fuzzy' not in e.flags}
     return sorted(sources - translated)
+
+
+# Widgets the web client (sao 8.0) can draw in a list; a datetime field needs
+# widget="date" and/or widget="time" there, or the list fails to open.
+SAO_LIST_WIDGETS = {
+    'binary', 'boolean', 'callto', 'char', 'date', 'dict', 'email', 'float',
+    'image', 'integer', 'many2many', 'many2one', 'numeric', 'one2many',
+    'one2one', 'progressbar', 'reference', 'selection', 'multiselection',
+    'sip', 'text', 'time', 'timedelta', 'url',
+    }
+
+
+def unrenderable_list_fields(module):
+    "Return (view, field, widget) of the module's list views sao cannot draw"
+    from lxml import etree
+
+    pool = Pool()
+    View = pool.get('ir.ui.view')
+    problems = []
+    for view in View.search([('module', '=', module), ('type', '=', 'tree')]):
+        Model = pool.get(view.model)
+        arch = Model.fields_view_get(view_id=view.id)['arch']
+        for node in etree.fromstring(arch).iter('field'):
+            field = Model._fields.get(node.get('name'))
+            if field is None:
+                continue
+            widget = node.get('widget', field._type)
+            if widget not in SAO_LIST_WIDGETS:
+                problems.append((view.name, node.get('name'), widget))
+    return problems

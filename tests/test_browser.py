@@ -1,0 +1,250 @@
+"""End-to-end check of the web client: a real trytond serving sao, driven by
+headless Chromium (tests/browser/site_list.mjs, playwright-core).
+
+The fixture builds a fresh SQLite database in a temporary directory, activates
+the quarantine module, loads the demo data and starts trytond on a free port.
+Needs `make sao system-deps` (var/sao, chromium, tests/browser/node_modules).
+Screenshots go to test-artifacts/browser/.
+"""
+import configparser
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+# The server always runs on its own SQLite database: run once, in the SQLite
+# pass of scripts/test.sh (see pytest.ini).
+pytestmark = pytest.mark.sqlite_only
+
+REPO = Path(__file__).resolve().parents[1]
+# The venv's executables: pytest runs as .venv/bin/python (not resolved: the
+# venv's python is a symlink to the system interpreter).
+BIN = Path(sys.executable).parent
+SAO = REPO / 'var' / 'sao'
+BROWSER_DIR = REPO / 'tests' / 'browser'
+SCRIPT = BROWSER_DIR / 'site_list.mjs'
+ARTIFACTS = REPO / 'test-artifacts' / 'browser'
+CHROMIUM = Path('/usr/bin/chromium')
+DB_NAME = 'browser'
+MODULE = 'quarantine'
+MODEL = 'quarantine.site'
+# The zh_CN menu entries of quarantine.menu_site (action quarantine.act_site_form).
+MENU_PATH = '隔离管理/隔离点'
+
+SERVER_START_TIMEOUT = 60
+NODE_TIMEOUT = 300
+
+
+def _prerequisites():
+    missing = []
+    if not (SAO / '.installed').exists():
+        missing.append(f'{SAO.relative_to(REPO)} (run `make sao`)')
+    if not shutil.which('node'):
+        missing.append('node (Node.js >= 20)')
+    if not (BROWSER_DIR / 'node_modules' / 'playwright-core').is_dir():
+        missing.append('tests/browser/node_modules/playwright-core '
+            '(run `make system-deps`)')
+    if not CHROMIUM.exists():
+        missing.append(f'{CHROMIUM} (run `make system-deps`)')
+    if not (REPO / 'addons' / MODULE / 'tryton.cfg').exists():
+        missing.append(f'addons/{MODULE}/tryton.cfg')
+    return missing
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _run(cmd, env, what, timeout=600):
+    start = time.monotonic()
+    proc = subprocess.run(
+        [str(c) for c in cmd], cwd=REPO, env=env, timeout=timeout,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    elapsed = time.monotonic() - start
+    if proc.returncode:
+        pytest.fail(f'{what} failed (exit {proc.returncode}, {elapsed:.1f}s):\n'
+            f'$ {" ".join(str(c) for c in cmd)}\n{proc.stdout[-6000:]}')
+    print(f'{what}: {elapsed:.1f}s')
+    return proc.stdout
+
+
+def _rpc(url, method, params=(), timeout=5):
+    body = json.dumps({'id': 1, 'method': method, 'params': list(params)})
+    request = urllib.request.Request(url, data=body.encode(),
+        headers={'Content-Type': 'application/json'}, method='POST')
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.load(response)['result']
+
+
+def _write_config(path, db_dir, listen):
+    """The project's trytond.conf with this test's database path, web root and
+    port.  The TRYTOND_<SECTION>__<OPTION> variables cannot do this: trytond
+    applies them first and then the -c file, so trytond.conf's `path` and
+    `root` would win.  (scripts/load_demo.py also takes a single -c file.)"""
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(REPO / 'trytond.conf', encoding='utf-8')
+    for section, option, value in [
+            ('database', 'path', str(db_dir)),
+            ('web', 'root', str(SAO)),
+            ('web', 'listen', listen),
+            ]:
+        if not config.has_section(section):
+            config.add_section(section)
+        config.set(section, option, value)
+    with open(path, 'w', encoding='utf-8') as f:
+        config.write(f)
+
+
+# Prints the name of an active site (the action's first tab lists the active
+# sites); creates and activates one when the demo loader is absent.
+_FIND_SITE = textwrap.dedent('''\
+    import sys
+    from proteus import Model, config
+    # skip_warning: a `_skip_warnings` context key is dropped by the RPC layer.
+    config.set_trytond(sys.argv[1], config_file=sys.argv[2]).skip_warning = True
+    Site = Model.get('quarantine.site')
+    sites = Site.find([('state', '=', 'active')], limit=1)
+    if not sites and sys.argv[3] == 'create':
+        site = Site(name='浏览器测试隔离点', code='BT01')
+        site.save()
+        site.click('activate')
+        sites = [site]
+    print('SITE:' + (sites[0].name if sites else ''))
+    ''')
+
+
+@pytest.fixture(scope='module')
+def server(tmp_path_factory):
+    missing = _prerequisites()
+    if missing:
+        pytest.fail('browser test prerequisites missing:\n  '
+            + '\n  '.join(missing))
+
+    # Screenshots of an earlier run must not pass for this one's.
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    ARTIFACTS.mkdir(parents=True)
+
+    tmp = tmp_path_factory.mktemp('browser-db')
+    db_dir = tmp / 'db'
+    db_dir.mkdir()
+    (db_dir / f'{DB_NAME}.sqlite').touch()
+    password = 'Browser-' + secrets.token_urlsafe(12)
+    passfile = tmp / 'adminpass'
+    passfile.write_text(password + '\n', encoding='utf-8')
+    port = _free_port()
+    listen = f'127.0.0.1:{port}'
+    conf = tmp / 'trytond.conf'
+    _write_config(conf, db_dir, listen)
+
+    env = dict(os.environ)
+    env.update({
+            'TRYTONPASSFILE': str(passfile),
+            'TRYTOND_DATABASE__PATH': str(db_dir),
+            'TRYTOND_WEB__ROOT': str(SAO),
+            'TRYTOND_WEB__LISTEN': listen,
+            'PYTHONUNBUFFERED': '1',
+            })
+    for name in ['TRYTOND_DATABASE__URI', 'TRYTOND_DATABASE_URI',
+            'TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE']:
+        env.pop(name, None)  # test.sh's PostgreSQL run: this test is SQLite only
+
+    python = BIN / 'python'
+    admin = [python, '-O', BIN / 'trytond-admin', '-c', conf, '-d', DB_NAME]
+    _run(admin + ['--all', '--email', 'admin@example.com', '-l', 'zh_CN'],
+        env, 'trytond-admin --all')
+    _run(admin + ['-u', MODULE, '--activate-dependencies'],
+        env, f'trytond-admin -u {MODULE}')
+    load_demo = REPO / 'scripts' / 'load_demo.py'
+    if load_demo.exists():
+        _run([python, '-O', load_demo, '-c', conf, '-d', DB_NAME],
+            env, 'load_demo.py')
+    output = _run(
+        [python, '-O', '-c', _FIND_SITE, DB_NAME, conf,
+            'no' if load_demo.exists() else 'create'],
+        env, 'find an active site')
+    site_name = ''.join(line[len('SITE:'):] for line in output.splitlines()
+        if line.startswith('SITE:')).strip()
+    assert site_name, f'no active {MODEL} in the database:\n{output}'
+
+    log_path = tmp / 'trytond.log'
+    log = open(log_path, 'w', encoding='utf-8')
+    proc = subprocess.Popen(
+        [str(python), '-O', str(BIN / 'trytond'), '-c', str(conf),
+            '-d', DB_NAME],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f'http://{listen}/'
+    try:
+        start = time.monotonic()
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f'trytond exited with {proc.returncode}:\n'
+                    + log_path.read_text(encoding='utf-8')[-6000:])
+            try:
+                version = _rpc(base_url + 'rpc/', 'common.server.version')
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() - start > SERVER_START_TIMEOUT:
+                pytest.fail(f'trytond did not answer on {base_url} within '
+                    f'{SERVER_START_TIMEOUT}s:\n'
+                    + log_path.read_text(encoding='utf-8')[-6000:])
+            time.sleep(0.2)
+        print(f'trytond {version} answers on {base_url} after '
+            f'{time.monotonic() - start:.1f}s')
+        yield {
+            'base_url': base_url,
+            'password': password,
+            'site_name': site_name,
+            'log_path': log_path,
+            }
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        shutil.copyfile(log_path, ARTIFACTS / 'trytond.log')
+
+
+def test_site_list(server):
+    "Log into sao in Chinese, open 隔离管理 > 隔离点 and see the demo sites."
+    env = dict(os.environ)
+    env.update({
+            'BASE_URL': server['base_url'],
+            'DB_NAME': DB_NAME,
+            'LOGIN': 'admin',
+            'PASSWORD': server['password'],
+            'ARTIFACTS': str(ARTIFACTS),
+            'MODEL': MODEL,
+            'MENU_PATH': MENU_PATH,
+            'EXPECT_TEXT': server['site_name'],
+            'CHROMIUM': str(CHROMIUM),
+            })
+    start = time.monotonic()
+    proc = subprocess.run(['node', str(SCRIPT)], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=NODE_TIMEOUT)
+    print(proc.stdout)
+    print(f'node site_list.mjs: exit {proc.returncode} after '
+        f'{time.monotonic() - start:.1f}s')
+    assert proc.returncode == 0, (
+        f'site_list.mjs failed (exit {proc.returncode}); screenshots in '
+        f'{ARTIFACTS}\n{proc.stdout[-6000:]}\n--- trytond log (tail) ---\n'
+        + server['log_path'].read_text(encoding='utf-8')[-3000:])
+    for name in ['01-login.png', '02-home.png', '03-site-list.png']:
+        assert (ARTIFACTS / name).stat().st_size > 0, name
