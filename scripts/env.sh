@@ -4,3 +4,4 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export TRYTOND_DATABASE__PATH=${TRYTOND_DATABASE__PATH:-$repo/var/db}
 export TRYTOND_WEB__ROOT=${TRYTOND_WEB__ROOT:-$repo/var/sao}
 export TRYTONPASSFILE=${TRYTONPASSFILE:-$repo/var/adminpass}
+export TRYTOND_WEB__LISTEN=${TRYTOND_WEB__LISTEN:-127.0.0.1:8000}

@@ -39,9 +39,11 @@ def main():
     missing = 0
     for entry in exported:
         known = current.get((entry.msgctxt, entry.msgid))
-        if known and known.msgstr:
+        if known and known.msgstr and 'fuzzy' not in known.flags:
             entry.msgstr = known.msgstr
-        if not entry.msgstr:
+            if 'fuzzy' in entry.flags:
+                entry.flags.remove('fuzzy')
+        if not entry.msgstr or 'fuzzy' in entry.flags:
             missing += 1
             print(f'untranslated: {entry.msgctxt} {entry.msgid!r}')
     exported.save(path)

@@ -22,7 +22,7 @@ def main(path, dictionary):
             entry.msgstr = text
             if 'fuzzy' in entry.flags:
                 entry.flags.remove('fuzzy')
-        elif not entry.msgstr:
+        elif not entry.msgstr or 'fuzzy' in entry.flags:
             missing.append(entry)
     po.save(path)
     for entry in missing:

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 db=${1:?database name}
-listen=${TRYTOND_WEB__LISTEN:-127.0.0.1:8000}
+listen=$TRYTOND_WEB__LISTEN
 cat <<MSG
 
   Quarantine ERP is starting.

@@ -25,3 +25,23 @@ class RoomClearError(UserError):
 
 class RoomCreationError(UserError):
     pass
+
+
+class RegimeValidationError(ValidationError):
+    pass
+
+
+class StayValidationError(ValidationError):
+    pass
+
+
+class StayError(UserError):
+    pass
+
+
+class AllocationError(UserError):
+    pass
+
+
+class MonitoringValidationError(ValidationError):
+    pass

@@ -153,7 +153,18 @@ class Room(Workflow, ModelSQL, ModelView):
     @Workflow.transition('cleaning')
     def to_cleaning(cls, rooms):
         "Send rooms to terminal disinfection, opening a turnover record"
-        Turnover = Pool().get('quarantine.room.turnover')
+        pool = Pool()
+        Turnover = pool.get('quarantine.room.turnover')
+        Stay = pool.get('quarantine.stay')
+        held = Stay.search([
+                ('room', 'in', [r.id for r in rooms]),
+                ('state', '=', 'admitted'),
+                ], limit=1)
+        if held:
+            stay, = held
+            raise RoomStateError(gettext(
+                    'quarantine.msg_room_cleaning_occupied',
+                    room=stay.room.rec_name, stay=stay.rec_name))
         now = dt.datetime.now()
         open_rooms = {t.room for t in Turnover.search([
                     ('room', 'in', [r.id for r in rooms]),

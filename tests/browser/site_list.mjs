@@ -155,6 +155,9 @@ async function main() {
             throw new Error(`server offers database "${await dbInput.inputValue()}", not "${DB_NAME}"`);
         }
         await page.locator(SEL.login).fill(LOGIN);
+        // Let Bootstrap's 0.3 s fade-in finish so the screenshot is sharp.
+        await page.locator(`${SEL.loginDialog}.in`).waitFor({ state: 'visible' });
+        await page.waitForTimeout(400);
         await shot('01-login.png');
     });
 

@@ -1,0 +1,162 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+"""Batch intake: allocate a bus or a flight of arrivals to free rooms.
+
+The rules, in order of priority:
+- a child and the guardian who accompanies it take one room;
+- residents who need it get accessible rooms first;
+- close contacts go to high floors and secondary contacts to low ones
+  (Henan L583), and categories are not mixed on a floor while the site has
+  whole free floors to give each its own;
+- a household or travel group stays on one floor in adjacent rooms.
+If the free rooms are too few, nothing is allocated.
+"""
+from collections import defaultdict
+
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+# Floors are taken from the top for these categories, from the bottom for
+# the others.
+HIGH_FLOOR_CATEGORIES = {'close_contact', 'inbound', 'risk_area'}
+CATEGORY_ORDER = ['close_contact', 'inbound', 'risk_area', 'other',
+    'secondary_contact']
+
+
+def floor_key(room):
+    try:
+        level = int(room.floor)
+    except (TypeError, ValueError):
+        level = 0
+    return (room.building or '', level, room.floor or '')
+
+
+def units_of(stays):
+    """Group the stays into units that need one room each: a stay with the
+    stays that accompany it"""
+    by_id = {s.id: s for s in stays}
+    companions = defaultdict(list)
+    heads = []
+    for stay in stays:
+        head = stay.companion_of
+        if head and head.id in by_id:
+            companions[head.id].append(stay)
+        else:
+            heads.append(stay)
+    return [[h] + companions[h.id] for h in heads]
+
+
+def plan_allocation(units, rooms):
+    """Return {room: unit} for `units` (lists of stays) over free `rooms`
+    (ordered by building, floor and position)"""
+    floors = defaultdict(list)
+    for room in rooms:
+        floors[floor_key(room)].append(room)
+    floor_order = sorted(floors)
+    free = {k: list(v) for k, v in floors.items()}
+    plan = {}
+
+    def take(room):
+        free[floor_key(room)].remove(room)
+
+    # 1. accessible rooms for those who need them
+    accessible = [r for r in rooms if r.accessible]
+    for unit in units:
+        if any(s.needs_accessible for s in unit) and accessible:
+            room = accessible.pop(0)
+            take(room)
+            plan[room] = unit
+    rest = [u for u in units if u not in plan.values()]
+
+    # 2. by category, whole floors first, groups kept together
+    by_category = defaultdict(list)
+    for unit in rest:
+        by_category[unit[0].category].append(unit)
+    claimed = set()
+    for category in sorted(by_category,
+            key=lambda c: CATEGORY_ORDER.index(c)
+            if c in CATEGORY_ORDER else len(CATEGORY_ORDER)):
+        cat_units = sorted(by_category[category],
+            key=lambda u: (u[0].group_name or '', u[0].id))
+        order = list(reversed(floor_order)) if (
+            category in HIGH_FLOOR_CATEGORIES) else list(floor_order)
+        own = [k for k in order if k not in claimed and free[k]]
+        shared = [k for k in order if k in claimed and free[k]]
+        for group, group_units in _groups(cat_units):
+            for unit_rooms in _place(group_units, own, shared, free, claimed):
+                room, unit = unit_rooms
+                take(room)
+                plan[room] = unit
+    return plan
+
+
+def _groups(units):
+    current, members = object(), []
+    for unit in units:
+        key = unit[0].group_name or ('', unit[0].id)
+        if key != current and members:
+            yield current, members
+            members = []
+        current = key
+        members.append(unit)
+    if members:
+        yield current, members
+
+
+def _place(units, own, shared, free, claimed):
+    """Yield (room, unit) for a group: on one floor in adjacent rooms when a
+    floor has room for the whole group, else spread in floor order"""
+    for floors in (own, shared):
+        for key in floors:
+            if len(free[key]) >= len(units):
+                claimed.add(key)
+                return list(zip(free[key][:len(units)], units))
+    placed, remaining = [], list(units)
+    for key in own + shared:
+        if not remaining:
+            break
+        count = min(len(free[key]), len(remaining))
+        if count:
+            claimed.add(key)
+            placed.extend(zip(free[key][:count], remaining[:count]))
+            remaining = remaining[count:]
+    return placed
+
+
+class AllocateStart(ModelView):
+    "Allocate Rooms"
+    __name__ = 'quarantine.stay.allocate.start'
+    __string__ = "Allocate Rooms"
+
+    site = fields.Many2One('quarantine.site', "Site", required=True,
+        domain=[('state', '=', 'active')])
+    stay_count = fields.Integer("Arrivals", readonly=True)
+    room_count = fields.Integer("Rooms Needed", readonly=True)
+
+
+class Allocate(Wizard):
+    "Allocate Rooms"
+    __name__ = 'quarantine.stay.allocate'
+    start = StateView('quarantine.stay.allocate.start',
+        'quarantine.stay_allocate_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Allocate", 'allocate', 'tryton-ok', default=True),
+            ])
+    allocate = StateTransition()
+
+    def stays(self):
+        return [s for s in self.records if s.state == 'draft']
+
+    def default_start(self, fields):
+        stays = self.stays()
+        sites = {s.site for s in stays if s.site}
+        return {
+            'site': sites.pop().id if len(sites) == 1 else None,
+            'stay_count': len(stays),
+            'room_count': len(units_of(stays)),
+            }
+
+    def transition_allocate(self):
+        Stay = Pool().get('quarantine.stay')
+        Stay.allocate(self.stays(), self.start.site)
+        return 'end'

@@ -1,0 +1,24 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    quarantine_identity_number = fields.Function(
+        fields.Char("Identity Number"), 'get_quarantine_identity_number',
+        searcher='search_quarantine_identity_number')
+
+    def get_quarantine_identity_number(self, name):
+        for identifier in self.identifiers:
+            if identifier.type == 'cn_ric':
+                return identifier.code
+
+    @classmethod
+    def search_quarantine_identity_number(cls, name, clause):
+        _, operator, value = clause[:3]
+        return [('identifiers', 'where', [
+                    ('type', '=', 'cn_ric'),
+                    ('code', operator, value),
+                    ])]

@@ -1,0 +1,78 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+from trytond.i18n import gettext
+from trytond.model import Check, ModelSQL, ModelView, Unique, fields
+
+from .exceptions import RegimeValidationError
+
+
+class Regime(ModelSQL, ModelView):
+    "Isolation Regime"
+    __name__ = 'quarantine.regime'
+    __string__ = "Isolation Regime"
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code", required=True)
+    duration_days = fields.Integer("Centralised Days", required=True,
+        help="Days of centralised isolation; day 1 is the start date.")
+    test_days = fields.Char("Test Days",
+        help="Protocol days of the nucleic acid tests, comma separated, "
+        "e.g. 1,4,7,10,14.")
+    exit_dual_sampling = fields.Boolean("Exit Dual Sampling",
+        help="On the last day two specimens are taken by different "
+        "institutions with different reagents.")
+    count_from = fields.Selection([
+            ('exposure', "Last Exposure"),
+            ('arrival', "Arrival"),
+            ], "Count From", required=True,
+        help="The date that is protocol day 1.")
+    home_monitoring_days = fields.Integer("Home Monitoring Days",
+        help="Days of home monitoring after release (the 7 + 7 regime).")
+    description = fields.Text("Description", translate=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'quarantine.msg_regime_code_unique'),
+            ('duration_positive', Check(t, t.duration_days >= 1),
+                'quarantine.msg_regime_duration_positive'),
+            ('home_monitoring_positive',
+                Check(t, t.home_monitoring_days >= 0),
+                'quarantine.msg_regime_home_monitoring_positive'),
+            ]
+        cls._order.insert(0, ('name', 'ASC'))
+
+    @staticmethod
+    def default_count_from():
+        return 'arrival'
+
+    @staticmethod
+    def default_home_monitoring_days():
+        return 0
+
+    @property
+    def test_day_list(self):
+        "The protocol days of the tests, sorted"
+        return sorted({int(d) for d in (self.test_days or '').replace(
+                    '，', ',').split(',') if d.strip()})
+
+    @classmethod
+    def validate_fields(cls, regimes, field_names):
+        super().validate_fields(regimes, field_names)
+        if field_names & {'test_days', 'duration_days'}:
+            for regime in regimes:
+                regime.check_test_days()
+
+    def check_test_days(self):
+        try:
+            days = self.test_day_list
+        except ValueError:
+            days = None
+        if days is None or any(
+                d < 1 or d > self.duration_days for d in days):
+            raise RegimeValidationError(gettext(
+                    'quarantine.msg_regime_test_days',
+                    regime=self.rec_name, days=self.test_days,
+                    duration=self.duration_days))

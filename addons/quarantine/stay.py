@@ -1,0 +1,735 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+import datetime as dt
+from collections import defaultdict
+
+from sql import Null
+from sql.operators import Equal
+from stdnum.cn import ric
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Check, Exclude, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .allocation import plan_allocation, units_of
+from .exceptions import AllocationError, StayError, StayValidationError
+
+CHILD_MAX_AGE = 14
+OPEN_STATES = ('draft', 'admitted')
+CATEGORIES = [
+    ('close_contact', "Close Contact"),
+    ('secondary_contact', "Secondary Contact"),
+    ('inbound', "Inbound Traveller"),
+    ('risk_area', "From a Risk Area"),
+    ('other', "Other"),
+    ]
+
+
+def identity_facts(number):
+    """Return (compact number, birth date, sex) of a resident identity card
+    number, or raise stdnum's ValidationError"""
+    number = ric.validate(number)
+    sex = 'male' if int(number[16]) % 2 else 'female'
+    return number, ric.get_birth_date(number), sex
+
+
+def identity_error(number):
+    "Return the translated reason why an identity number is refused, or None"
+    try:
+        ric.validate(number)
+    except ric.InvalidChecksum:
+        msg_id = 'quarantine.msg_identity_checksum'
+    except ric.InvalidComponent:
+        msg_id = 'quarantine.msg_identity_birth_date'
+    except ric.ValidationError:
+        msg_id = 'quarantine.msg_identity_format'
+    else:
+        return None
+    return gettext(msg_id, number=number)
+
+
+def age_on(birth_date, date):
+    if not birth_date or not date:
+        return None
+    return date.year - birth_date.year - (
+        (date.month, date.day) < (birth_date.month, birth_date.day))
+
+
+class Stay(Workflow, ModelSQL, ModelView):
+    "Isolation Stay"
+    __name__ = 'quarantine.stay'
+    __string__ = "Isolation Stay"
+
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    person = fields.Many2One('party.party', "Person", required=True,
+        ondelete='RESTRICT', states=_states)
+    identity_number = fields.Char("Identity Number", readonly=True,
+        help="Resident identity card number, from the person.")
+    birth_date = fields.Date("Birth Date", readonly=True)
+    sex = fields.Selection([
+            (None, ""),
+            ('male', "Male"),
+            ('female', "Female"),
+            ], "Sex", readonly=True)
+    age = fields.Function(fields.Integer("Age"), 'get_age')
+    resident_count = fields.Function(fields.Integer("Residents",
+            help="1 for each stay, summed by the graphs."),
+        'get_resident_count')
+    phone = fields.Char("Phone")
+    community = fields.Char("Community",
+        help="Home community (社区) the resident returns to.")
+    origin = fields.Char("Origin",
+        help="Where the resident comes from: community, flight, port...")
+    group_name = fields.Char("Group",
+        help="Household or travel group, kept on one floor in adjacent "
+        "rooms.")
+    special_needs = fields.MultiSelection([
+            ('elderly', "Elderly"),
+            ('pregnant', "Pregnant"),
+            ('disabled', "Disabled"),
+            ('child', "Child"),
+            ('chronic', "Chronic Illness"),
+            ], "Special Needs")
+    needs_accessible = fields.Function(
+        fields.Boolean("Needs Accessible Room"), 'get_needs_accessible')
+
+    site = fields.Many2One('quarantine.site', "Site",
+        domain=[('state', '=', 'active')],
+        states={'readonly': Eval('state') != 'draft',
+            'required': Eval('state') == 'admitted'})
+    room = fields.Many2One('quarantine.room', "Room", ondelete='RESTRICT',
+        domain=[('site', '=', Eval('site', -1)),
+            If(Eval('state') == 'draft',
+                ['OR',
+                    ('state', '=', 'available'),
+                    ('id', '=', Eval('companion_room', -1))],
+                ())],
+        states={'readonly': Eval('state') != 'draft',
+            'required': Eval('state') == 'admitted'})
+    companion_of = fields.Many2One('quarantine.stay', "Companion of",
+        domain=[('id', '!=', Eval('id', -1)),
+            ('state', 'in', ['draft', 'admitted'])],
+        states=_states, ondelete='RESTRICT',
+        help="The child of 14 or younger this guardian shares a room with "
+        "(or the guardian, on the child's stay).")
+    companion_room = fields.Function(
+        fields.Many2One('quarantine.room', "Companion Room"),
+        'on_change_with_companion_room')
+    guardian_consent = fields.Boolean("Guardian Consent",
+        states={'invisible': ~Eval('companion_of'),
+            'readonly': Eval('state') != 'draft'},
+        help="The guardian signed the consent to share the child's room.")
+
+    category = fields.Selection(CATEGORIES, "Category", required=True,
+        states=_states)
+    regime = fields.Many2One('quarantine.regime', "Regime", required=True,
+        ondelete='RESTRICT', states=_states)
+    exposure_date = fields.Date("Last Exposure", states=_states)
+    arrival_date = fields.Date("Arrival", required=True,
+        states={'readonly': ~Eval('state').in_(['draft'])})
+    home_days_served = fields.Integer("Days Served at Home",
+        states=_states,
+        help="Days already served in home isolation, deducted from the "
+        "regime.")
+    end_date = fields.Date("End Date", readonly=True,
+        help="Last day of isolation: protocol day 1 plus the regime's days "
+        "minus one, unless changed with a reason.")
+    end_date_reason = fields.Char("End Date Change Reason", readonly=True)
+    end_date_changes = fields.One2Many(
+        'quarantine.stay.end_date_change', 'stay', "End Date Changes",
+        readonly=True)
+    room_changes = fields.One2Many(
+        'quarantine.stay.room_change', 'stay', "Room Changes",
+        readonly=True)
+    admitted_at = fields.DateTime("Admitted at", readonly=True)
+    verified_at = fields.DateTime("Verified at", readonly=True,
+        help="Identity checked on arrival and entered in the ledger "
+        "(within 24 h).")
+    verified_by = fields.Many2One('res.user', "Verified by", readonly=True)
+    verification_overdue = fields.Function(
+        fields.Boolean("Verification Overdue"),
+        'get_verification_overdue', searcher='search_verification_overdue')
+    left_at = fields.DateTime("Left at", readonly=True)
+    health_flag = fields.Boolean("Health Flag", readonly=True,
+        help="A reading of 37.3 °C or more, or a symptom: on the medical "
+        "team's list until cleared.")
+    readings = fields.One2Many('quarantine.monitoring', 'stay', "Readings")
+    notes = fields.Text("Notes")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('admitted', "Admitted"),
+            ('released', "Released"),
+            ('transferred', "Transferred"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        admitted = (t.state == 'admitted')
+        cls._sql_constraints += [
+            # Single occupancy, in the database: one admitted stay per
+            # room, apart from the companion of a child (one at most).
+            ('room_single_occupancy', Exclude(t, (t.room, Equal),
+                    where=admitted & (t.companion_of == Null)),
+                'quarantine.msg_stay_room_occupied'),
+            ('one_companion', Exclude(t, (t.companion_of, Equal),
+                    where=admitted & (t.companion_of != Null)),
+                'quarantine.msg_stay_one_companion'),
+            ('identity_one_open_stay', Exclude(t,
+                    (t.identity_number, Equal),
+                    where=t.state.in_(OPEN_STATES)
+                    & (t.identity_number != Null)),
+                'quarantine.msg_stay_identity_open'),
+            ('person_one_open_stay', Exclude(t, (t.person, Equal),
+                    where=t.state.in_(OPEN_STATES)),
+                'quarantine.msg_stay_person_open'),
+            ('home_days_positive', Check(t, t.home_days_served >= 0),
+                'quarantine.msg_stay_home_days_positive'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.site, Index.Equality()),
+                    (t.state, Index.Equality(cardinality='low'))),
+                Index(t, (t.end_date, Index.Range()),
+                    where=admitted),
+                })
+        cls._order = [('arrival_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'admitted'),
+            ('draft', 'cancelled'),
+            ('admitted', 'cancelled'),
+            ('admitted', 'released'),
+            ('admitted', 'transferred'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'admit': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'verify': {
+                    'invisible': (Eval('state') != 'admitted')
+                    | Bool(Eval('verified_at')),
+                    'icon': 'tryton-ok',
+                    'depends': ['state', 'verified_at'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft', 'admitted']),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'icon': 'tryton-clear',
+                    'depends': ['state'],
+                    },
+                'change_end_date': {
+                    'invisible': Eval('state') != 'admitted',
+                    'icon': 'tryton-date',
+                    'depends': ['state'],
+                    },
+                'change_room': {
+                    'invisible': Eval('state') != 'admitted',
+                    'icon': 'tryton-switch',
+                    'depends': ['state'],
+                    },
+                'clear_health_flag': {
+                    'invisible': ~Eval('health_flag'),
+                    'icon': 'tryton-ok',
+                    'depends': ['health_flag'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_category():
+        return 'close_contact'
+
+    @staticmethod
+    def default_arrival_date():
+        return Pool().get('ir.date').today()
+
+    @staticmethod
+    def default_home_days_served():
+        return 0
+
+    @classmethod
+    def default_regime(cls):
+        Regime = Pool().get('quarantine.regime')
+        regimes = Regime.search([('code', '=', 'centralized_14')], limit=1)
+        return regimes[0].id if regimes else None
+
+    def get_rec_name(self, name):
+        return self.person.rec_name if self.person else str(self.id)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
+            'not ') else 'OR'
+        return [bool_op,
+            ('person.rec_name',) + tuple(clause[1:]),
+            ('identity_number', operator, value),
+            ]
+
+    def get_resident_count(self, name):
+        return 1
+
+    def get_age(self, name):
+        return age_on(self.birth_date, self.arrival_date)
+
+    def get_needs_accessible(self, name):
+        return bool(set(self.special_needs or ()) & {'elderly', 'disabled'})
+
+    @fields.depends('companion_of', '_parent_companion_of.room')
+    def on_change_with_companion_room(self, name=None):
+        if self.companion_of and self.companion_of.room:
+            return self.companion_of.room.id
+
+    @fields.depends('companion_of', 'site', '_parent_companion_of.room',
+        '_parent_companion_of.site')
+    def on_change_companion_of(self):
+        if self.companion_of:
+            self.site = self.companion_of.site
+            self.room = self.companion_of.room
+
+    @fields.depends('person')
+    def on_change_person(self):
+        if self.person:
+            self.identity_number = self.person.quarantine_identity_number
+            facts = self._identity_facts(self.identity_number)
+            if facts:
+                _, self.birth_date, self.sex = facts
+
+    @classmethod
+    def _identity_facts(cls, number):
+        try:
+            return identity_facts(number) if number else None
+        except ric.ValidationError:
+            return None
+
+    @classmethod
+    def get_verification_overdue(cls, stays, name):
+        limit = dt.datetime.now() - dt.timedelta(hours=24)
+        return {s.id: bool(s.state == 'admitted' and not s.verified_at
+                and s.admitted_at and s.admitted_at < limit)
+            for s in stays}
+
+    @classmethod
+    def search_verification_overdue(cls, name, clause):
+        limit = dt.datetime.now() - dt.timedelta(hours=24)
+        domain = [('state', '=', 'admitted'), ('verified_at', '=', None),
+            ('admitted_at', '<', limit)]
+        _, operator, value = clause[:3]
+        if (operator == '=') == bool(value):
+            return domain
+        return ['NOT', domain]
+
+    @classmethod
+    def compute_end_dates(cls, stays):
+        "Return {stay: end date} from the regime and the start date"
+        result = {}
+        for stay in stays:
+            regime = stay.regime
+            start = (stay.exposure_date if regime.count_from == 'exposure'
+                else stay.arrival_date) or stay.arrival_date
+            days = max(regime.duration_days - (stay.home_days_served or 0), 1)
+            result[stay] = start + dt.timedelta(days=days - 1)
+        return result
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        "Copy the identity facts of the person onto the stay"
+        values = super().preprocess_values(mode, values)
+        if values.get('person') and 'identity_number' not in values:
+            Party = Pool().get('party.party')
+            number = Party(values['person']).quarantine_identity_number
+            values['identity_number'] = number
+            facts = cls._identity_facts(number)
+            if facts:
+                _, values['birth_date'], values['sex'] = facts
+        return values
+
+    @classmethod
+    def create(cls, vlist):
+        stays = super().create(vlist)
+        cls._update_end_dates(stays)
+        return stays
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        to_update = []
+        for stays, values in zip(actions, actions):
+            if values.keys() & {'regime', 'exposure_date', 'arrival_date',
+                    'home_days_served'}:
+                to_update.extend(stays)
+        if to_update:
+            cls._update_end_dates(to_update)
+
+    @classmethod
+    def _update_end_dates(cls, stays):
+        "Set the computed end date where no reasoned change overrides it"
+        to_write = defaultdict(list)
+        for stay, end_date in cls.compute_end_dates(
+                [s for s in stays if not s.end_date_reason]).items():
+            if stay.end_date != end_date:
+                to_write[end_date].append(stay)
+        for end_date, sub_stays in to_write.items():
+            super().write(sub_stays, {'end_date': end_date})
+
+    @classmethod
+    def validate_fields(cls, stays, field_names):
+        super().validate_fields(stays, field_names)
+        if field_names & {'arrival_date', 'exposure_date', 'end_date'}:
+            for stay in stays:
+                stay.check_dates()
+        if field_names & {'companion_of', 'room', 'state', 'person'}:
+            cls.check_companions(stays)
+        if field_names & {'person', 'identity_number'}:
+            for stay in stays:
+                stay.check_identity()
+
+    def check_dates(self):
+        if self.end_date and self.end_date < self.arrival_date:
+            raise StayValidationError(gettext(
+                    'quarantine.msg_stay_end_before_arrival',
+                    stay=self.rec_name, end_date=self.end_date,
+                    arrival_date=self.arrival_date))
+        if self.exposure_date and self.exposure_date > self.arrival_date:
+            raise StayValidationError(gettext(
+                    'quarantine.msg_stay_exposure_after_arrival',
+                    stay=self.rec_name))
+
+    def check_identity(self):
+        if not self.identity_number:
+            return
+        message = identity_error(self.identity_number)
+        if message:
+            raise StayValidationError(message)
+
+    @classmethod
+    def check_companions(cls, stays):
+        for stay in stays:
+            companion = stay.companion_of
+            if not companion:
+                continue
+            ages = [age_on(s.birth_date, s.arrival_date)
+                for s in (stay, companion)]
+            if not any(a is not None and a <= CHILD_MAX_AGE for a in ages):
+                raise StayValidationError(gettext(
+                        'quarantine.msg_stay_companion_age',
+                        stay=stay.rec_name, companion=companion.rec_name,
+                        age=CHILD_MAX_AGE))
+            if stay.room and companion.room and stay.room != companion.room:
+                raise StayValidationError(gettext(
+                        'quarantine.msg_stay_companion_room',
+                        stay=stay.rec_name, companion=companion.rec_name))
+
+    @classmethod
+    def check_rooms_free(cls, stays):
+        """Refuse stays whose room is held by someone they do not accompany
+        (the database constraint is the last line; this names the people)"""
+        rooms = {s.room.id for s in stays if s.room}
+        holders = {}
+        for other in cls.search([
+                    ('room', 'in', list(rooms)),
+                    ('state', '=', 'admitted'),
+                    ('companion_of', '=', None),
+                    ]):
+            holders[other.room.id] = other
+        seen = {}
+        for stay in stays:
+            if not stay.room:
+                raise StayError(gettext(
+                        'quarantine.msg_stay_admit_room', stay=stay.rec_name))
+            if stay.site != stay.room.site:
+                raise StayError(gettext('quarantine.msg_stay_room_site',
+                        stay=stay.rec_name, room=stay.room.rec_name))
+            if stay.companion_of:
+                continue
+            holder = holders.get(stay.room.id) or seen.get(stay.room.id)
+            if holder and holder != stay:
+                raise StayError(gettext(
+                        'quarantine.msg_stay_room_taken',
+                        stay=stay.rec_name, room=stay.room.rec_name,
+                        holder=holder.rec_name))
+            seen[stay.room.id] = stay
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('admitted')
+    def admit(cls, stays):
+        pool = Pool()
+        Room = pool.get('quarantine.room')
+        cls.check_rooms_free(stays)
+        rooms = {s.room for s in stays}
+        bad = [r for r in rooms if r.state not in {'available', 'occupied'}]
+        if bad:
+            raise StayError(gettext('quarantine.msg_stay_room_not_ready',
+                    room=bad[0].rec_name,
+                    state=bad[0].state_string))
+        cls.write(stays, {'admitted_at': dt.datetime.now()})
+        Room.occupy([r for r in rooms if r.state == 'available'])
+
+    @classmethod
+    @ModelView.button
+    def verify(cls, stays):
+        cls.write([s for s in stays if not s.verified_at], {
+                'verified_at': dt.datetime.now(),
+                'verified_by': Transaction().user,
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, stays):
+        cls._vacate([s for s in stays if s.state == 'admitted'], 'cancelled')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, stays):
+        cls.write(stays, {'room': None, 'admitted_at': None})
+
+    @classmethod
+    @ModelView.button_action('quarantine.wizard_stay_change_end_date')
+    def change_end_date(cls, stays):
+        pass
+
+    @classmethod
+    @ModelView.button_action('quarantine.wizard_stay_change_room')
+    def change_room(cls, stays):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def clear_health_flag(cls, stays):
+        cls.write(stays, {'health_flag': False})
+
+    @classmethod
+    def allocate(cls, stays, site):
+        """Give the draft stays free rooms of the site and admit them, all
+        in this transaction; allocate nothing when rooms are missing"""
+        Room = Pool().get('quarantine.room')
+        if not stays:
+            return
+        if site.state != 'active':
+            raise AllocationError(gettext(
+                    'quarantine.msg_allocate_site_inactive',
+                    site=site.rec_name))
+        units = units_of(stays)
+        rooms = Room.search([
+                ('site', '=', site.id),
+                ('state', '=', 'available'),
+                ], order=[('building', 'ASC'), ('floor', 'ASC'),
+                ('sequence', 'ASC'), ('name', 'ASC')])
+        if len(rooms) < len(units):
+            raise AllocationError(gettext(
+                    'quarantine.msg_allocate_missing_rooms',
+                    site=site.rec_name, needed=len(units),
+                    free=len(rooms), missing=len(units) - len(rooms)))
+        plan = plan_allocation(units, rooms)
+        by_room = defaultdict(list)
+        for room, unit in plan.items():
+            by_room[room.id].extend(unit)
+        to_write = []
+        for room_id, unit in by_room.items():
+            to_write.extend([unit, {'site': site.id, 'room': room_id}])
+        cls.write(*to_write)
+        cls.admit(stays)
+
+    @classmethod
+    def change_end_dates(cls, stays, end_date, reason):
+        "Extend or shorten stays, keeping who, when, old and new in history"
+        Change = Pool().get('quarantine.stay.end_date_change')
+        if not (reason or '').strip():
+            raise StayError(gettext('quarantine.msg_stay_change_reason'))
+        Change.create([{
+                    'stay': s.id,
+                    'old_end_date': s.end_date,
+                    'new_end_date': end_date,
+                    'reason': reason.strip(),
+                    } for s in stays])
+        cls.write(stays, {'end_date': end_date, 'end_date_reason': reason})
+
+    @classmethod
+    def move_to_room(cls, stay, room, reason):
+        "Move an admitted stay (and its companion) to a free room"
+        pool = Pool()
+        Change = pool.get('quarantine.stay.room_change')
+        Room = pool.get('quarantine.room')
+        if not (reason or '').strip():
+            raise StayError(gettext('quarantine.msg_stay_change_reason'))
+        if room.state != 'available' or room.site != stay.site:
+            raise StayError(gettext('quarantine.msg_stay_room_taken',
+                    stay=stay.rec_name, room=room.rec_name, holder='-'))
+        old_room = stay.room
+        moving = [stay] + cls.search([
+                ('companion_of', '=', stay.id),
+                ('state', '=', 'admitted'),
+                ])
+        if stay.companion_of:
+            moving.append(stay.companion_of)
+        Change.create([{
+                    'stay': s.id,
+                    'old_room': old_room.id,
+                    'new_room': room.id,
+                    'reason': reason.strip(),
+                    } for s in moving])
+        Room.occupy([room])
+        cls.write(moving, {'room': room.id})
+        Room.to_cleaning([old_room])
+
+    @classmethod
+    def _vacate(cls, stays, state):
+        """End the stays in `state` and send to cleaning the rooms they
+        leave, unless someone they shared it with stays on"""
+        Room = Pool().get('quarantine.room')
+        rooms = {s.room for s in stays if s.room}
+        cls.write(list(stays), {'state': state, 'left_at': dt.datetime.now()})
+        still = {s.room for s in cls.search([
+                    ('room', 'in', [r.id for r in rooms]),
+                    ('state', '=', 'admitted'),
+                    ])}
+        Room.to_cleaning([r for r in rooms
+                if r not in still and r.state == 'occupied'])
+
+    @classmethod
+    def copy(cls, stays, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['room', 'admitted_at', 'verified_at', 'verified_by',
+                'left_at', 'end_date_reason', 'end_date_changes',
+                'room_changes', 'readings', 'health_flag', 'companion_of']:
+            default.setdefault(name)
+        return super().copy(stays, default=default)
+
+    @classmethod
+    def delete(cls, stays):
+        for stay in stays:
+            if stay.state not in {'draft', 'cancelled'}:
+                raise StayError(gettext('quarantine.msg_stay_delete',
+                        stay=stay.rec_name))
+        super().delete(stays)
+
+
+class StayEndDateChange(ModelSQL, ModelView):
+    "Stay End Date Change"
+    __name__ = 'quarantine.stay.end_date_change'
+    __string__ = "Stay End Date Change"
+
+    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
+        ondelete='CASCADE', readonly=True)
+    old_end_date = fields.Date("Old End Date", readonly=True)
+    new_end_date = fields.Date("New End Date", required=True, readonly=True)
+    reason = fields.Char("Reason", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+
+
+class StayRoomChange(ModelSQL, ModelView):
+    "Stay Room Change"
+    __name__ = 'quarantine.stay.room_change'
+    __string__ = "Stay Room Change"
+
+    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
+        ondelete='CASCADE', readonly=True)
+    old_room = fields.Many2One('quarantine.room', "Old Room", readonly=True)
+    new_room = fields.Many2One('quarantine.room', "New Room", required=True,
+        readonly=True)
+    reason = fields.Char("Reason", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+
+
+class ChangeEndDateStart(ModelView):
+    "Change End Date"
+    __name__ = 'quarantine.stay.change_end_date.start'
+    __string__ = "Change End Date"
+
+    stay = fields.Many2One('quarantine.stay', "Stay", readonly=True)
+    current_end_date = fields.Date("Current End Date", readonly=True)
+    end_date = fields.Date("New End Date", required=True)
+    reason = fields.Char("Reason", required=True,
+        help="Why the period is extended or shortened, kept in the "
+        "history.")
+
+
+class ChangeEndDate(Wizard):
+    "Change End Date"
+    __name__ = 'quarantine.stay.change_end_date'
+    start = StateView('quarantine.stay.change_end_date.start',
+        'quarantine.stay_change_end_date_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Change", 'change', 'tryton-ok', default=True),
+            ])
+    change = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'stay': self.record.id,
+            'current_end_date': self.record.end_date,
+            'end_date': self.record.end_date,
+            }
+
+    def transition_change(self):
+        Stay = Pool().get('quarantine.stay')
+        Stay.change_end_dates(
+            [self.record], self.start.end_date, self.start.reason)
+        return 'end'
+
+
+class ChangeRoomStart(ModelView):
+    "Change Room"
+    __name__ = 'quarantine.stay.change_room.start'
+    __string__ = "Change Room"
+
+    stay = fields.Many2One('quarantine.stay', "Stay", readonly=True)
+    site = fields.Many2One('quarantine.site', "Site", readonly=True)
+    current_room = fields.Many2One('quarantine.room', "Current Room",
+        readonly=True)
+    room = fields.Many2One('quarantine.room', "New Room", required=True,
+        domain=[('site', '=', Eval('site', -1)),
+            ('state', '=', 'available')])
+    reason = fields.Char("Reason", required=True)
+
+
+class ChangeRoom(Wizard):
+    "Change Room"
+    __name__ = 'quarantine.stay.change_room'
+    start = StateView('quarantine.stay.change_room.start',
+        'quarantine.stay_change_room_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Change", 'change', 'tryton-ok', default=True),
+            ])
+    change = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'stay': self.record.id,
+            'site': self.record.site.id if self.record.site else None,
+            'current_room': self.record.room.id if self.record.room else None,
+            }
+
+    def transition_change(self):
+        Stay = Pool().get('quarantine.stay')
+        Stay.move_to_room(self.record, self.start.room, self.start.reason)
+        return 'end'

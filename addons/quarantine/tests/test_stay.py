@@ -1,0 +1,282 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+import datetime as dt
+import unittest
+from decimal import Decimal
+
+from stdnum.cn import ric
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import SQLConstraintError, ValidationError
+from trytond.modules.quarantine.tests.tools import create_site, savepoint
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+
+TODAY = dt.date(2022, 5, 10)
+
+
+def make_ric(birth, sequence='123', region='110105'):
+    "A valid resident identity card number born on `birth` (YYYYMMDD)"
+    body = region + birth + sequence
+    return body + ric.calc_check_digit(body + '0')
+
+
+def create_person(name, birth='19800101', sequence='123'):
+    Party = Pool().get('party.party')
+    party, = Party.create([{'name': name, 'identifiers': [('create', [{
+                            'type': 'cn_ric',
+                            'code': make_ric(birth, sequence)}])]}])
+    return party
+
+
+def create_stay(person, site=None, room=None, **values):
+    pool = Pool()
+    Stay = pool.get('quarantine.stay')
+    Regime = pool.get('quarantine.regime')
+    regime, = Regime.search([('code', '=', 'centralized_14')])
+    stay, = Stay.create([dict({
+                    'person': person.id, 'regime': regime.id,
+                    'arrival_date': TODAY,
+                    'exposure_date': TODAY - dt.timedelta(days=2),
+                    'site': site.id if site else None,
+                    'room': room.id if room else None,
+                    }, **values)])
+    return stay
+
+
+def active_site(rooms=10, floors=1, **values):
+    Site = Pool().get('quarantine.site')
+    site = create_site(rooms=rooms, floors=floors, **values)
+    Site.write([site], {'state': 'active'})
+    return site
+
+
+class StayTestCase(unittest.TestCase):
+    "Residents, stays and room assignment"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('quarantine')
+
+    @with_transaction()
+    def test_identity_number_refused(self):
+        "A wrong check digit or an impossible birth date is refused"
+        Party = Pool().get('party.party')
+        wrong_check = make_ric('19800101')[:-1] + (
+            '0' if make_ric('19800101')[-1] != '0' else '1')
+        impossible = make_ric('19801332')
+        for code in [wrong_check, impossible, '1101051980']:
+            with self.subTest(code=code):
+                with self.assertRaises(UserError):
+                    with savepoint():
+                        Party.create([{'name': "X", 'identifiers': [
+                                        ('create', [{'type': 'cn_ric',
+                                                    'code': code}])]}])
+        self.assertEqual(Party.search_count([('name', '=', "X")]), 0)
+
+    @with_transaction()
+    def test_identity_facts(self):
+        "Birth date, sex and age come from the identity number"
+        person = create_person("小明", birth='20130215', sequence='135')
+        stay = create_stay(person)
+        self.assertEqual(stay.identity_number, make_ric('20130215', '135'))
+        self.assertEqual(stay.birth_date, dt.date(2013, 2, 15))
+        self.assertEqual(stay.sex, 'male')
+        self.assertEqual(stay.age, 9)
+
+    @with_transaction()
+    def test_end_date_from_regime(self):
+        "Day 1 is the last exposure for the 14-day regime"
+        stay = create_stay(create_person("A"))
+        self.assertEqual(stay.end_date, TODAY + dt.timedelta(days=11))
+        Stay = Pool().get('quarantine.stay')
+        Stay.write([stay], {'home_days_served': 3})
+        self.assertEqual(stay.end_date, TODAY + dt.timedelta(days=8))
+
+    @with_transaction()
+    def test_end_date_change_needs_reason(self):
+        "Extending a stay needs a reason and is kept in the history"
+        Stay = Pool().get('quarantine.stay')
+        stay = create_stay(create_person("A"))
+        new_end = stay.end_date + dt.timedelta(days=7)
+        with self.assertRaisesRegex(UserError, 'reason'):
+            Stay.change_end_dates([stay], new_end, '  ')
+        Stay.change_end_dates([stay], new_end, "Positive contact on floor")
+        self.assertEqual(stay.end_date, new_end)
+        change, = stay.end_date_changes
+        self.assertEqual(change.new_end_date, new_end)
+        self.assertEqual(change.old_end_date, new_end - dt.timedelta(days=7))
+        # A reasoned end date survives later edits of the dates
+        Stay.write([stay], {'home_days_served': 2})
+        self.assertEqual(stay.end_date, new_end)
+        with self.assertRaisesRegex(ValidationError, 'cannot be before'):
+            Stay.change_end_dates(
+                [stay], TODAY - dt.timedelta(days=1), "Typo")
+
+    @with_transaction()
+    def test_second_open_stay_refused(self):
+        "The same person cannot open two stays"
+        person = create_person("A")
+        create_stay(person)
+        with self.assertRaises(SQLConstraintError):
+            create_stay(person)
+
+    @with_transaction()
+    def test_single_occupancy(self):
+        "A second adult in an admitted room is refused, also below Python"
+        Stay = Pool().get('quarantine.stay')
+        site = active_site(rooms=2)
+        room = site.rooms[0]
+        first = create_stay(create_person("A", sequence='111'), site, room)
+        second = create_stay(create_person("B", sequence='222'), site, room)
+        Stay.admit([first])
+        self.assertEqual(room.state, 'occupied')
+        with self.assertRaisesRegex(UserError, 'is there'):
+            Stay.admit([second])
+        # Without the Python check the database refuses it
+        with self.assertRaisesRegex(SQLConstraintError, 'already occupied'):
+            Stay.write([second], {'state': 'admitted'})
+
+    @with_transaction()
+    def test_child_with_guardian(self):
+        "A child of 14 or younger shares its room with one guardian"
+        Stay = Pool().get('quarantine.stay')
+        site = active_site(rooms=2)
+        room = site.rooms[0]
+        child = create_stay(
+            create_person("Child", birth='20130601', sequence='111'),
+            site, room)
+        guardian = create_stay(create_person("Mother", sequence='222'),
+            site, room, companion_of=child.id, guardian_consent=True)
+        Stay.admit([child, guardian])
+        self.assertEqual((child.state, guardian.state),
+            ('admitted', 'admitted'))
+        self.assertEqual(site.occupied_count, 1)
+        self.assertEqual(site.resident_count, 1)
+
+    @with_transaction()
+    def test_companion_older_than_14_refused(self):
+        "Two adults, or a 15-year-old and an adult, cannot share"
+        site = active_site(rooms=2)
+        room = site.rooms[0]
+        teen = create_stay(
+            create_person("Teen", birth='20070101', sequence='111'),
+            site, room)
+        with self.assertRaisesRegex(ValidationError, '14 or younger'):
+            create_stay(create_person("Father", sequence='222'), site, room,
+                companion_of=teen.id)
+
+    @with_transaction()
+    def test_cancel_sends_room_to_cleaning(self):
+        "The room a resident leaves goes to terminal disinfection"
+        Stay = Pool().get('quarantine.stay')
+        Room = Pool().get('quarantine.room')
+        site = active_site(rooms=1)
+        room, = site.rooms
+        stay = create_stay(create_person("A"), site, room)
+        Stay.admit([stay])
+        with self.assertRaisesRegex(UserError, 'still occupied'):
+            Room.to_cleaning([room])
+        Stay.cancel([stay])
+        self.assertEqual(Room(room.id).state, 'cleaning')
+        self.assertIsNotNone(stay.left_at)
+
+    @with_transaction()
+    def test_room_change(self):
+        "A room change keeps its reason; the old room goes to cleaning"
+        Stay = Pool().get('quarantine.stay')
+        Room = Pool().get('quarantine.room')
+        site = active_site(rooms=2)
+        old, new = site.rooms
+        stay = create_stay(create_person("A"), site, old)
+        Stay.admit([stay])
+        Stay.move_to_room(stay, new, "Broken heating")
+        self.assertEqual(stay.room, new)
+        self.assertEqual(
+            (Room(old.id).state, Room(new.id).state),
+            ('cleaning', 'occupied'))
+        change, = stay.room_changes
+        self.assertEqual((change.old_room, change.reason),
+            (old, "Broken heating"))
+
+    @with_transaction()
+    def test_monitoring_flags_fever(self):
+        "37.3 °C or a symptom puts the resident on the medical list"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Monitoring = pool.get('quarantine.monitoring')
+        site = active_site(rooms=2)
+        stays = [create_stay(create_person(n, sequence=s), site, r)
+            for n, s, r in [("A", '111', site.rooms[0]),
+                ("B", '222', site.rooms[1])]]
+        Stay.admit(stays)
+        Monitoring.create([
+                {'stay': stays[0].id, 'date': TODAY, 'period': 'morning',
+                    'temperature': Decimal('36.6')},
+                {'stay': stays[1].id, 'date': TODAY, 'period': 'morning',
+                    'temperature': Decimal('37.3')},
+                ])
+        self.assertEqual([s.health_flag for s in Stay.browse(stays)],
+            [False, True])
+        Monitoring.create([{'stay': stays[0].id, 'date': TODAY,
+                    'period': 'afternoon', 'temperature': Decimal('36.5'),
+                    'symptoms': ['cough']}])
+        self.assertTrue(Stay(stays[0].id).health_flag)
+        with self.assertRaisesRegex(ValidationError, '30 and 45'):
+            with savepoint():
+                Monitoring.create([{'stay': stays[0].id, 'date': TODAY,
+                            'period': 'morning',
+                            'temperature': Decimal('3.7')}])
+
+    @with_transaction()
+    def test_allocate_batch(self):
+        "A bus: pairs together, groups adjacent, accessible rooms, floors"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        site = active_site(rooms=12, floors=3)
+        Room.write([site.rooms[0]], {'accessible': True})
+        stays = []
+        child = create_stay(create_person(
+                "Child", birth='20130601', sequence='101'))
+        guardian = create_stay(create_person("Guardian", sequence='102'),
+            companion_of=child.id)
+        elderly = create_stay(create_person(
+                "Elder", birth='19400101', sequence='103'),
+            special_needs=['elderly'])
+        family = [create_stay(create_person(f"Fam{i}", sequence=f'2{i}1'),
+                group_name="Wang family") for i in range(3)]
+        secondary = [create_stay(create_person(f"Sec{i}", sequence=f'3{i}1'),
+                category='secondary_contact') for i in range(2)]
+        stays = [child, guardian, elderly] + family + secondary
+        Stay.allocate(stays, site)
+        stays = Stay.browse(stays)
+        self.assertTrue(all(s.state == 'admitted' for s in stays))
+        child, guardian, elderly = stays[:3]
+        self.assertEqual(child.room, guardian.room)
+        self.assertTrue(elderly.room.accessible)
+        family_rooms = [s.room for s in stays[3:6]]
+        self.assertEqual(len({r.floor for r in family_rooms}), 1)
+        sequences = sorted(r.sequence for r in family_rooms)
+        self.assertEqual(sequences, list(range(sequences[0],
+                    sequences[0] + 3)))
+        # Close contacts high, secondary contacts low, not mixed
+        close_floors = {s.room.floor for s in stays[:6]
+            if not s.room.accessible}
+        secondary_floors = {s.room.floor for s in stays[6:]}
+        self.assertFalse(close_floors & secondary_floors)
+        self.assertLess(max(secondary_floors), min(close_floors))
+        self.assertEqual(Stay.search_count(
+                [('room', '!=', None), ('state', '=', 'admitted')]), 8)
+
+    @with_transaction()
+    def test_allocate_too_few_rooms(self):
+        "Too few free rooms: say how many are missing, allocate nobody"
+        Stay = Pool().get('quarantine.stay')
+        site = active_site(rooms=2)
+        stays = [create_stay(create_person(f"P{i}", sequence=f'1{i}1'))
+            for i in range(5)]
+        with self.assertRaisesRegex(UserError, '3 rooms are missing'):
+            Stay.allocate(stays, site)
+        self.assertEqual(Stay.search_count([('state', '=', 'admitted')]), 0)
+        self.assertEqual(site.available_count, 2)
