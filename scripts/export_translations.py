@@ -6,6 +6,7 @@ translation are listed, and the module's test fails until they are filled:
     .venv/bin/python scripts/export_translations.py -d quarantine quarantine
 """
 import argparse
+import os
 
 import polib
 from proteus import Model, Wizard, config
@@ -21,6 +22,10 @@ def main():
     parser.add_argument('-l', '--language', default='zh_CN')
     parser.add_argument('module')
     args = parser.parse_args()
+    # proteus takes the backend from TRYTOND_DATABASE_URI, not from the
+    # TRYTOND_DATABASE__URI setting that trytond reads.
+    os.environ.setdefault('TRYTOND_DATABASE_URI',
+        os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://'))
     config.set_trytond(args.database, config_file=args.config)
     Wizard('ir.translation.set').execute('set_')
     update = Wizard('ir.translation.update')

@@ -95,6 +95,44 @@ def load_staff(sites):
             certified=row['certified'] == '1').save()
 
 
+def load_residents(sites):
+    "Admit the demo residents of the new sites through batch allocation"
+    Party = Model.get('party.party')
+    Stay = Model.get('quarantine.stay')
+    Regime = Model.get('quarantine.regime')
+    regime, = Regime.find([('code', '=', 'centralized_14')])
+    today = dt.date.today()
+    by_code = {s.code: s for s in sites}
+    by_site = {}
+    for row in read('residents.csv'):
+        if row['site_code'] in by_code:
+            by_site.setdefault(row['site_code'], []).append(row)
+    for code, rows in by_site.items():
+        stays, by_number = [], {}
+        for row in rows:
+            party = Party(name=row['name'])
+            identifier = party.identifiers.new()
+            identifier.type = 'cn_ric'
+            identifier.code = row['identity_number']
+            party.save()
+            arrival = today - dt.timedelta(days=int(row['days_ago']))
+            stay = Stay(person=party, regime=regime,
+                category=row['category'], arrival_date=arrival,
+                exposure_date=arrival - dt.timedelta(days=1),
+                phone=row['phone'], community=row['community'],
+                origin=row['origin'], group_name=row['group'] or None,
+                special_needs=[row['needs']] if row['needs'] else [])
+            if row['companion_of']:
+                stay.companion_of = by_number[row['companion_of']]
+                stay.guardian_consent = True
+            stay.save()
+            by_number[row['identity_number']] = stay
+            stays.append(stay)
+        allocate = Wizard('quarantine.stay.allocate', stays)
+        allocate.form.site = by_code[code]
+        allocate.execute('allocate')
+
+
 def demo_turnover(sites):
     "A few rooms of the first active site in terminal disinfection"
     Room = Model.get('quarantine.room')
@@ -102,7 +140,8 @@ def demo_turnover(sites):
     site = next((s for s in sites if s.state == 'active'), None)
     if not site:
         return
-    rooms = Room.find([('site', '=', site.id)], limit=3)
+    rooms = Room.find(
+        [('site', '=', site.id), ('state', '=', 'available')], limit=3)
     for room in rooms:
         room.click('to_cleaning')
     cleaner, = Party.find([('name', '=', '郑华')], limit=1) or [None]
@@ -119,11 +158,16 @@ def main():
     parser.add_argument('-d', '--database', required=True)
     parser.add_argument('-c', '--config', default='trytond.conf')
     args = parser.parse_args()
+    # proteus takes the backend from TRYTOND_DATABASE_URI, not from the
+    # TRYTOND_DATABASE__URI setting that trytond reads.
+    os.environ.setdefault('TRYTOND_DATABASE_URI',
+        os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://'))
     config.set_trytond(args.database, config_file=args.config)
     set_language('zh_CN')
     areas = load_areas()
     sites = load_sites(areas)
     load_staff(sites)
+    load_residents(sites)
     demo_turnover(sites)
     print(f"Demo city: {len(sites)} new sites loaded into {args.database}",
         file=sys.stderr)

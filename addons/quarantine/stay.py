@@ -6,11 +6,13 @@ from sql import Null
 from sql.operators import Equal
 from stdnum.cn import ric
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -389,6 +391,18 @@ class Stay(Workflow, ModelSQL, ModelView):
                 to_write[end_date].append(stay)
         for end_date, sub_stays in to_write.items():
             super().write(sub_stays, {'end_date': end_date})
+
+    @classmethod
+    def validate(cls, stays):
+        if backend.name == 'sqlite':
+            # trytond checks the exclusion constraints of SQLite in Python
+            # with one OR clause per record, which overflows SQLite's parser
+            # past some 30 nested clauses: check them by slices instead (each
+            # slice is still checked against the whole table).
+            for sub_stays in grouped_slice(stays, 25):
+                super().validate(list(sub_stays))
+        else:
+            super().validate(stays)
 
     @classmethod
     def validate_fields(cls, stays, field_names):
