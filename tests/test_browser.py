@@ -160,6 +160,8 @@ def server(tmp_path_factory):
     for name in ['TRYTOND_DATABASE__URI', 'TRYTOND_DATABASE_URI',
             'TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE']:
         env.pop(name, None)  # test.sh's PostgreSQL run: this test is SQLite only
+    # proteus picks its backend from TRYTOND_DATABASE_URI (single underscore)
+    env['TRYTOND_DATABASE_URI'] = 'sqlite://'
 
     python = BIN / 'python'
     admin = [python, '-O', BIN / 'trytond-admin', '-c', conf, '-d', DB_NAME]
