@@ -39,7 +39,10 @@ DB_NAME = 'browser'
 MODULE = 'quarantine'
 MODEL = 'quarantine.site'
 # The zh_CN menu entries of quarantine.menu_site (action quarantine.act_site_form).
-MENU_PATH = '隔离管理/隔离点'
+# The list is opened by URL: a double-click on a menu entry right after the
+# first-login wizard closes is sometimes taken as two single clicks (seen
+# once in a cold run), which only expands the entry.
+MENU_PATH = ''
 
 SERVER_START_TIMEOUT = 60
 NODE_TIMEOUT = 300
