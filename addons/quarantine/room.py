@@ -144,6 +144,15 @@ class Room(Workflow, ModelSQL, ModelView):
         super().delete(rooms)
 
     @classmethod
+    def _open_turnovers(cls, rooms):
+        "Return {room: its turnover not yet cleared}"
+        Turnover = Pool().get('quarantine.room.turnover')
+        return {t.room: t for t in Turnover.search([
+                    ('room', 'in', [r.id for r in rooms]),
+                    ('cleared_at', '=', None),
+                    ])}
+
+    @classmethod
     @Workflow.transition('occupied')
     def occupy(cls, rooms):
         "Called when residents are admitted into the rooms"
@@ -166,10 +175,7 @@ class Room(Workflow, ModelSQL, ModelView):
                     'quarantine.msg_room_cleaning_occupied',
                     room=stay.room.rec_name, stay=stay.rec_name))
         now = dt.datetime.now()
-        open_rooms = {t.room for t in Turnover.search([
-                    ('room', 'in', [r.id for r in rooms]),
-                    ('cleared_at', '=', None),
-                    ])}
+        open_rooms = cls._open_turnovers(rooms)
         Turnover.create([{'room': r.id, 'vacated_at': now}
                 for r in rooms if r not in open_rooms])
 
@@ -177,12 +183,8 @@ class Room(Workflow, ModelSQL, ModelView):
     @ModelView.button
     def clear(cls, rooms):
         "Return rooms to service once disinfected and tested negative"
-        pool = Pool()
-        Turnover = pool.get('quarantine.room.turnover')
-        turnovers = {t.room: t for t in Turnover.search([
-                    ('room', 'in', [r.id for r in rooms]),
-                    ('cleared_at', '=', None),
-                    ])}
+        Turnover = Pool().get('quarantine.room.turnover')
+        turnovers = cls._open_turnovers(rooms)
         for room in rooms:
             if room.state != 'cleaning':
                 raise RoomStateError(gettext(
@@ -221,11 +223,7 @@ class Room(Workflow, ModelSQL, ModelView):
     def put_in_service(cls, rooms):
         """Bring rooms back: straight to available unless a turnover is still
         open, in which case the disinfection must be finished first"""
-        Turnover = Pool().get('quarantine.room.turnover')
-        dirty = {t.room for t in Turnover.search([
-                    ('room', 'in', [r.id for r in rooms]),
-                    ('cleared_at', '=', None),
-                    ])}
+        dirty = cls._open_turnovers(rooms)
         rooms = [r for r in rooms if r.state == 'out_of_service']
         clean = [r for r in rooms if r not in dirty]
         if clean:
