@@ -569,15 +569,22 @@ class Stay(Workflow, ModelSQL, ModelView):
     def change_end_dates(cls, stays, end_date, reason):
         "Extend or shorten stays, keeping who, when, old and new in history"
         Change = Pool().get('quarantine.stay.end_date_change')
-        if not (reason or '').strip():
-            raise StayError(gettext('quarantine.msg_stay_change_reason'))
+        reason = cls._check_reason(reason)
         Change.create([{
                     'stay': s.id,
                     'old_end_date': s.end_date,
                     'new_end_date': end_date,
-                    'reason': reason.strip(),
+                    'reason': reason,
                     } for s in stays])
         cls.write(stays, {'end_date': end_date, 'end_date_reason': reason})
+
+    @staticmethod
+    def _check_reason(reason):
+        "Return the reason of a change, refusing an empty one"
+        reason = (reason or '').strip()
+        if not reason:
+            raise StayError(gettext('quarantine.msg_stay_change_reason'))
+        return reason
 
     @classmethod
     def move_to_room(cls, stay, room, reason):
@@ -585,11 +592,10 @@ class Stay(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Change = pool.get('quarantine.stay.room_change')
         Room = pool.get('quarantine.room')
-        if not (reason or '').strip():
-            raise StayError(gettext('quarantine.msg_stay_change_reason'))
+        reason = cls._check_reason(reason)
         if room.state != 'available' or room.site != stay.site:
-            raise StayError(gettext('quarantine.msg_stay_room_taken',
-                    stay=stay.rec_name, room=room.rec_name, holder='-'))
+            raise StayError(gettext('quarantine.msg_stay_room_unavailable',
+                    stay=stay.rec_name, room=room.rec_name))
         old_room = stay.room
         moving = [stay] + cls.search([
                 ('companion_of', '=', stay.id),
@@ -601,7 +607,7 @@ class Stay(Workflow, ModelSQL, ModelView):
                     'stay': s.id,
                     'old_room': old_room.id,
                     'new_room': room.id,
-                    'reason': reason.strip(),
+                    'reason': reason,
                     } for s in moving])
         Room.occupy([room])
         cls.write(moving, {'room': room.id})

@@ -3,52 +3,12 @@ import datetime as dt
 import unittest
 from decimal import Decimal
 
-from stdnum.cn import ric
-
 from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError, ValidationError
-from trytond.modules.quarantine.tests.tools import create_site, savepoint
+from trytond.modules.quarantine.tests.tools import (
+    TODAY, active_site, create_person, create_stay, make_ric, savepoint)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
-
-TODAY = dt.date(2022, 5, 10)
-
-
-def make_ric(birth, sequence='123', region='110105'):
-    "A valid resident identity card number born on `birth` (YYYYMMDD)"
-    body = region + birth + sequence
-    return body + ric.calc_check_digit(body + '0')
-
-
-def create_person(name, birth='19800101', sequence='123'):
-    Party = Pool().get('party.party')
-    party, = Party.create([{'name': name, 'identifiers': [('create', [{
-                            'type': 'cn_ric',
-                            'code': make_ric(birth, sequence)}])]}])
-    return party
-
-
-def create_stay(person, site=None, room=None, **values):
-    pool = Pool()
-    Stay = pool.get('quarantine.stay')
-    Regime = pool.get('quarantine.regime')
-    regime, = Regime.search([('code', '=', 'centralized_14')])
-    stay, = Stay.create([dict({
-                    'person': person.id, 'regime': regime.id,
-                    'arrival_date': TODAY,
-                    'exposure_date': TODAY - dt.timedelta(days=2),
-                    'site': site.id if site else None,
-                    'room': room.id if room else None,
-                    }, **values)])
-    return stay
-
-
-def active_site(rooms=10, floors=1, **values):
-    Site = Pool().get('quarantine.site')
-    site = create_site(rooms=rooms, floors=floors, **values)
-    Site.write([site], {'state': 'active'})
-    return site
-
 
 class StayTestCase(unittest.TestCase):
     "Residents, stays and room assignment"
@@ -152,7 +112,7 @@ class StayTestCase(unittest.TestCase):
         self.assertEqual((child.state, guardian.state),
             ('admitted', 'admitted'))
         self.assertEqual(site.occupied_count, 1)
-        self.assertEqual(site.resident_count, 1)
+        self.assertEqual(site.resident_count, 2)
 
     @with_transaction()
     def test_companion_older_than_14_refused(self):
@@ -198,6 +158,12 @@ class StayTestCase(unittest.TestCase):
         change, = stay.room_changes
         self.assertEqual((change.old_room, change.reason),
             (old, "Broken heating"))
+        # The room left is being cleaned: nobody can move into it
+        with self.assertRaisesRegex(UserError, 'not a free room'):
+            Stay.move_to_room(stay, old, "Back")
+        with self.assertRaisesRegex(UserError, 'reason'):
+            Stay.move_to_room(stay, old, " ")
+        self.assertEqual(Stay(stay.id).room, new)
 
     @with_transaction()
     def test_monitoring_flags_fever(self):
