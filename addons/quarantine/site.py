@@ -2,9 +2,10 @@
 import datetime as dt
 import math
 from collections import defaultdict
+from functools import cache
 
 from sql import Literal, Null
-from sql.aggregate import Count, Sum
+from sql.aggregate import Count
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -121,6 +122,7 @@ class Area(tree(), ModelSQL, ModelView):
             return math.ceil(
                 area.population * area.reserve_rooms_per_10k / 10000)
 
+        @cache
         def totals(area):
             required, rooms = own_required(area), rooms_by_area[area.id]
             child_required = 0
@@ -329,9 +331,19 @@ class Site(Workflow, ModelSQL, ModelView):
         return counts
 
     @classmethod
-    def _resident_counts(cls, site_ids, room_counts):
-        "Return {site id: residents}; one resident per occupied room here"
-        return {i: room_counts[i]['occupied'] for i in site_ids}
+    def _resident_counts(cls, site_ids):
+        "Return {site id: admitted residents} (a child and guardian are two)"
+        Stay = Pool().get('quarantine.stay')
+        stay = Stay.__table__()
+        cursor = Transaction().connection.cursor()
+        counts = defaultdict(int)
+        for sub_ids in grouped_slice(site_ids, IN_MAX):
+            cursor.execute(*stay.select(stay.site, Count(stay.id),
+                    where=in_(stay.site, sub_ids)
+                    & (stay.state == 'admitted'),
+                    group_by=[stay.site]))
+            counts.update(cursor)
+        return counts
 
     @classmethod
     def _staff_counts(cls, site_ids):
@@ -357,7 +369,7 @@ class Site(Workflow, ModelSQL, ModelView):
         ids = [s.id for s in sites]
         names = set(names)
         rooms = cls._room_counts(ids)
-        residents = cls._resident_counts(ids, rooms)
+        residents = cls._resident_counts(ids)
         staff = (cls._staff_counts(ids) if names & STAFF_FIGURES
             else defaultdict(lambda: defaultdict(int)))
         now = dt.datetime.now()

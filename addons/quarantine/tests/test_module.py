@@ -5,7 +5,8 @@ from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
-    create_party, create_site, savepoint, unrenderable_list_fields,
+    admit_residents, create_party, create_site, savepoint,
+    unrenderable_list_fields,
     untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -238,14 +239,14 @@ class QuarantineTestCase(ModuleTestCase):
         "A site with residents cannot be closed"
         pool = Pool()
         Site = pool.get('quarantine.site')
-        Room = pool.get('quarantine.room')
+        Stay = pool.get('quarantine.stay')
         site = create_site(rooms=100, floors=4)
         Site.activate([site])
-        Room.occupy(site.rooms[:3])
+        stays = admit_residents(site, site.rooms[:3])
         with self.assertRaisesRegex(UserError, '3 residents'):
             Site.close([site])
         self.assertEqual(Site(site.id).state, 'active')
-        Room.to_cleaning(site.rooms[:3])
+        Stay.cancel(stays)
         Site.close([site])
         self.assertEqual(site.state, 'closed')
 
@@ -283,12 +284,11 @@ class QuarantineTestCase(ModuleTestCase):
         "Medical staff by the configured ratio, 15 staff per 100 rooms"
         pool = Pool()
         Site = pool.get('quarantine.site')
-        Room = pool.get('quarantine.room')
         Staff = pool.get('quarantine.staff')
         Configuration = pool.get('quarantine.configuration')
         site = create_site(rooms=100, floors=4)
         Site.activate([site])
-        Room.occupy(site.rooms[:51])
+        admit_residents(site, site.rooms[:51])
         self.assertEqual(site.resident_count, 51)
         self.assertEqual(site.medical_staff_required, 2)
         self.assertEqual(site.medical_staff_required_full, 2)

@@ -1,10 +1,12 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 "Helpers shared by the tests of the quarantine modules"
+import datetime as dt
 import os
 from contextlib import contextmanager
 from importlib import import_module
 
 import polib
+from stdnum.cn import ric
 
 from trytond import backend
 from trytond.pool import Pool
@@ -26,6 +28,54 @@ def create_site(code='S1', name=None, rooms=0, floors=1, **values):
                 'sequence': i % per_floor + 1,
                 } for i in range(rooms)])
     return site
+
+
+TODAY = dt.date(2022, 5, 10)
+
+
+def make_ric(birth, sequence='123', region='110105'):
+    "A valid resident identity card number born on `birth` (YYYYMMDD)"
+    body = region + birth + sequence
+    return body + ric.calc_check_digit(body + '0')
+
+
+def create_person(name, birth='19800101', sequence='123'):
+    Party = Pool().get('party.party')
+    party, = Party.create([{'name': name, 'identifiers': [('create', [{
+                            'type': 'cn_ric',
+                            'code': make_ric(birth, sequence)}])]}])
+    return party
+
+
+def create_stay(person, site=None, room=None, **values):
+    pool = Pool()
+    Stay = pool.get('quarantine.stay')
+    Regime = pool.get('quarantine.regime')
+    regime, = Regime.search([('code', '=', 'centralized_14')])
+    stay, = Stay.create([dict({
+                    'person': person.id, 'regime': regime.id,
+                    'arrival_date': TODAY,
+                    'exposure_date': TODAY - dt.timedelta(days=2),
+                    'site': site.id if site else None,
+                    'room': room.id if room else None,
+                    }, **values)])
+    return stay
+
+
+def active_site(rooms=10, floors=1, **values):
+    Site = Pool().get('quarantine.site')
+    site = create_site(rooms=rooms, floors=floors, **values)
+    Site.write([site], {'state': 'active'})
+    return site
+
+
+def admit_residents(site, rooms):
+    "Admit one adult resident into each of `rooms`; return the stays"
+    Stay = Pool().get('quarantine.stay')
+    stays = [create_stay(create_person(f"Resident {i}", sequence=f'{i:03d}'),
+            site, room) for i, room in enumerate(rooms)]
+    Stay.admit(stays)
+    return stays
 
 
 def create_party(name):
