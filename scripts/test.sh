@@ -42,6 +42,13 @@ pg_up() {
 results=()
 status=0
 
+echo "=== pyflakes"
+if "$bin/python" -m pyflakes addons scripts tests/*.py; then
+    results+=("pyflakes: clean")
+else
+    results+=("pyflakes: FAILED"); status=1
+fi
+
 if DB_CACHE=$cache/sqlite run_pytest SQLite -q addons/*/tests tests; then
     results+=("SQLite: passed")
 else

@@ -5,7 +5,6 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
 
 from .exceptions import MonitoringValidationError, StayError
 
