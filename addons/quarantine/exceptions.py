@@ -45,3 +45,7 @@ class AllocationError(UserError):
 
 class MonitoringValidationError(ValidationError):
     pass
+
+
+class ArrivalImportError(UserError):
+    pass

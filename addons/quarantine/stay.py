@@ -20,6 +20,7 @@ from .allocation import plan_allocation, units_of
 from .exceptions import AllocationError, StayError, StayValidationError
 
 CHILD_MAX_AGE = 14
+IN_MAX = backend.MAX_QUERY_PARAMS
 OPEN_STATES = ('draft', 'admitted')
 CATEGORIES = [
     ('close_contact', "Close Contact"),
@@ -77,6 +78,7 @@ class Stay(Workflow, ModelSQL, ModelView):
             ('male', "Male"),
             ('female', "Female"),
             ], "Sex", readonly=True)
+    sex_string = sex.translated('sex')
     age = fields.Function(fields.Integer("Age"), 'get_age')
     resident_count = fields.Function(fields.Integer("Residents",
             help="1 for each stay, summed by the graphs."),
@@ -128,6 +130,7 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     category = fields.Selection(CATEGORIES, "Category", required=True,
         states=_states)
+    category_string = category.translated('category')
     regime = fields.Many2One('quarantine.regime', "Regime", required=True,
         ondelete='RESTRICT', states=_states)
     exposure_date = fields.Date("Last Exposure", states=_states)
@@ -168,6 +171,7 @@ class Stay(Workflow, ModelSQL, ModelView):
             ('transferred', "Transferred"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     del _states
 
@@ -564,6 +568,74 @@ class Stay(Workflow, ModelSQL, ModelView):
             to_write.extend([unit, {'site': site.id, 'room': room_id}])
         cls.write(*to_write)
         cls.admit(stays)
+
+    @classmethod
+    def import_arrivals(cls, arrivals, regime, arrival_date, site=None):
+        """Create the draft stays of checked arrivals (see arrival_import)
+        and return them.  A person is found by identity number; a person
+        who already has an open stay is not given another one."""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Identifier = pool.get('party.identifier')
+        numbers = [a.identity_number for a in arrivals]
+        persons = {}
+        for sub_numbers in grouped_slice(numbers, IN_MAX):
+            for identifier in Identifier.search([
+                        ('type', '=', 'cn_ric'),
+                        ('code', 'in', list(sub_numbers)),
+                        ], order=[('id', 'ASC')]):
+                persons.setdefault(identifier.code, identifier.party)
+        new = [a for a in arrivals if a.identity_number not in persons]
+        parties = Party.create([{
+                    'name': a.name,
+                    'identifiers': [('create', [{
+                                    'type': 'cn_ric',
+                                    'code': a.identity_number,
+                                    }])],
+                    } for a in new])
+        persons.update(
+            (a.identity_number, p) for a, p in zip(new, parties))
+
+        open_stays = {}
+        for sub_numbers in grouped_slice(numbers, IN_MAX):
+            for stay in cls.search([
+                        ('identity_number', 'in', list(sub_numbers)),
+                        ('state', 'in', OPEN_STATES),
+                        ]):
+                open_stays[stay.identity_number] = stay
+        to_open = [a for a in arrivals
+            if a.identity_number not in open_stays]
+
+        def values(arrival):
+            _, birth_date, sex = identity_facts(arrival.identity_number)
+            return {
+                'person': persons[arrival.identity_number].id,
+                'identity_number': arrival.identity_number,
+                'birth_date': birth_date,
+                'sex': sex,
+                'regime': regime.id,
+                'category': arrival.category,
+                'arrival_date': arrival_date,
+                'exposure_date': arrival.exposure_date,
+                'phone': arrival.phone,
+                'origin': arrival.origin,
+                'group_name': arrival.group,
+                'community': arrival.community,
+                'notes': arrival.notes,
+                'site': site.id if site else None,
+                }
+        # Children (and everyone else) first, then the guardians who
+        # accompany them, who need their stay to exist.
+        heads = [a for a in to_open if not a.companion_of]
+        created = cls.create([values(a) for a in heads])
+        open_stays.update(
+            (a.identity_number, s) for a, s in zip(heads, created))
+        companions = [a for a in to_open if a.companion_of]
+        created += cls.create([dict(values(a),
+                    companion_of=open_stays[a.companion_of].id,
+                    guardian_consent=True)
+                for a in companions])
+        return created
 
     @classmethod
     def change_end_dates(cls, stays, end_date, reason):

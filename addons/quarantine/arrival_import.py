@@ -1,0 +1,361 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+"""Arrival lists (.xlsx): template, all-or-nothing import, residents' ledger.
+
+An arrival list comes from a community or an airport.  Every bad row is
+reported (row, column, reason) in a sheet returned to the user, and nothing
+is imported while any row is bad.  Importing the same file again creates no
+duplicate: a person is found by identity number, and a person who already
+has an open stay is not given a second one.
+"""
+import datetime as dt
+import io
+from collections import namedtuple
+from zipfile import BadZipFile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
+
+from .exceptions import ArrivalImportError
+from .stay import CATEGORIES, CHILD_MAX_AGE, age_on, identity_error, ric
+
+# (key, header in the template, required)
+COLUMNS = [
+    ('name', "姓名", True),
+    ('identity_number', "身份证号", True),
+    ('phone', "联系电话", False),
+    ('category', "人员类别", True),
+    ('exposure_date', "末次暴露日期", False),
+    ('origin', "来源", False),
+    ('group', "家庭/团组", False),
+    ('community', "所属社区", False),
+    ('companion_of', "陪护对象身份证号", False),
+    ('notes', "备注", False),
+    ]
+CATEGORY_LABELS = {
+    "密切接触者": 'close_contact',
+    "密接": 'close_contact',
+    "次密切接触者": 'secondary_contact',
+    "次密接": 'secondary_contact',
+    "入境人员": 'inbound',
+    "中高风险地区来返人员": 'risk_area',
+    "风险地区来返人员": 'risk_area',
+    "其他": 'other',
+    }
+CATEGORY_CODES = {code for code, _ in CATEGORIES}
+# An arrival list is a bus or a plane, or a whole district at the most.
+MAXIMUM_ROWS = 20000
+
+Arrival = namedtuple('Arrival', [c[0] for c in COLUMNS] + ['row'])
+RowError = namedtuple('RowError', ['row', 'column', 'message'])
+
+
+def template_workbook():
+    "Return the bytes of an empty arrival list with its headers"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "到达人员名单"
+    sheet.append([header for _, header, _ in COLUMNS])
+    for cell, (_, _, required) in zip(sheet[1], COLUMNS):
+        cell.font = Font(bold=True, color='C00000' if required else None)
+    sheet.append(["张三", "11010519491231002X", "13800138000", "密切接触者",
+            dt.date(2022, 5, 8), "本市社区排查", "张家", "和平社区", "", ""])
+    for column in 'ABCDEFGHIJ':
+        sheet.column_dimensions[column].width = 18
+    return _save(workbook)
+
+
+def _save(workbook):
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _text(value):
+    if value is None:
+        return ''
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_arrivals(data, arrival_date):
+    """Parse and check an arrival list.
+
+    Return (arrivals, errors, header, raw rows); the rows are only valid
+    when errors is empty.  Nothing here touches the database."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True,
+            data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError,
+            ValueError, TypeError, EOFError) as exception:
+        raise ArrivalImportError(gettext(
+                'quarantine.msg_import_not_xlsx')) from exception
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(v) for v in next(rows, ())]
+    raw = [list(r) for r in rows if any(
+            v is not None and _text(v) for v in r)]
+    workbook.close()
+    if not any(header):
+        raise ArrivalImportError(gettext('quarantine.msg_import_empty'))
+    positions, errors = _header_positions(header)
+    if errors:
+        return [], errors, header, raw
+    if not raw:
+        raise ArrivalImportError(gettext('quarantine.msg_import_no_row'))
+    if len(raw) > MAXIMUM_ROWS:
+        raise ArrivalImportError(gettext('quarantine.msg_import_too_many',
+                count=len(raw), maximum=MAXIMUM_ROWS))
+    arrivals = []
+    for index, values in enumerate(raw, 2):
+        arrival, row_errors = _read_row(
+            index, values, positions, arrival_date)
+        errors.extend(row_errors)
+        arrivals.append(arrival)
+    errors.extend(_check_file(arrivals))
+    return arrivals, errors, header, raw
+
+
+def _header_positions(header):
+    positions, errors = {}, []
+    keys_by_header = {}
+    for key, label, _ in COLUMNS:
+        keys_by_header[label] = key
+        keys_by_header[key] = key
+    for position, title in enumerate(header):
+        key = keys_by_header.get(title)
+        if key:
+            positions[key] = position
+    for key, label, required in COLUMNS:
+        if required and key not in positions:
+            errors.append(RowError(1, label, gettext(
+                        'quarantine.msg_import_missing_column',
+                        column=label)))
+    return positions, errors
+
+
+def _read_row(index, values, positions, arrival_date):
+    errors = []
+    labels = {key: label for key, label, _ in COLUMNS}
+
+    def cell(key):
+        position = positions.get(key)
+        if position is None or position >= len(values):
+            return None
+        return values[position]
+
+    def error(key, msg_id, **kwargs):
+        errors.append(RowError(index, labels[key],
+                gettext(msg_id, **kwargs)))
+
+    result = {k: _text(cell(k)) or None for k, _, _ in COLUMNS}
+    for key, _, required in COLUMNS:
+        if required and not result[key]:
+            error(key, 'quarantine.msg_import_required')
+    number = result['identity_number']
+    if number:
+        number = ric.compact(number).upper()
+        result['identity_number'] = number
+        message = identity_error(number)
+        if message:
+            errors.append(RowError(index, labels['identity_number'],
+                    message))
+    if result['companion_of']:
+        result['companion_of'] = ric.compact(result['companion_of']).upper()
+    category = result['category']
+    if category:
+        category = CATEGORY_LABELS.get(category, category)
+        if category not in CATEGORY_CODES:
+            error('category', 'quarantine.msg_import_category',
+                value=result['category'],
+                values='、'.join(CATEGORY_LABELS))
+        result['category'] = category
+    exposure = cell('exposure_date')
+    if isinstance(exposure, dt.datetime):
+        exposure = exposure.date()
+    if exposure is None or exposure == '':
+        result['exposure_date'] = None
+    elif not isinstance(exposure, dt.date):
+        error('exposure_date', 'quarantine.msg_import_date_text',
+            value=_text(exposure))
+        result['exposure_date'] = None
+    elif exposure > arrival_date:
+        error('exposure_date', 'quarantine.msg_import_date_future',
+            value=exposure.isoformat())
+        result['exposure_date'] = None
+    else:
+        result['exposure_date'] = exposure
+    return Arrival(row=index, **result), errors
+
+
+def _check_file(arrivals):
+    "Checks across rows: repeated numbers, companions"
+    errors = []
+    label = dict((k, h) for k, h, _ in COLUMNS)
+    first_row = {}
+    for arrival in arrivals:
+        number = arrival.identity_number
+        if not number:
+            continue
+        if number in first_row:
+            errors.append(RowError(arrival.row, label['identity_number'],
+                    gettext('quarantine.msg_import_repeated',
+                        number=number, row=first_row[number])))
+        else:
+            first_row[number] = arrival.row
+    by_number = {a.identity_number: a for a in arrivals if a.identity_number}
+    for arrival in arrivals:
+        if not arrival.companion_of:
+            continue
+        other = by_number.get(arrival.companion_of)
+        if not other or other is arrival:
+            errors.append(RowError(arrival.row, label['companion_of'],
+                    gettext('quarantine.msg_import_companion_unknown',
+                        number=arrival.companion_of)))
+            continue
+        ages = [_age(a) for a in (arrival, other)]
+        if not any(a is not None and a <= CHILD_MAX_AGE for a in ages):
+            errors.append(RowError(arrival.row, label['companion_of'],
+                    gettext('quarantine.msg_import_companion_age',
+                        age=CHILD_MAX_AGE)))
+    return errors
+
+
+def _age(arrival):
+    try:
+        birth_date = ric.get_birth_date(arrival.identity_number)
+    except (ric.ValidationError, ValueError, TypeError):
+        return None
+    return age_on(birth_date, dt.date.today())
+
+
+def error_workbook(header, raw, errors):
+    "Return the list sent back with a column of reasons on the bad rows"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "错误报告"
+    reasons = {}
+    for error in errors:
+        reasons.setdefault(error.row, []).append(
+            f'{error.column}: {error.message}')
+    sheet.append(list(header) + ["错误原因"])
+    red = PatternFill('solid', fgColor='FFC7CE')
+    if 1 in reasons:
+        sheet.cell(1, len(header) + 1, '；'.join(reasons[1])).fill = red
+    for index, values in enumerate(raw, 2):
+        sheet.append([_cell_value(v) for v in values]
+            + ['；'.join(reasons.get(index, []))])
+        if index in reasons:
+            for cell in sheet[index]:
+                cell.fill = red
+    errors_sheet = workbook.create_sheet("错误明细")
+    errors_sheet.append(["行", "列", "原因"])
+    for error in errors:
+        errors_sheet.append([error.row, error.column, error.message])
+    return _save(workbook)
+
+
+def _cell_value(value):
+    if isinstance(value, (str, int, float, dt.date, dt.datetime)) \
+            or value is None:
+        return value
+    return str(value)
+
+
+class ImportArrivalsStart(ModelView):
+    "Import Arrival List"
+    __name__ = 'quarantine.stay.import.start'
+    __string__ = "Import Arrival List"
+
+    file = fields.Binary("Arrival List (.xlsx)", required=True,
+        filename='filename')
+    filename = fields.Char("File Name")
+    arrival_date = fields.Date("Arrival", required=True)
+    regime = fields.Many2One('quarantine.regime', "Regime", required=True)
+    site = fields.Many2One('quarantine.site', "Site",
+        domain=[('state', '=', 'active')],
+        help="Site the arrivals go to; rooms are given by Allocate Rooms.")
+    template = fields.Binary("Template", readonly=True,
+        filename='template_filename',
+        help="An empty arrival list with the expected columns.")
+    template_filename = fields.Char("Template File Name", readonly=True)
+
+
+class ImportArrivalsErrors(ModelView):
+    "Arrival List Errors"
+    __name__ = 'quarantine.stay.import.errors'
+    __string__ = "Arrival List Errors"
+
+    summary = fields.Text("Summary", readonly=True)
+    report = fields.Binary("Error Report", readonly=True,
+        filename='report_filename')
+    report_filename = fields.Char("Report File Name", readonly=True)
+
+
+class ImportArrivals(Wizard):
+    "Import Arrival List"
+    __name__ = 'quarantine.stay.import'
+    start = StateView('quarantine.stay.import.start',
+        'quarantine.stay_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+    errors = StateView('quarantine.stay.import.errors',
+        'quarantine.stay_import_errors_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+    open_ = StateAction('quarantine.act_stay_form')
+
+    def default_start(self, fields):
+        pool = Pool()
+        Regime = pool.get('quarantine.regime')
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        regimes = Regime.search([('code', '=', 'centralized_14')], limit=1)
+        values = {
+            'arrival_date': Date.today(),
+            'regime': regimes[0].id if regimes else None,
+            'template': template_workbook(),
+            'template_filename': 'arrival_list_template.xlsx',
+            }
+        if context.get('active_model') == 'quarantine.site':
+            values['site'] = context.get('active_id')
+        return values
+
+    def transition_import_(self):
+        Stay = Pool().get('quarantine.stay')
+        start = self.start
+        arrivals, errors, header, raw = read_arrivals(
+            start.file, start.arrival_date)
+        if errors:
+            self.errors.summary = gettext('quarantine.msg_import_refused',
+                rows=len({e.row for e in errors}), errors=len(errors),
+                first='\n'.join(f'{e.row} / {e.column}: {e.message}'
+                    for e in errors[:10]))
+            self.errors.report = error_workbook(header, raw, errors)
+            self.errors.report_filename = 'arrival_list_errors.xlsx'
+            return 'errors'
+        self._stays = Stay.import_arrivals(
+            arrivals, start.regime, start.arrival_date, start.site)
+        return 'open_'
+
+    def default_errors(self, fields):
+        return {
+            'summary': self.errors.summary,
+            'report': self.errors.report,
+            'report_filename': self.errors.report_filename,
+            }
+
+    def do_open_(self, action):
+        action['domain'] = [('id', 'in', [s.id for s in self._stays])]
+        action['name'] += f' ({len(self._stays)})'
+        return action, {}

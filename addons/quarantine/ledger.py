@@ -1,0 +1,122 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+"The residents' ledger (台账) of a site for a period, as an Excel sheet"
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import StayError
+
+LEDGER_COLUMNS = [
+    ("序号", lambda i, s: i),
+    ("姓名", lambda i, s: s.person.rec_name),
+    ("身份证号", lambda i, s: s.identity_number),
+    ("性别", lambda i, s: s.sex_string),
+    ("年龄", lambda i, s: s.age),
+    ("联系电话", lambda i, s: s.phone),
+    ("人员类别", lambda i, s: s.category_string),
+    ("来源", lambda i, s: s.origin),
+    ("所属社区", lambda i, s: s.community),
+    ("家庭/团组", lambda i, s: s.group_name),
+    ("房间", lambda i, s: s.room.name if s.room else None),
+    ("末次暴露日期", lambda i, s: s.exposure_date),
+    ("到达日期", lambda i, s: s.arrival_date),
+    ("解除日期", lambda i, s: s.end_date),
+    ("状态", lambda i, s: s.state_string),
+    ("核验时间", lambda i, s: s.verified_at),
+    ]
+
+
+def ledger_workbook(site, date_from, date_to, stays):
+    "Return the bytes of the ledger of `stays`"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "隔离人员台账"
+    sheet.append([f"{site.name} 隔离人员台账 {date_from} 至 {date_to}"])
+    sheet['A1'].font = Font(bold=True, size=14)
+    sheet.append([title for title, _ in LEDGER_COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for index, stay in enumerate(stays, 1):
+        sheet.append([value(index, stay) for _, value in LEDGER_COLUMNS])
+    sheet.freeze_panes = 'A3'
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+class LedgerStart(ModelView):
+    "Residents' Ledger"
+    __name__ = 'quarantine.stay.ledger.start'
+    __string__ = "Residents' Ledger"
+
+    site = fields.Many2One('quarantine.site', "Site", required=True)
+    date_from = fields.Date("From", required=True)
+    date_to = fields.Date("To", required=True)
+
+
+class LedgerResult(ModelView):
+    "Residents' Ledger"
+    __name__ = 'quarantine.stay.ledger.result'
+    __string__ = "Residents' Ledger File"
+
+    file = fields.Binary("Ledger", readonly=True, filename='filename')
+    filename = fields.Char("File Name", readonly=True)
+    count = fields.Integer("Residents", readonly=True)
+
+
+class Ledger(Wizard):
+    "Residents' Ledger"
+    __name__ = 'quarantine.stay.ledger'
+    start = StateView('quarantine.stay.ledger.start',
+        'quarantine.stay_ledger_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Export", 'export', 'tryton-ok', default=True),
+            ])
+    export = StateTransition()
+    result = StateView('quarantine.stay.ledger.result',
+        'quarantine.stay_ledger_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        Date = Pool().get('ir.date')
+        context = Transaction().context
+        today = Date.today()
+        values = {'date_from': today.replace(day=1), 'date_to': today}
+        if context.get('active_model') == 'quarantine.site':
+            values['site'] = context.get('active_id')
+        return values
+
+    def transition_export(self):
+        Stay = Pool().get('quarantine.stay')
+        start = self.start
+        if start.date_to < start.date_from:
+            raise StayError(gettext('quarantine.msg_ledger_dates'))
+        stays = Stay.search([
+                ('site', '=', start.site.id),
+                ('state', 'in', ['admitted', 'released', 'transferred']),
+                ('arrival_date', '<=', start.date_to),
+                ['OR',
+                    ('end_date', '>=', start.date_from),
+                    ('end_date', '=', None)],
+                ], order=[('arrival_date', 'ASC'), ('id', 'ASC')])
+        self.result.file = ledger_workbook(
+            start.site, start.date_from, start.date_to, stays)
+        self.result.filename = (
+            f'ledger-{start.site.code}-{start.date_from}-{start.date_to}.xlsx')
+        self.result.count = len(stays)
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'file': self.result.file,
+            'filename': self.result.filename,
+            'count': self.result.count,
+            }
