@@ -15,10 +15,10 @@ export TRYTONPASSFILE := $(CURDIR)/var/adminpass
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt $(foreach a,$(ADDONS),$(a)/pyproject.toml)
+$(VENV)/.installed: requirements.txt reports/pyproject.toml $(foreach a,$(ADDONS),$(a)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check $(foreach a,$(ADDONS),-e $(a))
+	$(BIN)/pip install --quiet --disable-pip-version-check -e reports $(foreach a,$(ADDONS),-e $(a))
 	touch $@
 
 sao: var/sao/.installed
@@ -41,8 +41,8 @@ run: venv sao system-deps demo
 test: venv sao system-deps
 	scripts/test.sh
 
-bench: venv
-	@echo "benchmarks arrive with the residents issue"
+bench: venv system-deps
+	scripts/bench.sh
 
 clean:
 	rm -rf var test-artifacts

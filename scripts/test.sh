@@ -43,13 +43,13 @@ results=()
 status=0
 
 echo "=== pyflakes"
-if "$bin/python" -m pyflakes addons scripts tests/*.py; then
+if "$bin/python" -m pyflakes addons scripts reports tests; then
     results+=("pyflakes: clean")
 else
     results+=("pyflakes: FAILED"); status=1
 fi
 
-if DB_CACHE=$cache/sqlite run_pytest SQLite -q addons/*/tests tests; then
+if DB_CACHE=$cache/sqlite run_pytest SQLite -q addons/*/tests tests reports; then
     results+=("SQLite: passed")
 else
     results+=("SQLite: FAILED"); status=1

@@ -3,6 +3,7 @@ import datetime as dt
 from collections import defaultdict
 
 from sql import Null
+from sql.aggregate import Count
 from sql.operators import Equal
 from stdnum.cn import ric
 
@@ -158,6 +159,10 @@ class Stay(Workflow, ModelSQL, ModelView):
     verification_overdue = fields.Function(
         fields.Boolean("Verification Overdue"),
         'get_verification_overdue', searcher='search_verification_overdue')
+    readings_missing = fields.Function(fields.Boolean(
+            "Readings Missing Today",
+            help="Admitted, with fewer than two temperature readings today."),
+        'get_readings_missing', searcher='search_readings_missing')
     left_at = fields.DateTime("Left at", readonly=True)
     health_flag = fields.Boolean("Health Flag", readonly=True,
         help="A reading of 37.3 °C or more, or a symptom: on the medical "
@@ -335,12 +340,44 @@ class Stay(Workflow, ModelSQL, ModelView):
     @classmethod
     def search_verification_overdue(cls, name, clause):
         limit = dt.datetime.now() - dt.timedelta(hours=24)
-        domain = [('state', '=', 'admitted'), ('verified_at', '=', None),
-            ('admitted_at', '<', limit)]
         _, operator, value = clause[:3]
         if (operator == '=') == bool(value):
-            return domain
-        return ['NOT', domain]
+            return [('state', '=', 'admitted'), ('verified_at', '=', None),
+                ('admitted_at', '<', limit)]
+        return ['OR', ('state', '!=', 'admitted'), ('verified_at', '!=', None),
+            ('admitted_at', '>=', limit), ('admitted_at', '=', None)]
+
+    @classmethod
+    def _complete_today(cls):
+        "Query of the stays with both readings of today"
+        pool = Pool()
+        Monitoring = pool.get('quarantine.monitoring')
+        Date = pool.get('ir.date')
+        reading = Monitoring.__table__()
+        return reading.select(reading.stay,
+            where=reading.date == Date.today(),
+            group_by=[reading.stay],
+            having=Count(reading.period, distinct=True) >= 2)
+
+    @classmethod
+    def _complete_today_ids(cls):
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*cls._complete_today())
+        return [stay_id for stay_id, in cursor]
+
+    @classmethod
+    def get_readings_missing(cls, stays, name):
+        complete = set(cls._complete_today_ids())
+        return {s.id: s.state == 'admitted' and s.id not in complete
+            for s in stays}
+
+    @classmethod
+    def search_readings_missing(cls, name, clause):
+        _, operator, value = clause[:3]
+        complete = cls._complete_today_ids()
+        if (operator == '=') == bool(value):
+            return [('state', '=', 'admitted'), ('id', 'not in', complete)]
+        return ['OR', ('state', '!=', 'admitted'), ('id', 'in', complete)]
 
     @classmethod
     def compute_end_dates(cls, stays):

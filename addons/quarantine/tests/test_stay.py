@@ -1,7 +1,10 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
+import io
 import unittest
 from decimal import Decimal
+
+from pypdf import PdfReader
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError, ValidationError
@@ -195,6 +198,55 @@ class StayTestCase(unittest.TestCase):
                             'temperature': Decimal('3.7')}])
 
     @with_transaction()
+    def test_verification_overdue(self):
+        "Admitted more than 24 h ago and not verified"
+        Stay = Pool().get('quarantine.stay')
+        site = active_site(rooms=2)
+        late, verified = [create_stay(create_person(n, sequence=q), site, r)
+            for n, q, r in zip("AB", ['111', '222'], site.rooms)]
+        Stay.admit([late, verified])
+        Stay.verify([verified])
+        Stay.write([late, verified], {'admitted_at':
+                    dt.datetime.now() - dt.timedelta(hours=25)})
+        self.assertEqual(
+            Stay.search([('verification_overdue', '=', True)]), [late])
+        self.assertEqual(
+            Stay.search([('verification_overdue', '=', False)]), [verified])
+        self.assertTrue(Stay(late.id).verification_overdue)
+
+    @with_transaction()
+    def test_readings_missing_today(self):
+        "Who has not had both of today's temperature readings"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Monitoring = pool.get('quarantine.monitoring')
+        Date = pool.get('ir.date')
+        site = active_site(rooms=3)
+        stays = [create_stay(create_person(n, sequence=q), site, r)
+            for n, q, r in zip("ABC", ['111', '222', '333'], site.rooms)]
+        Stay.admit(stays)
+        both, one, none = stays
+        today = Date.today()
+        Monitoring.create([
+                {'stay': both.id, 'date': today, 'period': 'morning',
+                    'temperature': Decimal('36.5')},
+                {'stay': both.id, 'date': today, 'period': 'afternoon',
+                    'temperature': Decimal('36.6')},
+                {'stay': one.id, 'date': today, 'period': 'morning',
+                    'temperature': Decimal('36.4')},
+                {'stay': none.id, 'date': today - dt.timedelta(days=1),
+                    'period': 'morning', 'temperature': Decimal('36.4')},
+                ])
+        self.assertEqual(
+            Stay.search([('readings_missing', '=', True)],
+                order=[('id', 'ASC')]),
+            [one, none])
+        self.assertEqual(
+            Stay.search([('readings_missing', '=', False)]), [both])
+        self.assertEqual([s.readings_missing for s in Stay.browse(stays)],
+            [False, True, True])
+
+    @with_transaction()
     def test_allocate_batch(self):
         "A bus: pairs together, groups adjacent, accessible rooms, floors"
         pool = Pool()
@@ -246,3 +298,23 @@ class StayTestCase(unittest.TestCase):
             Stay.allocate(stays, site)
         self.assertEqual(Stay.search_count([('state', '=', 'admitted')]), 0)
         self.assertEqual(site.available_count, 2)
+
+    @with_transaction()
+    def test_room_board_pdf(self):
+        "The room board prints each floor's rooms with their state"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        RoomBoard = pool.get('quarantine.site.room_board', type='report')
+        site = active_site(rooms=6, floors=2, name="东城区隔离酒店")
+        stays = [create_stay(create_person(n, sequence=q), site, r)
+            for n, q, r in zip("AB", ['111', '222'], site.rooms)]
+        Stay.admit(stays)
+        extension, content, _, name = RoomBoard.execute([site.id], {})
+        self.assertEqual(extension, 'pdf')
+        text = ''.join(page.extract_text()
+            for page in PdfReader(io.BytesIO(content)).pages)
+        self.assertIn("东城区隔离酒店", text)
+        for room in site.rooms:
+            self.assertIn(room.name, text)
+        self.assertIn("Close Contact", text)
+
