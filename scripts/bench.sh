@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+. scripts/pg.sh
+pg_up || { echo 'make bench needs PostgreSQL on 127.0.0.1:5432' >&2; exit 1; }
 for bench in tests/bench/bench_*.py; do
     echo "=== $bench"
     .venv/bin/python -O "$bench"

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+. scripts/pg.sh
 PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/}
 bin=.venv/bin
 # Fresh template cache per run: trytond keys DB_CACHE by module names only,
@@ -24,19 +25,6 @@ run_pytest() {
         return 1
     fi
     return $status
-}
-
-pg_up() {
-    if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
-        return 0
-    fi
-    if command -v pg_ctlcluster >/dev/null; then
-        echo "PostgreSQL is down; trying to start cluster 15/main"
-        pg_ctlcluster --skip-systemctl-redirect 15 main start 2>/dev/null || true
-        sleep 2
-        pg_isready -q -h 127.0.0.1 -p 5432 && return 0
-    fi
-    return 1
 }
 
 results=()

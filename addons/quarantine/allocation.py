@@ -31,24 +31,25 @@ def floor_key(room):
     return (room.building or '', level, room.floor or '')
 
 
-def units_of(stays):
-    """Group the stays into units that need one room each: a stay with the
-    stays that accompany it"""
-    by_id = {s.id: s for s in stays}
+def units_of(residents):
+    """Group the residents into units that need one room each: a resident
+    with those who accompany it (`companion_of` holds the id of the stay
+    accompanied)"""
+    by_id = {r.id: r for r in residents}
     companions = defaultdict(list)
     heads = []
-    for stay in stays:
-        head = stay.companion_of
-        if head and head.id in by_id:
-            companions[head.id].append(stay)
+    for resident in residents:
+        if resident.companion_of in by_id:
+            companions[resident.companion_of].append(resident)
         else:
-            heads.append(stay)
+            heads.append(resident)
     return [[h] + companions[h.id] for h in heads]
 
 
 def plan_allocation(units, rooms):
-    """Return {room: unit} for `units` (lists of stays) over free `rooms`
-    (ordered by building, floor and position)"""
+    """Return {room: unit} for `units` (lists of residents) over free
+    `rooms` (ordered by building, floor and position); both are plain rows
+    with the attributes of stay.Resident and stay.FreeRoom"""
     floors = defaultdict(list)
     for room in rooms:
         floors[floor_key(room)].append(room)
@@ -61,12 +62,15 @@ def plan_allocation(units, rooms):
 
     # 1. accessible rooms for those who need them
     accessible = [r for r in rooms if r.accessible]
+    accessible.reverse()  # pop() from the end takes them in order
+    rest = []
     for unit in units:
         if any(s.needs_accessible for s in unit) and accessible:
-            room = accessible.pop(0)
+            room = accessible.pop()
             take(room)
             plan[room] = unit
-    rest = [u for u in units if u not in plan.values()]
+        else:
+            rest.append(unit)
 
     # 2. by category, whole floors first, groups kept together
     by_category = defaultdict(list)

@@ -24,7 +24,8 @@ from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import ArrivalImportError
-from .stay import CATEGORIES, CHILD_MAX_AGE, age_on, identity_error, ric
+from .stay import (
+    CATEGORIES, CHILD_MAX_AGE, age_on, identity_error, identity_facts, ric)
 
 # (key, header in the template, required)
 COLUMNS = [
@@ -230,10 +231,9 @@ def _check_file(arrivals):
 
 
 def _age(arrival):
-    try:
-        birth_date = ric.get_birth_date(arrival.identity_number)
-    except (ric.ValidationError, ValueError, TypeError):
+    if not arrival.identity_number or identity_error(arrival.identity_number):
         return None
+    birth_date, _ = identity_facts(arrival.identity_number)
     return age_on(birth_date, dt.date.today())
 
 

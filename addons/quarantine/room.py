@@ -99,6 +99,13 @@ class Room(Workflow, ModelSQL, ModelView):
                     },
                 })
 
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        # Set by the room field of a draft stay: offer the free rooms only.
+        if Transaction().context.get('quarantine_available_rooms'):
+            domain = [domain, ('state', '=', 'available')]
+        return super().search(domain, *args, **kwargs)
+
     @staticmethod
     def default_capacity():
         return 1
@@ -345,6 +352,13 @@ class CreateRoomsStart(ModelView):
     @staticmethod
     def default_pattern():
         return '{building}-{floor}{number:02d}'
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        # Set by the room field of a draft stay: offer the free rooms only.
+        if Transaction().context.get('quarantine_available_rooms'):
+            domain = [domain, ('state', '=', 'available')]
+        return super().search(domain, *args, **kwargs)
 
     @staticmethod
     def default_capacity():

@@ -1,6 +1,7 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
-from collections import defaultdict
+import json
+from collections import defaultdict, namedtuple
 
 from sql import Null
 from sql.aggregate import Count
@@ -12,15 +13,27 @@ from trytond.i18n import gettext
 from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .allocation import plan_allocation, units_of
 from .exceptions import AllocationError, StayError, StayValidationError
+from .registry import (
+    create_residents, insert_rows, set_states, update_rows)
 
 CHILD_MAX_AGE = 14
+# Residents with these needs are given accessible rooms first.
+ACCESSIBLE_NEEDS = {'elderly', 'disabled'}
+# What the allocation plan reads of stays and rooms (see allocation.py)
+Resident = namedtuple('Resident',
+    ['id', 'category', 'group_name', 'companion_of', 'needs_accessible'])
+Admission = namedtuple('Admission', ['id', 'state', 'site', 'room',
+        'room_site', 'room_state', 'companion_of'])
+FreeRoom = namedtuple('FreeRoom',
+    ['id', 'building', 'floor', 'sequence', 'accessible'])
+in_ = fields.SQL_OPERATORS['in']
 IN_MAX = backend.MAX_QUERY_PARAMS
 OPEN_STATES = ('draft', 'admitted')
 CATEGORIES = [
@@ -33,11 +46,20 @@ CATEGORIES = [
 
 
 def identity_facts(number):
-    """Return (compact number, birth date, sex) of a resident identity card
-    number, or raise stdnum's ValidationError"""
-    number = ric.validate(number)
-    sex = 'male' if int(number[16]) % 2 else 'female'
-    return number, ric.get_birth_date(number), sex
+    """Return (birth date, sex) of a valid resident identity card number
+    (18 characters: the birth date at 7-14, the sex by the 17th digit)"""
+    birth_date = dt.date(
+        int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return birth_date, 'male' if int(number[16]) % 2 else 'female'
+
+
+def end_date_of(regime, exposure_date, arrival_date, home_days_served=0):
+    """Last day of isolation: the start date chosen by the regime is
+    protocol day 1; days already served at home are deducted"""
+    start = (exposure_date if regime.count_from == 'exposure'
+        else arrival_date) or arrival_date
+    days = max(regime.duration_days - (home_days_served or 0), 1)
+    return start + dt.timedelta(days=days - 1)
 
 
 def identity_error(number):
@@ -102,28 +124,24 @@ class Stay(Workflow, ModelSQL, ModelView):
     needs_accessible = fields.Function(
         fields.Boolean("Needs Accessible Room"), 'get_needs_accessible')
 
+    # Admission checks that an admitted stay has a site and a room; the
+    # domains do not depend on the state, so that admitting a bus does not
+    # evaluate them again for every resident.
     site = fields.Many2One('quarantine.site', "Site",
         domain=[('state', '=', 'active')],
-        states={'readonly': Eval('state') != 'draft',
-            'required': Eval('state') == 'admitted'})
+        states={'readonly': Eval('state') != 'draft'})
     room = fields.Many2One('quarantine.room', "Room", ondelete='RESTRICT',
-        domain=[('site', '=', Eval('site', -1)),
-            If(Eval('state') == 'draft',
-                ['OR',
-                    ('state', '=', 'available'),
-                    ('id', '=', Eval('companion_room', -1))],
-                ())],
-        states={'readonly': Eval('state') != 'draft',
-            'required': Eval('state') == 'admitted'})
+        domain=[('site', '=', Eval('site', -1))],
+        search_context={
+            'quarantine_available_rooms': Eval('state') == 'draft'},
+        states={'readonly': Eval('state') != 'draft'},
+        help="A draft stay is offered the available rooms of its site.")
     companion_of = fields.Many2One('quarantine.stay', "Companion of",
         domain=[('id', '!=', Eval('id', -1)),
             ('state', 'in', ['draft', 'admitted'])],
         states=_states, ondelete='RESTRICT',
         help="The child of 14 or younger this guardian shares a room with "
         "(or the guardian, on the child's stay).")
-    companion_room = fields.Function(
-        fields.Many2One('quarantine.room', "Companion Room"),
-        'on_change_with_companion_room')
     guardian_consent = fields.Boolean("Guardian Consent",
         states={'invisible': ~Eval('companion_of'),
             'readonly': Eval('state') != 'draft'},
@@ -301,12 +319,7 @@ class Stay(Workflow, ModelSQL, ModelView):
         return age_on(self.birth_date, self.arrival_date)
 
     def get_needs_accessible(self, name):
-        return bool(set(self.special_needs or ()) & {'elderly', 'disabled'})
-
-    @fields.depends('companion_of', '_parent_companion_of.room')
-    def on_change_with_companion_room(self, name=None):
-        if self.companion_of and self.companion_of.room:
-            return self.companion_of.room.id
+        return bool(set(self.special_needs or ()) & ACCESSIBLE_NEEDS)
 
     @fields.depends('companion_of', 'site', '_parent_companion_of.room',
         '_parent_companion_of.site')
@@ -321,14 +334,13 @@ class Stay(Workflow, ModelSQL, ModelView):
             self.identity_number = self.person.quarantine_identity_number
             facts = self._identity_facts(self.identity_number)
             if facts:
-                _, self.birth_date, self.sex = facts
+                self.birth_date, self.sex = facts
 
     @classmethod
     def _identity_facts(cls, number):
-        try:
-            return identity_facts(number) if number else None
-        except ric.ValidationError:
-            return None
+        "The identity facts of a number that may not be valid, or None"
+        if number and not identity_error(number):
+            return identity_facts(number)
 
     @classmethod
     def get_verification_overdue(cls, stays, name):
@@ -382,14 +394,8 @@ class Stay(Workflow, ModelSQL, ModelView):
     @classmethod
     def compute_end_dates(cls, stays):
         "Return {stay: end date} from the regime and the start date"
-        result = {}
-        for stay in stays:
-            regime = stay.regime
-            start = (stay.exposure_date if regime.count_from == 'exposure'
-                else stay.arrival_date) or stay.arrival_date
-            days = max(regime.duration_days - (stay.home_days_served or 0), 1)
-            result[stay] = start + dt.timedelta(days=days - 1)
-        return result
+        return {s: end_date_of(s.regime, s.exposure_date, s.arrival_date,
+                s.home_days_served) for s in stays}
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -401,7 +407,7 @@ class Stay(Workflow, ModelSQL, ModelView):
             values['identity_number'] = number
             facts = cls._identity_facts(number)
             if facts:
-                _, values['birth_date'], values['sex'] = facts
+                values['birth_date'], values['sex'] = facts
         return values
 
     @classmethod
@@ -451,7 +457,7 @@ class Stay(Workflow, ModelSQL, ModelView):
         if field_names & {'arrival_date', 'exposure_date', 'end_date'}:
             for stay in stays:
                 stay.check_dates()
-        if field_names & {'companion_of', 'room', 'state', 'person'}:
+        if field_names & {'companion_of', 'room', 'person'}:
             cls.check_companions(stays)
         if field_names & {'person', 'identity_number'}:
             for stay in stays:
@@ -494,50 +500,80 @@ class Stay(Workflow, ModelSQL, ModelView):
                         stay=stay.rec_name, companion=companion.rec_name))
 
     @classmethod
-    def check_rooms_free(cls, stays):
-        """Refuse stays whose room is held by someone they do not accompany
-        (the database constraint is the last line; this names the people)"""
-        rooms = {s.room.id for s in stays if s.room}
+    def _admission_rows(cls, stays):
+        """Return, in one query per slice, what admission checks of each
+        stay (see Admission)"""
+        Room = Pool().get('quarantine.room')
+        stay, room = cls.__table__(), Room.__table__()
+        cursor = Transaction().connection.cursor()
+        rows = []
+        for sub_ids in grouped_slice([s.id for s in stays], IN_MAX):
+            cursor.execute(*stay.join(room, 'LEFT',
+                    condition=stay.room == room.id).select(
+                    stay.id, stay.state, stay.site, stay.room, room.site,
+                    room.state, stay.companion_of,
+                    where=in_(stay.id, list(sub_ids))))
+            rows.extend(Admission(*r) for r in cursor)
+        return rows
+
+    @classmethod
+    def check_rooms_free(cls, rows):
+        """Refuse stays without a room of their site, in a room that is not
+        ready, or held by someone they do not accompany (the database
+        constraint is the last line; this names the people)"""
+        Room = Pool().get('quarantine.room')
         holders = {}
-        for other in cls.search([
-                    ('room', 'in', list(rooms)),
-                    ('state', '=', 'admitted'),
-                    ('companion_of', '=', None),
-                    ]):
-            holders[other.room.id] = other
+        for sub_rooms in grouped_slice(
+                list({r.room for r in rows if r.room}), IN_MAX):
+            for other in cls.search([
+                        ('room', 'in', list(sub_rooms)),
+                        ('state', '=', 'admitted'),
+                        ('companion_of', '=', None),
+                        ]):
+                holders[other.room.id] = other.id
         seen = {}
-        for stay in stays:
-            if not stay.room:
+        for row in rows:
+            if not row.room:
                 raise StayError(gettext(
-                        'quarantine.msg_stay_admit_room', stay=stay.rec_name))
-            if stay.site != stay.room.site:
+                        'quarantine.msg_stay_admit_room',
+                        stay=cls(row.id).rec_name))
+            if row.site != row.room_site:
                 raise StayError(gettext('quarantine.msg_stay_room_site',
-                        stay=stay.rec_name, room=stay.room.rec_name))
-            if stay.companion_of:
+                        stay=cls(row.id).rec_name,
+                        room=Room(row.room).rec_name))
+            if row.room_state not in {'available', 'occupied'}:
+                room = Room(row.room)
+                raise StayError(gettext('quarantine.msg_stay_room_not_ready',
+                        room=room.rec_name, state=room.state_string))
+            if row.companion_of:
                 continue
-            holder = holders.get(stay.room.id) or seen.get(stay.room.id)
-            if holder and holder != stay:
+            holder = holders.get(row.room) or seen.get(row.room)
+            if holder and holder != row.id:
                 raise StayError(gettext(
                         'quarantine.msg_stay_room_taken',
-                        stay=stay.rec_name, room=stay.room.rec_name,
-                        holder=holder.rec_name))
-            seen[stay.room.id] = stay
+                        stay=cls(row.id).rec_name,
+                        room=Room(row.room).rec_name,
+                        holder=cls(holder).rec_name))
+            seen[row.room] = row.id
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('admitted')
     def admit(cls, stays):
-        pool = Pool()
-        Room = pool.get('quarantine.room')
-        cls.check_rooms_free(stays)
-        rooms = {s.room for s in stays}
-        bad = [r for r in rooms if r.state not in {'available', 'occupied'}]
-        if bad:
-            raise StayError(gettext('quarantine.msg_stay_room_not_ready',
-                    room=bad[0].rec_name,
-                    state=bad[0].state_string))
-        cls.write(stays, {'admitted_at': dt.datetime.now()})
-        Room.occupy([r for r in rooms if r.state == 'available'])
+        """Admit the draft stays into their rooms.
+
+        A bus is admitted as one: the checks read what they need in one
+        query, and the stays and rooms change state (logged as transitions)
+        in a few statements instead of an ORM write per record.  The
+        database's exclusion constraints stay the last line; on SQLite,
+        trytond checks them below."""
+        Room = Pool().get('quarantine.room')
+        rows = [r for r in cls._admission_rows(stays) if r.state == 'draft']
+        cls.check_rooms_free(rows)
+        ids = [r.id for r in rows]
+        set_states(cls, ids, 'admitted', admitted_at=dt.datetime.now())
+        cls.validate(cls.browse(ids))
+        set_states(Room, list({r.room for r in rows
+                    if r.room_state == 'available'}), 'occupied')
 
     @classmethod
     @ModelView.button
@@ -578,33 +614,57 @@ class Stay(Workflow, ModelSQL, ModelView):
     def allocate(cls, stays, site):
         """Give the draft stays free rooms of the site and admit them, all
         in this transaction; allocate nothing when rooms are missing"""
-        Room = Pool().get('quarantine.room')
         if not stays:
             return
         if site.state != 'active':
             raise AllocationError(gettext(
                     'quarantine.msg_allocate_site_inactive',
                     site=site.rec_name))
-        units = units_of(stays)
-        rooms = Room.search([
-                ('site', '=', site.id),
-                ('state', '=', 'available'),
-                ], order=[('building', 'ASC'), ('floor', 'ASC'),
-                ('sequence', 'ASC'), ('name', 'ASC')])
+        units = units_of(cls._planning_rows(stays))
+        rooms = cls._free_rooms(site)
         if len(rooms) < len(units):
             raise AllocationError(gettext(
                     'quarantine.msg_allocate_missing_rooms',
                     site=site.rec_name, needed=len(units),
                     free=len(rooms), missing=len(units) - len(rooms)))
         plan = plan_allocation(units, rooms)
-        by_room = defaultdict(list)
-        for room, unit in plan.items():
-            by_room[room.id].extend(unit)
-        to_write = []
-        for room_id, unit in by_room.items():
-            to_write.extend([unit, {'site': site.id, 'room': room_id}])
-        cls.write(*to_write)
-        cls.admit(stays)
+        stay_rooms = [(resident.id, site.id, room.id)
+            for room, unit in plan.items() for resident in unit]
+        # One statement per chunk instead of a write per room: the rules
+        # are checked by admit, and by the database's constraints.
+        update_rows(cls, ['site', 'room'], stay_rooms)
+        cls.admit(cls.browse([s.id for s in stays]))
+
+    @classmethod
+    def _planning_rows(cls, stays):
+        "What the allocation plan needs of each stay, in one query a slice"
+        stay = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        residents = []
+        for sub_ids in grouped_slice([s.id for s in stays], IN_MAX):
+            cursor.execute(*stay.select(stay.id, stay.category,
+                    stay.group_name, stay.companion_of, stay.special_needs,
+                    where=in_(stay.id, list(sub_ids)),
+                    order_by=[stay.id.asc]))
+            for id_, category, group, companion, needs in cursor:
+                if isinstance(needs, str):
+                    needs = json.loads(needs)
+                residents.append(Resident(id_, category, group, companion,
+                        bool(set(needs or ()) & ACCESSIBLE_NEEDS)))
+        return residents
+
+    @classmethod
+    def _free_rooms(cls, site):
+        "The available rooms of the site, by building, floor and position"
+        Room = Pool().get('quarantine.room')
+        room = Room.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*room.select(room.id, room.building, room.floor,
+                room.sequence, room.accessible,
+                where=(room.site == site.id) & (room.state == 'available'),
+                order_by=[room.building.asc, room.floor.asc,
+                    room.sequence.asc, room.name.asc]))
+        return [FreeRoom(*r) for r in cursor]
 
     @classmethod
     def import_arrivals(cls, arrivals, regime, arrival_date, site=None):
@@ -623,15 +683,10 @@ class Stay(Workflow, ModelSQL, ModelView):
                         ], order=[('id', 'ASC')]):
                 persons.setdefault(identifier.code, identifier.party)
         new = [a for a in arrivals if a.identity_number not in persons]
-        parties = Party.create([{
-                    'name': a.name,
-                    'identifiers': [('create', [{
-                                    'type': 'cn_ric',
-                                    'code': a.identity_number,
-                                    }])],
-                    } for a in new])
-        persons.update(
-            (a.identity_number, p) for a, p in zip(new, parties))
+        party_ids = create_residents(
+            [(a.name, a.identity_number) for a in new])
+        persons.update((a.identity_number, p)
+            for a, p in zip(new, Party.browse(party_ids)))
 
         open_stays = {}
         for sub_numbers in grouped_slice(numbers, IN_MAX):
@@ -643,35 +698,35 @@ class Stay(Workflow, ModelSQL, ModelView):
         to_open = [a for a in arrivals
             if a.identity_number not in open_stays]
 
-        def values(arrival):
-            _, birth_date, sex = identity_facts(arrival.identity_number)
-            return {
-                'person': persons[arrival.identity_number].id,
-                'identity_number': arrival.identity_number,
-                'birth_date': birth_date,
-                'sex': sex,
-                'regime': regime.id,
-                'category': arrival.category,
-                'arrival_date': arrival_date,
-                'exposure_date': arrival.exposure_date,
-                'phone': arrival.phone,
-                'origin': arrival.origin,
-                'group_name': arrival.group,
-                'community': arrival.community,
-                'notes': arrival.notes,
-                'site': site.id if site else None,
-                }
-        # Children (and everyone else) first, then the guardians who
-        # accompany them, who need their stay to exist.
+        columns = ['person', 'identity_number', 'birth_date', 'sex',
+            'regime', 'category', 'arrival_date', 'exposure_date',
+            'end_date', 'home_days_served', 'phone', 'origin', 'group_name',
+            'community', 'notes', 'site', 'state', 'companion_of',
+            'guardian_consent']
+
+        def row(arrival, companion_of=None):
+            birth_date, sex = identity_facts(arrival.identity_number)
+            return (persons[arrival.identity_number].id,
+                arrival.identity_number, birth_date, sex, regime.id,
+                arrival.category, arrival_date, arrival.exposure_date,
+                end_date_of(regime, arrival.exposure_date, arrival_date),
+                0, arrival.phone, arrival.origin, arrival.group,
+                arrival.community, arrival.notes, site.id if site else None,
+                'draft', companion_of, bool(companion_of))
+        # The reader checked every row of the list: the stays are inserted
+        # in bulk (registry.py), children and everyone else first, then the
+        # guardians who accompany them and need their stay's id.
         heads = [a for a in to_open if not a.companion_of]
-        created = cls.create([values(a) for a in heads])
-        open_stays.update(
-            (a.identity_number, s) for a, s in zip(heads, created))
-        companions = [a for a in to_open if a.companion_of]
-        created += cls.create([dict(values(a),
-                    companion_of=open_stays[a.companion_of].id,
-                    guardian_consent=True)
-                for a in companions])
+        ids = insert_rows(cls, columns, [row(a) for a in heads])
+        open_stays.update((a.identity_number, cls(i))
+            for a, i in zip(heads, ids))
+        ids += insert_rows(cls, columns, [
+                row(a, open_stays[a.companion_of].id)
+                for a in to_open if a.companion_of])
+        created = cls.browse(ids)
+        # Where the database does not enforce the constraints (SQLite),
+        # trytond checks them here.
+        cls.validate(created)
         return created
 
     @classmethod

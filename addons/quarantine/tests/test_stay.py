@@ -12,6 +12,7 @@ from trytond.modules.quarantine.tests.tools import (
     TODAY, active_site, create_person, create_stay, make_ric, savepoint)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 class StayTestCase(unittest.TestCase):
     "Residents, stays and room assignment"
@@ -116,6 +117,21 @@ class StayTestCase(unittest.TestCase):
             ('admitted', 'admitted'))
         self.assertEqual(site.occupied_count, 1)
         self.assertEqual(site.resident_count, 2)
+
+    @with_transaction()
+    def test_draft_stay_offered_free_rooms(self):
+        "Picking a room for a draft stay offers the available rooms only"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        site = active_site(rooms=3)
+        taken, cleaning, free = site.rooms
+        Stay.admit([create_stay(create_person("A"), site, taken)])
+        Room.to_cleaning([cleaning])
+        self.assertIn('quarantine_available_rooms', Stay.room.search_context)
+        with Transaction().set_context(quarantine_available_rooms=True):
+            self.assertEqual(Room.search([('site', '=', site.id)]), [free])
+        self.assertEqual(len(Room.search([('site', '=', site.id)])), 3)
 
     @with_transaction()
     def test_companion_older_than_14_refused(self):

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Batch intake of 10,000 arrivals on PostgreSQL: Excel import + allocation.
+
+Prints the time of each step, the number of SQL queries, and the ratio to a
+raw-SQL insert of the same residents (parties, identity numbers, stays) and
+a raw-SQL room assignment in the same run.  Run with python -O, as the
+server runs.  Needs PostgreSQL on 127.0.0.1:5432 (PG_URI to change it).
+"""
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+
+from openpyxl import Workbook
+from stdnum.cn import ric
+
+ARRIVALS = int(os.environ.get('BENCH_ARRIVALS', 10000))
+ROOMS = ARRIVALS + ARRIVALS // 20
+DATABASE = 'bench_intake'
+PG_URI = os.environ.get('PG_URI', 'postgresql://postgres@127.0.0.1:5432/')
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+
+
+def identity(i):
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=(i * 37) % 20000)
+    body = f'110105{birth:%Y%m%d}{i % 1000:03d}'
+    return body + ric.calc_check_digit(body + '0')
+
+
+def arrival_list():
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["姓名", "身份证号", "联系电话", "人员类别", "末次暴露日期",
+            "来源", "家庭/团组"])
+    exposure = dt.date.today() - dt.timedelta(days=2)
+    numbers = set()
+    i = 0
+    while len(numbers) < ARRIVALS:
+        number = identity(i)
+        i += 1
+        if number in numbers:
+            continue
+        numbers.add(number)
+        sheet.append([f"旅客{i}", number, f"139{i:08d}",
+                "密切接触者" if i % 5 else "次密切接触者", exposure,
+                "航班CA1234", f"团{i // 3}" if i % 7 == 0 else None])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def create_database():
+    env = dict(os.environ, TRYTOND_DATABASE__URI=PG_URI)
+    drop_database()
+    subprocess.run(['psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-c',
+            f'CREATE DATABASE {DATABASE} ENCODING \'UTF8\''], check=True)
+    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
+        passfile.write('admin\n')
+        passfile.flush()
+        env['TRYTONPASSFILE'] = passfile.name
+        admin = [sys.executable, '-O', os.path.join(BIN, 'trytond-admin'),
+            '-c', os.path.join(REPO, 'trytond.conf'), '-d', DATABASE]
+        subprocess.run(admin + ['--all', '--email', 'admin@example.com'],
+            check=True, env=env, capture_output=True)
+        subprocess.run(admin + ['-u', 'quarantine',
+                '--activate-dependencies'],
+            check=True, env=env, capture_output=True)
+
+
+@contextmanager
+def profiled(label):
+    "With BENCH_PROFILE=1, print where the time of the block goes"
+    if not os.environ.get('BENCH_PROFILE'):
+        yield
+        return
+    import cProfile
+    import pstats
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        print(f"--- profile: {label}")
+        pstats.Stats(profile).sort_stats('cumulative').print_stats(25)
+
+
+class QueryCounter:
+    "Count the statements sent on the transaction's connection"
+
+    def __init__(self):
+        self.count = 0
+
+    @contextmanager
+    def counting(self, connection):
+        original = connection.cursor
+
+        counter = self
+
+        def cursor(*args, **kwargs):
+            real = original(*args, **kwargs)
+
+            class Counting:
+                def __getattr__(self, name):
+                    return getattr(real, name)
+
+                def __iter__(self):
+                    return iter(real)
+
+                def execute(self, *a, **k):
+                    counter.count += 1
+                    return real.execute(*a, **k)
+
+                def executemany(self, query, params, *a, **k):
+                    params = list(params)
+                    counter.count += 1
+                    return real.executemany(query, params, *a, **k)
+            return Counting()
+        connection.cursor = cursor
+        try:
+            yield self
+        finally:
+            connection.cursor = original
+
+
+def main():
+    os.environ['TRYTOND_DATABASE__URI'] = PG_URI
+    print(f"Setting up {DATABASE} ({ARRIVALS} arrivals, {ROOMS} rooms)...",
+        flush=True)
+    create_database()
+    data = arrival_list()
+
+    from trytond.modules.quarantine.arrival_import import read_arrivals
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    Pool.start()
+    pool = Pool(DATABASE)
+    pool.init()
+    results = []
+
+    with Transaction().start(DATABASE, 1, context={'language': 'en'}) as tx:
+        Site = pool.get('quarantine.site')
+        Room = pool.get('quarantine.room')
+        Regime = pool.get('quarantine.regime')
+        Stay = pool.get('quarantine.stay')
+        site, = Site.create([{'name': "Bench", 'code': 'BENCH'}])
+        per_floor = 50
+        Room.create([{'site': site.id, 'floor': str(i // per_floor + 1),
+                    'sequence': i % per_floor + 1,
+                    'name': f'{i // per_floor + 1}-{i % per_floor + 1:02d}'}
+                for i in range(ROOMS)])
+        Site.write([site], {'state': 'active'})
+        regime, = Regime.search([('code', '=', 'centralized_14')])
+        tx.commit()
+        # The baseline first, rolled back, on the same empty rooms
+        baseline, _, _, _ = read_arrivals(data, dt.date.today())
+        raw_total = raw_sql_baseline(baseline, site.id, regime.id)
+
+        counter = QueryCounter()
+        with counter.counting(tx.connection):
+            start = time.perf_counter()
+            arrivals, errors, _, _ = read_arrivals(data, dt.date.today())
+            assert not errors, errors[:3]
+            read_time = time.perf_counter() - start
+            queries = counter.count
+
+            start = time.perf_counter()
+            with profiled('import'):
+                stays = Stay.import_arrivals(
+                    arrivals, regime, dt.date.today(), site)
+            import_time = time.perf_counter() - start
+            import_queries = counter.count - queries
+
+            start = time.perf_counter()
+            with profiled('allocate'):
+                Stay.allocate(stays, site)
+            allocate_time = time.perf_counter() - start
+            allocate_queries = counter.count - queries - import_queries
+        start = time.perf_counter()
+        with profiled('commit'):
+            tx.commit()
+        commit_time = time.perf_counter() - start
+        assert Stay.search_count([('state', '=', 'admitted')]) == ARRIVALS
+        results += [
+            ("read and check the xlsx", read_time, 0),
+            ("create parties and stays", import_time, import_queries),
+            ("allocate and admit", allocate_time, allocate_queries),
+            ("commit", commit_time, 1),
+            ]
+
+    orm_total = read_time + import_time + allocate_time + commit_time
+    print()
+    print(f"{'step':40} {'seconds':>9} {'statements':>11}")
+    for label, seconds, queries in results:
+        print(f"{label:40} {seconds:9.2f} {queries:11d}")
+    print(f"{'total (trytond)':40} {orm_total:9.2f}")
+    print(f"{'raw SQL insert + assignment (baseline)':40} {raw_total:9.2f}")
+    print("(an executemany counts as one statement; psycopg pipelines it)")
+    print(f"ratio trytond / raw SQL: {orm_total / raw_total:.1f}x with the "
+        f"xlsx reading, {(orm_total - read_time) / raw_total:.1f}x for the "
+        f"database work alone ({ARRIVALS} arrivals)")
+
+
+def raw_sql_baseline(arrivals, site_id, regime_id):
+    """Insert the same residents and give them rooms with plain SQL in one
+    transaction, rolled back: the floor of what the database costs"""
+    import psycopg
+    today = dt.date.today()
+    with psycopg.connect(PG_URI + DATABASE) as conn:
+        start = time.perf_counter()
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT id FROM quarantine_room WHERE site = %s "
+                "AND state = 'available' ORDER BY floor, sequence "
+                "LIMIT %s", (site_id, len(arrivals)))
+            rooms = [r for r, in cursor]
+            cursor.execute("SELECT nextval('party_party_id_seq') FROM "
+                "generate_series(1, %s)", (len(arrivals),))
+            party_ids = [r for r, in cursor]
+            cursor.executemany("INSERT INTO party_party (id, name, code, "
+                "active, create_uid, create_date) VALUES "
+                "(%s, %s, %s, true, 1, now())",
+                [(p, a.name, f'B{p}') for p, a in zip(party_ids, arrivals)])
+            cursor.executemany("INSERT INTO party_identifier (party, type, "
+                "code, code_compact, create_uid, create_date) "
+                "VALUES (%s, 'cn_ric', %s, %s, 1, now())",
+                [(p, a.identity_number, a.identity_number)
+                    for p, a in zip(party_ids, arrivals)])
+            cursor.executemany("INSERT INTO quarantine_stay (person, "
+                "identity_number, regime, category, arrival_date, "
+                "exposure_date, site, room, state, create_uid, create_date)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'admitted', 1, "
+                "now())",
+                [(p, a.identity_number, regime_id, a.category, today,
+                        a.exposure_date, site_id, room)
+                    for p, a, room in zip(party_ids, arrivals, rooms)])
+            cursor.execute("UPDATE quarantine_room SET state = 'occupied' "
+                "WHERE id = ANY(%s)", (rooms,))
+        elapsed = time.perf_counter() - start
+        conn.rollback()
+    return elapsed
+
+
+def drop_database():
+    subprocess.run(['psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-c',
+            f'DROP DATABASE IF EXISTS {DATABASE}'], check=True)
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    finally:
+        drop_database()
