@@ -249,7 +249,7 @@ def raw_sql_baseline(arrivals, site_id, regime_id):
 
 def drop_database():
     subprocess.run(['psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-c',
-            f'DROP DATABASE IF EXISTS {DATABASE}'], check=True)
+            f'DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)'], check=True)
 
 
 if __name__ == '__main__':
