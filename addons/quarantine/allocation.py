@@ -152,12 +152,13 @@ class Allocate(Wizard):
         return [s for s in self.records if s.state == 'draft']
 
     def default_start(self, fields):
+        Stay = Pool().get('quarantine.stay')
         stays = self.stays()
         sites = {s.site for s in stays if s.site}
         return {
             'site': sites.pop().id if len(sites) == 1 else None,
             'stay_count': len(stays),
-            'room_count': len(units_of(stays)),
+            'room_count': len(units_of(Stay._planning_rows(stays))),
             }
 
     def transition_allocate(self):
