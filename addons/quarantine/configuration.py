@@ -1,5 +1,10 @@
 # This file is part of the quarantine module.  See README.md for licensing.
+import secrets
+
 from trytond.model import Check, ModelSingleton, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Id
+from trytond.transaction import without_check_access
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -35,6 +40,15 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Minimum Infection Control Staff", required=True,
         help="Infection-control professionals an active site needs "
         "(Henan: 1 to 2).")
+
+    certificate_sequence = fields.Many2One('ir.sequence',
+        "Release Certificate Sequence", required=True,
+        domain=[('sequence_type', '=',
+                Id('quarantine', 'sequence_type_certificate'))],
+        help="Numbers the release certificates (解除集中医学观察证明).")
+    certificate_secret = fields.Char("Certificate Secret", readonly=True,
+        help="Key of the verification codes printed in the certificates' "
+        "QR codes; generated once.")
 
     @classmethod
     def __setup__(cls):
@@ -83,3 +97,23 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_infection_control_minimum(cls):
         return 1
+
+    @classmethod
+    def default_certificate_sequence(cls):
+        ModelData = Pool().get('ir.model.data')
+        try:
+            return ModelData.get_id('quarantine', 'sequence_certificate')
+        except KeyError:
+            return None
+
+    def get_certificate_sequence(self):
+        return self.certificate_sequence
+
+    def get_certificate_secret(self):
+        "The key of the verification codes, made on first use"
+        if not self.certificate_secret:
+            # Whoever prints the first certificate, not only an administrator
+            with without_check_access():
+                self.certificate_secret = secrets.token_hex(32)
+                self.save()
+        return self.certificate_secret

@@ -49,3 +49,11 @@ class MonitoringValidationError(ValidationError):
 
 class ArrivalImportError(UserError):
     pass
+
+
+class SampleError(UserError):
+    pass
+
+
+class ReleaseError(UserError):
+    pass

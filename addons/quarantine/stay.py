@@ -1,11 +1,14 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
+import hashlib
+import hmac
 import json
 from collections import defaultdict, namedtuple
 
 from sql import Null
 from sql.aggregate import Count
 from sql.operators import Equal
+from reports.identity import mask_identity
 from stdnum.cn import ric
 
 from trytond import backend
@@ -14,14 +17,17 @@ from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .allocation import plan_allocation, units_of
-from .exceptions import AllocationError, StayError, StayValidationError
+from .exceptions import (
+    AllocationError, ReleaseError, StayError, StayValidationError)
 from .registry import (
     create_residents, insert_rows, set_states, update_rows)
+from .sample import exit_problems, samples_by_stay
 
 CHILD_MAX_AGE = 14
 # Residents with these needs are given accessible rooms first.
@@ -30,7 +36,8 @@ ACCESSIBLE_NEEDS = {'elderly', 'disabled'}
 Resident = namedtuple('Resident',
     ['id', 'category', 'group_name', 'companion_of', 'needs_accessible'])
 Admission = namedtuple('Admission', ['id', 'state', 'site', 'room',
-        'room_site', 'room_state', 'companion_of'])
+        'room_site', 'room_state', 'companion_of', 'regime', 'exposure_date',
+        'arrival_date', 'end_date'])
 FreeRoom = namedtuple('FreeRoom',
     ['id', 'building', 'floor', 'sequence', 'accessible'])
 in_ = fields.SQL_OPERATORS['in']
@@ -53,11 +60,16 @@ def identity_facts(number):
     return birth_date, 'male' if int(number[16]) % 2 else 'female'
 
 
+def start_date_of(regime, exposure_date, arrival_date):
+    "Protocol day 1: the last exposure or the arrival, as the regime counts"
+    return (exposure_date if regime.count_from == 'exposure'
+        else arrival_date) or arrival_date
+
+
 def end_date_of(regime, exposure_date, arrival_date, home_days_served=0):
     """Last day of isolation: the start date chosen by the regime is
     protocol day 1; days already served at home are deducted"""
-    start = (exposure_date if regime.count_from == 'exposure'
-        else arrival_date) or arrival_date
+    start = start_date_of(regime, exposure_date, arrival_date)
     days = max(regime.duration_days - (home_days_served or 0), 1)
     return start + dt.timedelta(days=days - 1)
 
@@ -186,6 +198,13 @@ class Stay(Workflow, ModelSQL, ModelView):
         help="A reading of 37.3 °C or more, or a symptom: on the medical "
         "team's list until cleared.")
     readings = fields.One2Many('quarantine.monitoring', 'stay', "Readings")
+    samples = fields.One2Many('quarantine.sample', 'stay', "Samples",
+        readonly=True)
+    positive = fields.Boolean("Positive", readonly=True,
+        help="A positive nucleic acid result: the resident is transferred "
+        "to hospital.")
+    release_date = fields.Date("Release Date", readonly=True)
+    certificate_number = fields.Char("Certificate Number", readonly=True)
     notes = fields.Text("Notes")
     state = fields.Selection([
             ('draft', "Draft"),
@@ -230,6 +249,9 @@ class Stay(Workflow, ModelSQL, ModelView):
                     where=admitted),
                 })
         cls._order = [('arrival_date', 'DESC'), ('id', 'DESC')]
+        cls.__rpc__.update({
+                'verify_certificate': RPC(readonly=True),
+                })
         cls._transitions |= {
             ('draft', 'admitted'),
             ('draft', 'cancelled'),
@@ -242,6 +264,11 @@ class Stay(Workflow, ModelSQL, ModelView):
                 'admit': {
                     'invisible': Eval('state') != 'draft',
                     'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'release': {
+                    'invisible': Eval('state') != 'admitted',
+                    'icon': 'tryton-ok',
                     'depends': ['state'],
                     },
                 'verify': {
@@ -314,6 +341,11 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     def get_resident_count(self, name):
         return 1
+
+    @property
+    def start_date(self):
+        return start_date_of(
+            self.regime, self.exposure_date, self.arrival_date)
 
     def get_age(self, name):
         return age_on(self.birth_date, self.arrival_date)
@@ -418,15 +450,24 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def write(cls, *args):
+        Sample = Pool().get('quarantine.sample')
         super().write(*args)
         actions = iter(args)
-        to_update = []
+        to_update, to_replan = [], []
         for stays, values in zip(actions, actions):
-            if values.keys() & {'regime', 'exposure_date', 'arrival_date',
-                    'home_days_served'}:
+            changed = values.keys() & {'regime', 'exposure_date',
+                'arrival_date', 'home_days_served'}
+            if changed:
                 to_update.extend(stays)
+            if changed or 'end_date' in values:
+                to_replan.extend(stays)
         if to_update:
             cls._update_end_dates(to_update)
+        # The calendar follows the period; samples taken are kept.
+        to_replan = [s for s in cls.browse(to_replan)
+            if s.state == 'admitted']
+        if to_replan:
+            Sample.replan(to_replan)
 
     @classmethod
     def _update_end_dates(cls, stays):
@@ -511,7 +552,8 @@ class Stay(Workflow, ModelSQL, ModelView):
             cursor.execute(*stay.join(room, 'LEFT',
                     condition=stay.room == room.id).select(
                     stay.id, stay.state, stay.site, stay.room, room.site,
-                    room.state, stay.companion_of,
+                    room.state, stay.companion_of, stay.regime,
+                    stay.exposure_date, stay.arrival_date, stay.end_date,
                     where=in_(stay.id, list(sub_ids))))
             rows.extend(Admission(*r) for r in cursor)
         return rows
@@ -566,7 +608,10 @@ class Stay(Workflow, ModelSQL, ModelView):
         in a few statements instead of an ORM write per record.  The
         database's exclusion constraints stay the last line; on SQLite,
         trytond checks them below."""
-        Room = Pool().get('quarantine.room')
+        pool = Pool()
+        Room = pool.get('quarantine.room')
+        Regime = pool.get('quarantine.regime')
+        Sample = pool.get('quarantine.sample')
         rows = [r for r in cls._admission_rows(stays) if r.state == 'draft']
         cls.check_rooms_free(rows)
         ids = [r.id for r in rows]
@@ -574,6 +619,106 @@ class Stay(Workflow, ModelSQL, ModelView):
         cls.validate(cls.browse(ids))
         set_states(Room, list({r.room for r in rows
                     if r.room_state == 'available'}), 'occupied')
+        regimes = {r.id: r for r in Regime.browse({r.regime for r in rows})}
+        Sample.plan([(r.id, regimes[r.regime],
+                    start_date_of(regimes[r.regime], r.exposure_date,
+                        r.arrival_date), r.end_date) for r in rows])
+
+    @classmethod
+    def flag_positive(cls, stays):
+        "A positive result flags the stay for the medical team"
+        cls.write([s for s in stays if not s.positive],
+            {'positive': True, 'health_flag': True})
+
+    @classmethod
+    def release_problems(cls, stays):
+        """Return {stay: [message]} of what keeps each stay from release:
+        the period not served, a sample not negative, the exit day's two
+        specimens, an open positive or health flag"""
+        pool = Pool()
+        Sample = pool.get('quarantine.sample')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        samples = samples_by_stay(Sample, stays)
+        problems = {}
+        for stay in stays:
+            found = []
+            if stay.end_date and today < stay.end_date:
+                found.append(gettext('quarantine.msg_release_early',
+                        end_date=stay.end_date))
+            if stay.positive:
+                found.append(gettext('quarantine.msg_release_positive'))
+            elif stay.health_flag:
+                found.append(gettext('quarantine.msg_release_health_flag'))
+            stay_samples = samples[stay.id]
+            not_negative = [s for s in stay_samples
+                if s.result not in {'negative', 'invalid'}
+                or (s.result == 'invalid' and not s.resampled)]
+            for sample in not_negative:
+                found.append(gettext('quarantine.msg_release_sample',
+                        day=sample.day, date=sample.planned_date,
+                        result=sample.result_string))
+            if stay.regime.exit_dual_sampling:
+                found.extend(gettext(msg_id, **values)
+                    for msg_id, values in exit_problems(
+                        stay_samples, stay.end_date))
+            if found:
+                problems[stay] = found
+        return problems
+
+    @classmethod
+    @ModelView.button
+    def release(cls, stays):
+        """Release the residents whose period is served and tested
+        negative, number their certificates and send their rooms to cleaning
+        (the terminal disinfection includes the environment sample)"""
+        pool = Pool()
+        Configuration = pool.get('quarantine.configuration')
+        Date = pool.get('ir.date')
+        stays = [s for s in stays if s.state == 'admitted']
+        problems = cls.release_problems(stays)
+        if problems:
+            stay, found = next(iter(problems.items()))
+            raise ReleaseError(gettext('quarantine.msg_release_refused',
+                    stay=stay.rec_name, problems='; '.join(found)))
+        sequence = Configuration(1).get_certificate_sequence()
+        today = Date.today()
+        for stay in stays:
+            stay.certificate_number = sequence.get()
+            stay.release_date = today
+        cls.save(stays)
+        cls._vacate(stays, 'released')
+
+    def certificate_code(self):
+        """The verification code of the certificate: a keyed hash of its
+        number, the identity number and the release date"""
+        Configuration = Pool().get('quarantine.configuration')
+        secret = Configuration(1).get_certificate_secret()
+        message = '|'.join([self.certificate_number or '',
+                self.identity_number or '', str(self.release_date or '')])
+        return hmac.new(secret.encode(), message.encode(),
+            hashlib.sha256).hexdigest()[:16].upper()
+
+    @classmethod
+    def verify_certificate(cls, number, code):
+        """Check a certificate number and its verification code (from the
+        QR code); return what a checkpoint may see, or {'valid': False}"""
+        stays = cls.search([
+                ('certificate_number', '=', (number or '').strip()),
+                ('state', '=', 'released'),
+                ], limit=1)
+        if not stays or not hmac.compare_digest(
+                stays[0].certificate_code(), (code or '').strip().upper()):
+            return {'valid': False}
+        stay, = stays
+        return {
+            'valid': True,
+            'number': stay.certificate_number,
+            'name': stay.person.rec_name,
+            'identity_number': mask_identity(stay.identity_number),
+            'site': stay.site.rec_name if stay.site else None,
+            'release_date': stay.release_date,
+            }
 
     @classmethod
     @ModelView.button

@@ -1,0 +1,288 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+"""Nucleic acid samples: the test calendar of each resident, results, and
+the rules of the exit day (two specimens, different institutions and
+reagents: 双采双检)."""
+import datetime as dt
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import SampleError
+from .registry import insert_rows
+
+RESULTS = [
+    ('pending', "Pending"),
+    ('negative', "Negative"),
+    ('positive', "Positive"),
+    ('invalid', "Invalid"),
+    ]
+
+
+def planned_samples(regime, start, end_date):
+    """Yield (day, planned date, exit) of the tests of a stay from protocol
+    day 1 = `start` to `end_date`; the last day gets two specimens when the
+    regime asks for dual sampling"""
+    last_day = (end_date - start).days + 1
+    days = [d for d in regime.test_day_list if d < last_day]
+    for day in days:
+        yield day, start + dt.timedelta(days=day - 1), False
+    exits = 2 if regime.exit_dual_sampling else 1
+    for _ in range(exits):
+        yield last_day, end_date, regime.exit_dual_sampling
+
+
+class Sample(ModelSQL, ModelView):
+    "Nucleic Acid Sample"
+    __name__ = 'quarantine.sample'
+    __string__ = "Nucleic Acid Sample"
+
+    _states = {'readonly': Eval('result') != 'pending'}
+
+    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
+        ondelete='CASCADE', readonly=True)
+    site = fields.Function(fields.Many2One('quarantine.site', "Site"),
+        'get_stay_field', searcher='search_stay_field')
+    room = fields.Function(fields.Many2One('quarantine.room', "Room"),
+        'get_stay_field', searcher='search_stay_field')
+    code = fields.Function(fields.Char("Sample Code",
+            help="Printed on the tube; a lab's result sheet may use it."),
+        'get_code', searcher='search_code')
+    day = fields.Integer("Day", required=True, readonly=True,
+        help="Protocol day: day 1 is the start date of the stay.")
+    planned_date = fields.Date("Planned Date", required=True, readonly=True)
+    exit_sample = fields.Boolean("Exit Sample", readonly=True,
+        help="One of the two specimens of the exit day.")
+    collected_at = fields.DateTime("Collected at", states=_states)
+    institution = fields.Many2One('party.party', "Sampling Institution",
+        states=_states)
+    reagent = fields.Char("Reagent", states=_states,
+        help="Reagent (kit) used by the laboratory.")
+    result = fields.Selection(RESULTS, "Result", required=True,
+        readonly=True)
+    result_string = result.translated('result')
+    resampled = fields.Boolean("Resampled", readonly=True,
+        help="An invalid result for which a new sample was planned.")
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.planned_date, Index.Range()),
+                    (t.result, Index.Equality(cardinality='low'))),
+                Index(t, (t.stay, Index.Range())),
+                })
+        cls._order = [('planned_date', 'ASC'), ('stay', 'ASC'),
+            ('id', 'ASC')]
+        cls._buttons.update({
+                'resample': {
+                    'invisible': (Eval('result') != 'invalid')
+                    | Eval('resampled', False),
+                    'depends': ['result', 'resampled'],
+                    'icon': 'tryton-refresh',
+                    },
+                })
+
+    @staticmethod
+    def default_result():
+        return 'pending'
+
+    def get_rec_name(self, name):
+        return f'{self.code} {self.stay.rec_name}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
+            'not ') else 'OR'
+        return [bool_op,
+            ('code', operator, value),
+            ('stay.rec_name', operator, value),
+            ]
+
+    def get_stay_field(self, name):
+        value = getattr(self.stay, name)
+        return value.id if value else None
+
+    @classmethod
+    def search_stay_field(cls, name, clause):
+        return [(f'stay.{name}',) + tuple(clause[1:])]
+
+    def get_code(self, name):
+        return f'S{self.id:09d}'
+
+    @classmethod
+    def search_code(cls, name, clause):
+        _, operator, value = clause[:3]
+        if operator not in {'=', 'in'}:
+            return [('id', '=', -1)]
+        values = [value] if operator == '=' else value
+        ids = []
+        for code in values or []:
+            code = (code or '').strip().upper()
+            if code.startswith('S') and code[1:].isdigit():
+                ids.append(int(code[1:]))
+        return [('id', 'in', ids)]
+
+    @classmethod
+    def plan(cls, calendars):
+        """Create the pending samples of (stay id, regime, start date, end
+        date) calendars, a bus at a time: one insert"""
+        rows = []
+        for stay_id, regime, start, end_date in calendars:
+            for day, date, exit_ in planned_samples(regime, start, end_date):
+                rows.append((stay_id, day, date, exit_, 'pending'))
+        insert_rows(cls, ['stay', 'day', 'planned_date', 'exit_sample',
+                'result'], rows)
+
+    @classmethod
+    def replan(cls, stays):
+        """Plan again the pending samples after a change of end date or
+        regime: samples taken or with a result are kept"""
+        pending = cls.search([
+                ('stay', 'in', [s.id for s in stays]),
+                ('result', '=', 'pending'),
+                ('collected_at', '=', None),
+                ])
+        cls.delete(pending)
+        kept = defaultdict(list)
+        for sample in cls.search([('stay', 'in', [s.id for s in stays])]):
+            kept[sample.stay.id].append(sample)
+        rows = []
+        for stay in stays:
+            done = defaultdict(int)
+            for sample in kept[stay.id]:
+                done[(sample.day, sample.exit_sample)] += 1
+            for day, date, exit_ in planned_samples(
+                    stay.regime, stay.start_date, stay.end_date):
+                if done[(day, exit_)]:
+                    done[(day, exit_)] -= 1
+                    continue
+                rows.append((stay.id, day, date, exit_, 'pending'))
+        insert_rows(cls, ['stay', 'day', 'planned_date', 'exit_sample',
+                'result'], rows)
+
+    @classmethod
+    def record_results(cls, samples, result, institution=None, reagent=None,
+            collected_at=None):
+        "Record a result on samples of admitted stays"
+        Stay = Pool().get('quarantine.stay')
+        for sample in samples:
+            if sample.stay.state != 'admitted':
+                raise SampleError(gettext(
+                        'quarantine.msg_sample_stay_not_admitted',
+                        sample=sample.rec_name,
+                        state=sample.stay.state_string))
+        values = {'result': result}
+        if institution:
+            values['institution'] = institution.id
+        if reagent:
+            values['reagent'] = reagent
+        values['collected_at'] = collected_at or dt.datetime.now()
+        cls.write(list(samples), values)
+        if result == 'positive':
+            Stay.flag_positive([s.stay for s in samples])
+
+    @classmethod
+    @ModelView.button
+    def resample(cls, samples):
+        "Plan a new specimen for an invalid result, today"
+        Date = Pool().get('ir.date')
+        today = Date.today()
+        samples = [s for s in samples
+            if s.result == 'invalid' and not s.resampled]
+        cls.create([{
+                    'stay': s.stay.id,
+                    'day': s.day,
+                    'planned_date': max(today, s.planned_date),
+                    'exit_sample': s.exit_sample,
+                    } for s in samples])
+        cls.write(samples, {'resampled': True})
+
+    @classmethod
+    def delete(cls, samples):
+        for sample in samples:
+            if sample.result != 'pending' or sample.collected_at:
+                raise SampleError(gettext(
+                        'quarantine.msg_sample_delete_done',
+                        sample=sample.rec_name))
+        super().delete(samples)
+
+
+def exit_problems(samples, end_date):
+    """Return the message ids and values of what the exit day lacks: two
+    negative samples by different institutions with different reagents"""
+    exits = [s for s in samples
+        if s.planned_date == end_date and s.exit_sample
+        and s.result != 'invalid']
+    if len(exits) < 2:
+        return [('quarantine.msg_release_exit_missing', {})]
+    problems = []
+    first, second = exits[:2]
+    if any(s.result != 'negative' for s in (first, second)):
+        problems.append(('quarantine.msg_release_exit_not_negative', {}))
+    if not first.institution or not second.institution \
+            or first.institution == second.institution:
+        problems.append(('quarantine.msg_release_exit_institution', {}))
+    if not first.reagent or not second.reagent \
+            or first.reagent.strip().lower() == second.reagent.strip().lower():
+        problems.append(('quarantine.msg_release_exit_reagent', {}))
+    return problems
+
+
+class RecordResultsStart(ModelView):
+    "Record Results"
+    __name__ = 'quarantine.sample.record.start'
+    __string__ = "Record Results"
+
+    result = fields.Selection(RESULTS[1:], "Result", required=True)
+    institution = fields.Many2One('party.party', "Sampling Institution")
+    reagent = fields.Char("Reagent")
+    collected_at = fields.DateTime("Collected at", required=True)
+    count = fields.Integer("Samples", readonly=True)
+
+
+class RecordResults(Wizard):
+    """Record Results
+
+    Select the day's samples of a roster and mark them all negative, then
+    select the exceptions and record them again."""
+    __name__ = 'quarantine.sample.record'
+    start = StateView('quarantine.sample.record.start',
+        'quarantine.sample_record_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Record", 'record', 'tryton-ok', default=True),
+            ])
+    record = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'result': 'negative',
+            'collected_at': dt.datetime.now(),
+            'count': len(self.records),
+            }
+
+    def transition_record(self):
+        Sample = Pool().get('quarantine.sample')
+        start = self.start
+        Sample.record_results(self.records, start.result,
+            institution=start.institution, reagent=start.reagent,
+            collected_at=start.collected_at)
+        return 'end'
+
+
+def samples_by_stay(Sample, stays):
+    result = defaultdict(list)
+    for sub_stays in grouped_slice(stays, 1000):
+        for sample in Sample.search([
+                    ('stay', 'in', [s.id for s in sub_stays]),
+                    ], order=[('planned_date', 'ASC'), ('id', 'ASC')]):
+            result[sample.stay.id].append(sample)
+    return result

@@ -1,0 +1,183 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+import datetime as dt
+import unittest
+
+from trytond.exceptions import UserError
+from trytond.modules.quarantine.tests.tools import (
+    active_site, create_party, create_person, create_stay)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+
+
+def admitted_stay(days_ago=13, name="A", sequence='111'):
+    """A resident on the 14-day regime whose day 1 (last exposure) was
+    `days_ago` days ago: with 13, today is the exit day"""
+    pool = Pool()
+    Stay = pool.get('quarantine.stay')
+    Date = pool.get('ir.date')
+    today = Date.today()
+    site = active_site(rooms=2, code=f'S{sequence}')
+    stay = create_stay(create_person(name, sequence=sequence), site,
+        site.rooms[0],
+        exposure_date=today - dt.timedelta(days=days_ago),
+        arrival_date=today - dt.timedelta(days=days_ago - 1))
+    Stay.admit([stay])
+    return Stay(stay.id)
+
+
+class ReleaseTestCase(unittest.TestCase):
+    "Test calendar, results, release gate and certificate"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('quarantine')
+
+    def record(self, samples, result='negative', institution=None,
+            reagent="华大"):
+        Sample = Pool().get('quarantine.sample')
+        Sample.record_results(samples, result,
+            institution=institution or self.lab_a, reagent=reagent)
+
+    def labs(self):
+        self.lab_a = create_party("疾控中心检验所")
+        self.lab_b = create_party("第三方检测机构")
+
+    @with_transaction()
+    def test_calendar_from_regime(self):
+        "Days 1, 4, 7, 10 and two specimens on day 14"
+        stay = admitted_stay()
+        samples = sorted(stay.samples, key=lambda s: (s.day, s.id))
+        self.assertEqual([s.day for s in samples], [1, 4, 7, 10, 14, 14])
+        self.assertEqual(samples[0].planned_date, stay.exposure_date)
+        self.assertEqual(samples[-1].planned_date, stay.end_date)
+        self.assertEqual([s.exit_sample for s in samples],
+            [False] * 4 + [True] * 2)
+
+    @with_transaction()
+    def test_extension_replans_pending_only(self):
+        "Extending the stay moves the exit day; results taken stay"
+        Stay = Pool().get('quarantine.stay')
+        self.labs()
+        stay = admitted_stay()
+        day1, = [s for s in stay.samples if s.day == 1]
+        self.record([day1])
+        Stay.change_end_dates([stay], stay.end_date + dt.timedelta(days=7),
+            "Contact of a positive on the same floor")
+        stay = Stay(stay.id)
+        days = sorted(s.day for s in stay.samples)
+        self.assertEqual(days, [1, 4, 7, 10, 14, 21, 21])
+        self.assertIn(day1, stay.samples)
+        self.assertEqual(
+            [s.planned_date for s in stay.samples if s.day == 21],
+            [stay.end_date] * 2)
+
+    @with_transaction()
+    def test_release_refusals(self):
+        "Early, pending, same institution or reagent: refused, with reasons"
+        Stay = Pool().get('quarantine.stay')
+        self.labs()
+        early = admitted_stay(days_ago=10, sequence='222')
+        with self.assertRaisesRegex(UserError, 'period ends on'):
+            Stay.release([early])
+
+        stay = admitted_stay()
+        with self.assertRaisesRegex(UserError, 'day 1 .* is Pending'):
+            Stay.release([stay])
+        routine = [s for s in stay.samples if not s.exit_sample]
+        first, second = [s for s in stay.samples if s.exit_sample]
+        self.record(routine)
+        self.record([first, second])
+        with self.assertRaisesRegex(UserError, 'different institutions'):
+            Stay.release([stay])
+        self.assertEqual(Stay(stay.id).state, 'admitted')
+
+    @with_transaction()
+    def test_release_same_reagent_refused(self):
+        "Two institutions but the same reagent is not dual testing"
+        Stay = Pool().get('quarantine.stay')
+        self.labs()
+        stay = admitted_stay()
+        first, second = [s for s in stay.samples if s.exit_sample]
+        self.record([s for s in stay.samples if not s.exit_sample])
+        self.record([first], institution=self.lab_a, reagent="华大")
+        self.record([second], institution=self.lab_b, reagent=" 华大 ")
+        with self.assertRaisesRegex(UserError, 'different reagents'):
+            Stay.release([stay])
+
+    @with_transaction()
+    def test_release_and_certificate(self):
+        "Everything negative: released, numbered, room cleaned, verifiable"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        self.labs()
+        stay = admitted_stay()
+        room = stay.room
+        first, second = [s for s in stay.samples if s.exit_sample]
+        self.record([s for s in stay.samples if not s.exit_sample])
+        self.record([first], institution=self.lab_a, reagent="华大")
+        self.record([second], institution=self.lab_b, reagent="达安")
+        Stay.release([stay])
+        stay = Stay(stay.id)
+        self.assertEqual(stay.state, 'released')
+        self.assertRegex(stay.certificate_number, r'^JC\d{4}-\d{6}$')
+        self.assertEqual(Room(room.id).state, 'cleaning')
+        # The room's environment sample is part of its turnover
+        turnover, = Room(room.id).turnovers
+        self.assertEqual(turnover.sample_result, 'pending')
+
+        code = stay.certificate_code()
+        checked = Stay.verify_certificate(stay.certificate_number, code)
+        self.assertTrue(checked['valid'])
+        self.assertTrue(checked['identity_number'].endswith(
+                stay.identity_number[-4:]))
+        self.assertNotIn(stay.identity_number[:6],
+            checked['identity_number'])
+        self.assertEqual(
+            Stay.verify_certificate(stay.certificate_number, 'FFFF'),
+            {'valid': False})
+        self.assertEqual(Stay.verify_certificate('JC-NONE', code),
+            {'valid': False})
+
+    @with_transaction()
+    def test_positive_flags_and_blocks(self):
+        "A positive result flags the stay and blocks its release"
+        Stay = Pool().get('quarantine.stay')
+        self.labs()
+        stay = admitted_stay()
+        day1, = [s for s in stay.samples if s.day == 1]
+        self.record([day1], result='positive')
+        stay = Stay(stay.id)
+        self.assertTrue(stay.positive)
+        self.assertTrue(stay.health_flag)
+        self.record([s for s in stay.samples if s.result == 'pending'])
+        with self.assertRaisesRegex(UserError, 'positive'):
+            Stay.release([stay])
+
+    @with_transaction()
+    def test_invalid_result_needs_resample(self):
+        "An invalid result is replaced by a new specimen before release"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Sample = pool.get('quarantine.sample')
+        self.labs()
+        stay = admitted_stay()
+        day4, = [s for s in stay.samples if s.day == 4]
+        self.record([day4], result='invalid')
+        with self.assertRaisesRegex(UserError, 'day 4 .* is Invalid'):
+            Stay.release([stay])
+        Sample.resample([day4])
+        new, = Sample.search([('stay', '=', stay.id), ('day', '=', 4),
+                ('result', '=', 'pending')])
+        self.assertTrue(Sample(day4.id).resampled)
+
+    @with_transaction()
+    def test_result_on_cancelled_stay_refused(self):
+        "A result for a cancelled stay is refused"
+        Stay = Pool().get('quarantine.stay')
+        self.labs()
+        stay = admitted_stay()
+        Stay.cancel([stay])
+        with self.assertRaisesRegex(UserError, 'is Cancelled'):
+            self.record(list(stay.samples)[:1])
