@@ -23,12 +23,14 @@ RESULTS = [
     ]
 
 
-def planned_samples(regime, start, end_date):
+def planned_samples(regime, start, end_date, test_days=None):
     """Yield (day, planned date, exit) of the tests of a stay from protocol
     day 1 = `start` to `end_date`; the last day gets two specimens when the
     regime asks for dual sampling"""
     last_day = (end_date - start).days + 1
-    days = [d for d in regime.test_day_list if d < last_day]
+    if test_days is None:
+        test_days = regime.test_day_list
+    days = [d for d in test_days if d < last_day]
     for day in days:
         yield day, start + dt.timedelta(days=day - 1), False
     exits = 2 if regime.exit_dual_sampling else 1
@@ -136,8 +138,12 @@ class Sample(ModelSQL, ModelView):
         """Create the pending samples of (stay id, regime, start date, end
         date) calendars, a bus at a time: one insert"""
         rows = []
+        test_days = {}
         for stay_id, regime, start, end_date in calendars:
-            for day, date, exit_ in planned_samples(regime, start, end_date):
+            if regime not in test_days:
+                test_days[regime] = regime.test_day_list
+            for day, date, exit_ in planned_samples(
+                    regime, start, end_date, test_days[regime]):
                 rows.append((stay_id, day, date, exit_, 'pending'))
         insert_rows(cls, ['stay', 'day', 'planned_date', 'exit_sample',
                 'result'], rows)
