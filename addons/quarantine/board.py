@@ -18,17 +18,21 @@ def floor_sort_key(room):
     return (room.building or '', level, room.floor or '')
 
 
-class RoomBoard(Report):
+class PDFReport(Report):
+    "A report drawn by reportlab (reports/): no template to convert"
+
+    @classmethod
+    def convert(cls, report, data, **kwargs):
+        return 'pdf', data
+
+
+class RoomBoard(PDFReport):
     __name__ = 'quarantine.site.room_board'
 
     @classmethod
     def render(cls, report, report_context):
         site, = report_context['records']
         return render_room_board(cls.board(site))
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        return 'pdf', data
 
     @classmethod
     def board(cls, site):

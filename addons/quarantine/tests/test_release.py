@@ -1,6 +1,9 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
+import io
 import unittest
+
+from pypdf import PdfReader
 
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.tools import (
@@ -23,6 +26,11 @@ def admitted_stay(days_ago=13, name="A", sequence='111'):
         arrival_date=today - dt.timedelta(days=days_ago - 1))
     Stay.admit([stay])
     return Stay(stay.id)
+
+
+def pdf_text(content):
+    return ''.join(p.extract_text() for p in PdfReader(
+            io.BytesIO(content)).pages)
 
 
 class ReleaseTestCase(unittest.TestCase):
@@ -104,6 +112,58 @@ class ReleaseTestCase(unittest.TestCase):
         self.record([second], institution=self.lab_b, reagent=" 华大 ")
         with self.assertRaisesRegex(UserError, 'different reagents'):
             Stay.release([stay])
+
+    def release(self, stay):
+        "Record a complete negative calendar and release"
+        Stay = Pool().get('quarantine.stay')
+        first, second = [s for s in stay.samples if s.exit_sample]
+        self.record([s for s in stay.samples if not s.exit_sample])
+        self.record([first], institution=self.lab_a, reagent="华大")
+        self.record([second], institution=self.lab_b, reagent="达安")
+        Stay.release([stay])
+        return Stay(stay.id)
+
+    @with_transaction()
+    def test_certificate_pdf(self):
+        "The certificate holds the name, number, dates; only released"
+        pool = Pool()
+        Certificate = pool.get(
+            'quarantine.stay.release_certificate', type='report')
+        self.labs()
+        stay = admitted_stay(name="张小明")
+        with self.assertRaisesRegex(UserError, 'not released'):
+            Certificate.execute([stay.id], {})
+        stay = self.release(stay)
+        other = self.release(admitted_stay(name="李四", sequence='333'))
+        extension, content, _, _ = Certificate.execute(
+            [stay.id, other.id], {})
+        self.assertEqual(extension, 'pdf')
+        reader = PdfReader(io.BytesIO(content))
+        self.assertEqual(len(reader.pages), 2)
+        text = pdf_text(content)
+        for value in ["张小明", stay.certificate_number,
+                str(stay.release_date), str(stay.end_date),
+                stay.identity_number[-4:], "疾控中心检验所", "达安",
+                "李四", other.certificate_number]:
+            self.assertIn(value, text)
+        self.assertNotIn(stay.identity_number, text)
+        # the verification line may wrap
+        self.assertIn(stay.certificate_code(), ''.join(text.split()))
+
+    @with_transaction()
+    def test_sampling_roster(self):
+        "Today's roster lists the residents to sample, room by room"
+        pool = Pool()
+        Roster = pool.get('quarantine.site.sampling_roster', type='report')
+        Date = pool.get('ir.date')
+        stay = admitted_stay(days_ago=3)
+        day4, = [s for s in stay.samples if s.day == 4]
+        self.assertEqual(day4.planned_date, Date.today())
+        _, content, _, _ = Roster.execute([stay.site.id], {})
+        text = pdf_text(content)
+        self.assertIn(stay.person.rec_name, text)
+        self.assertIn(day4.code, text)
+        self.assertIn(stay.room.name, text)
 
     @with_transaction()
     def test_release_and_certificate(self):

@@ -1,0 +1,189 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+"""The release certificate (解除集中医学观察证明) and the daily sampling
+roster, drawn by reports/ from data gathered here"""
+import datetime as dt
+from collections import defaultdict
+
+from reports.certificate import render_certificates
+from reports.identity import mask_identity
+from reports.roster import render_roster
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateReport, StateView, Wizard
+
+from .board import PDFReport, floor_sort_key
+from .exceptions import ReleaseError
+
+# The certificate is an official Chinese document, whatever the language
+# of the user who prints it.
+CERTIFICATE_LANGUAGE = 'zh_CN'
+
+
+class ReleaseCertificate(PDFReport):
+    __name__ = 'quarantine.stay.release_certificate'
+
+    @classmethod
+    def render(cls, report, report_context):
+        stays = report_context['records']
+        for stay in stays:
+            if stay.state != 'released' or not stay.certificate_number:
+                raise ReleaseError(gettext(
+                        'quarantine.msg_certificate_not_released',
+                        stay=stay.rec_name))
+        with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
+            return render_certificates(
+                [cls.certificate(s) for s in stays])
+
+    @classmethod
+    def certificate(cls, stay):
+        Stay = Pool().get('quarantine.stay')
+        stay = Stay(stay.id)  # read in the certificate's language
+        code = stay.certificate_code()
+        tests = [s for s in stay.samples if s.result != 'pending']
+        return {
+            'title': gettext('quarantine.msg_certificate_title'),
+            'number': stay.certificate_number,
+            'name': stay.person.rec_name,
+            'identity_number': mask_identity(stay.identity_number),
+            'sex': stay.sex_string,
+            'age': stay.age if stay.age is not None else '',
+            'site': stay.site.rec_name if stay.site else '',
+            'room': stay.room.name if stay.room else '',
+            'start_date': str(stay.start_date),
+            'end_date': str(stay.end_date),
+            'release_date': str(stay.release_date),
+            'body': gettext('quarantine.msg_certificate_body',
+                name=stay.person.rec_name, days=(
+                    stay.end_date - stay.start_date).days + 1),
+            'tests': [{
+                    'date': str(s.planned_date),
+                    'day': s.day,
+                    'kind': gettext(
+                        'quarantine.msg_certificate_exit_test'
+                        if s.exit_sample
+                        else 'quarantine.msg_certificate_routine_test'),
+                    'result': s.result_string,
+                    'institution': (s.institution.rec_name
+                        if s.institution else ''),
+                    'reagent': s.reagent or '',
+                    } for s in sorted(tests,
+                    key=lambda s: (s.planned_date, s.id))],
+            'issuer': stay.site.rec_name if stay.site else '',
+            'issued_at': str(stay.release_date),
+            'qr_payload': f'{stay.certificate_number}|{code}',
+            'verification': gettext('quarantine.msg_certificate_verify',
+                number=stay.certificate_number, code=code),
+            }
+
+
+class SamplingRoster(PDFReport):
+    __name__ = 'quarantine.site.sampling_roster'
+
+    @classmethod
+    def render(cls, report, report_context):
+        Date = Pool().get('ir.date')
+        date = (report_context.get('data') or {}).get('date') or Date.today()
+        site, = report_context['records']
+        return render_roster(cls.roster(site, date))
+
+    @classmethod
+    def roster(cls, site, date):
+        "The samples of the site's residents planned that day and its staff"
+        pool = Pool()
+        Sample = pool.get('quarantine.sample')
+        Staff = pool.get('quarantine.staff')
+        samples = Sample.search([
+                ('stay.site', '=', site.id),
+                ('stay.state', '=', 'admitted'),
+                ('planned_date', '=', date),
+                ('result', '=', 'pending'),
+                ])
+        groups = defaultdict(list)
+        for sample in samples:
+            room = sample.stay.room
+            groups[floor_sort_key(room)].append((room.sequence or 0,
+                    room.name, sample.id, {
+                        'room': room.name,
+                        'name': sample.stay.person.rec_name,
+                        'identity_number': mask_identity(
+                            sample.stay.identity_number),
+                        'kind': gettext('quarantine.msg_roster_day',
+                            day=sample.day) + (
+                            gettext('quarantine.msg_roster_exit')
+                            if sample.exit_sample else ''),
+                        'sample_code': sample.code,
+                        'note': '',
+                        }))
+        staff = Staff.search([('site', '=', site.id)])
+        result = [{
+                'label': cls.floor_label(key),
+                'rows': [row for *_, row in sorted(rows)],
+                } for key, rows in sorted(groups.items())]
+        if staff:
+            result.append({
+                    'label': gettext('quarantine.msg_roster_staff'),
+                    'rows': [{
+                            'room': '',
+                            'name': s.party.rec_name,
+                            'identity_number': '',
+                            'kind': s.role_string,
+                            'sample_code': '',
+                            'note': '',
+                            } for s in staff],
+                    })
+        return {
+            'title': gettext('quarantine.msg_roster_title'),
+            'site': site.rec_name,
+            'date': str(date),
+            'printed_at': dt.datetime.now().strftime('%Y-%m-%d %H:%M'),
+            'groups': result,
+            'totals': [
+                (gettext('quarantine.msg_roster_residents'), len(samples)),
+                (gettext('quarantine.msg_roster_staff'), len(staff)),
+                ],
+            'page_format': gettext('quarantine.msg_room_board_page'),
+            }
+
+    @classmethod
+    def floor_label(cls, key):
+        RoomBoard = Pool().get('quarantine.site.room_board', type='report')
+        return RoomBoard.floor_label(*key)
+
+
+class PrintRosterStart(ModelView):
+    "Print Sampling Roster"
+    __name__ = 'quarantine.site.print_roster.start'
+    __string__ = "Print Sampling Roster"
+
+    site = fields.Many2One('quarantine.site', "Site", required=True)
+    date = fields.Date("Date", required=True)
+
+
+class PrintRoster(Wizard):
+    "Print Sampling Roster"
+    __name__ = 'quarantine.site.print_roster'
+    start = StateView('quarantine.site.print_roster.start',
+        'quarantine.site_print_roster_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'print_', 'tryton-print', default=True),
+            ])
+    print_ = StateReport('quarantine.site.sampling_roster')
+
+    def default_start(self, fields):
+        Date = Pool().get('ir.date')
+        context = Transaction().context
+        values = {'date': Date.today()}
+        if context.get('active_model') == 'quarantine.site':
+            values['site'] = context.get('active_id')
+        return values
+
+    def do_print_(self, action):
+        return action, {
+            'id': self.start.site.id,
+            'ids': [self.start.site.id],
+            'model': 'quarantine.site',
+            'date': self.start.date,
+            }
