@@ -8,13 +8,7 @@ duplicate: a person is found by identity number, and a person who already
 has an open stay is not given a second one.
 """
 import datetime as dt
-import io
 from collections import namedtuple
-from zipfile import BadZipFile
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -23,6 +17,9 @@ from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from .excel import (
+    RowError, cell_getter, error_workbook, header_positions, read_sheet,
+    refusal_summary, template, text)
 from .exceptions import ArrivalImportError
 from .stay import (
     CATEGORIES, CHILD_MAX_AGE, age_on, identity_error, identity_facts, ric)
@@ -51,40 +48,15 @@ CATEGORY_LABELS = {
     "其他": 'other',
     }
 CATEGORY_CODES = {code for code, _ in CATEGORIES}
-# An arrival list is a bus or a plane, or a whole district at the most.
-MAXIMUM_ROWS = 20000
 
 Arrival = namedtuple('Arrival', [c[0] for c in COLUMNS] + ['row'])
-RowError = namedtuple('RowError', ['row', 'column', 'message'])
 
 
 def template_workbook():
     "Return the bytes of an empty arrival list with its headers"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "到达人员名单"
-    sheet.append([header for _, header, _ in COLUMNS])
-    for cell, (_, _, required) in zip(sheet[1], COLUMNS):
-        cell.font = Font(bold=True, color='C00000' if required else None)
-    sheet.append(["张三", "11010519491231002X", "13800138000", "密切接触者",
-            dt.date(2022, 5, 8), "本市社区排查", "张家", "和平社区", "", ""])
-    for column in 'ABCDEFGHIJ':
-        sheet.column_dimensions[column].width = 18
-    return _save(workbook)
-
-
-def _save(workbook):
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
-
-
-def _text(value):
-    if value is None:
-        return ''
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return template("到达人员名单", COLUMNS, ["张三", "11010519491231002X",
+            "13800138000", "密切接触者", dt.date(2022, 5, 8), "本市社区排查",
+            "张家", "和平社区", "", ""])
 
 
 def read_arrivals(data, arrival_date):
@@ -92,29 +64,12 @@ def read_arrivals(data, arrival_date):
 
     Return (arrivals, errors, header, raw rows); the rows are only valid
     when errors is empty.  Nothing here touches the database."""
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True,
-            data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError,
-            ValueError, TypeError, EOFError) as exception:
-        raise ArrivalImportError(gettext(
-                'quarantine.msg_import_not_xlsx')) from exception
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
-    raw = [list(r) for r in rows if any(
-            v is not None and _text(v) for v in r)]
-    workbook.close()
-    if not any(header):
-        raise ArrivalImportError(gettext('quarantine.msg_import_empty'))
-    positions, errors = _header_positions(header)
+    header, raw = read_sheet(data)
+    positions, errors = header_positions(header, COLUMNS)
     if errors:
         return [], errors, header, raw
     if not raw:
         raise ArrivalImportError(gettext('quarantine.msg_import_no_row'))
-    if len(raw) > MAXIMUM_ROWS:
-        raise ArrivalImportError(gettext('quarantine.msg_import_too_many',
-                count=len(raw), maximum=MAXIMUM_ROWS))
     arrivals = []
     for index, values in enumerate(raw, 2):
         arrival, row_errors = _read_row(
@@ -125,39 +80,16 @@ def read_arrivals(data, arrival_date):
     return arrivals, errors, header, raw
 
 
-def _header_positions(header):
-    positions, errors = {}, []
-    keys_by_header = {}
-    for key, label, _ in COLUMNS:
-        keys_by_header[label] = key
-        keys_by_header[key] = key
-    for position, title in enumerate(header):
-        key = keys_by_header.get(title)
-        if key:
-            positions[key] = position
-    for key, label, required in COLUMNS:
-        if required and key not in positions:
-            errors.append(RowError(1, label, gettext(
-                        'quarantine.msg_import_missing_column',
-                        column=label)))
-    return positions, errors
-
-
 def _read_row(index, values, positions, arrival_date):
     errors = []
     labels = {key: label for key, label, _ in COLUMNS}
-
-    def cell(key):
-        position = positions.get(key)
-        if position is None or position >= len(values):
-            return None
-        return values[position]
+    cell = cell_getter(values, positions)
 
     def error(key, msg_id, **kwargs):
         errors.append(RowError(index, labels[key],
                 gettext(msg_id, **kwargs)))
 
-    result = {k: _text(cell(k)) or None for k, _, _ in COLUMNS}
+    result = {k: text(cell(k)) or None for k, _, _ in COLUMNS}
     for key, _, required in COLUMNS:
         if required and not result[key]:
             error(key, 'quarantine.msg_import_required')
@@ -186,7 +118,7 @@ def _read_row(index, values, positions, arrival_date):
         result['exposure_date'] = None
     elif not isinstance(exposure, dt.date):
         error('exposure_date', 'quarantine.msg_import_date_text',
-            value=_text(exposure))
+            value=text(exposure))
         result['exposure_date'] = None
     elif exposure > arrival_date:
         error('exposure_date', 'quarantine.msg_import_date_future',
@@ -235,39 +167,6 @@ def _age(arrival):
         return None
     birth_date, _ = identity_facts(arrival.identity_number)
     return age_on(birth_date, dt.date.today())
-
-
-def error_workbook(header, raw, errors):
-    "Return the list sent back with a column of reasons on the bad rows"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "错误报告"
-    reasons = {}
-    for error in errors:
-        reasons.setdefault(error.row, []).append(
-            f'{error.column}: {error.message}')
-    sheet.append(list(header) + ["错误原因"])
-    red = PatternFill('solid', fgColor='FFC7CE')
-    if 1 in reasons:
-        sheet.cell(1, len(header) + 1, '；'.join(reasons[1])).fill = red
-    for index, values in enumerate(raw, 2):
-        sheet.append([_cell_value(v) for v in values]
-            + ['；'.join(reasons.get(index, []))])
-        if index in reasons:
-            for cell in sheet[index]:
-                cell.fill = red
-    errors_sheet = workbook.create_sheet("错误明细")
-    errors_sheet.append(["行", "列", "原因"])
-    for error in errors:
-        errors_sheet.append([error.row, error.column, error.message])
-    return _save(workbook)
-
-
-def _cell_value(value):
-    if isinstance(value, (str, int, float, dt.date, dt.datetime)) \
-            or value is None:
-        return value
-    return str(value)
 
 
 class ImportArrivalsStart(ModelView):
@@ -337,10 +236,7 @@ class ImportArrivals(Wizard):
         arrivals, errors, header, raw = read_arrivals(
             start.file, start.arrival_date)
         if errors:
-            self.errors.summary = gettext('quarantine.msg_import_refused',
-                rows=len({e.row for e in errors}), errors=len(errors),
-                first='\n'.join(f'{e.row} / {e.column}: {e.message}'
-                    for e in errors[:10]))
+            self.errors.summary = refusal_summary(errors)
             self.errors.report = error_workbook(header, raw, errors)
             self.errors.report_filename = 'arrival_list_errors.xlsx'
             return 'errors'

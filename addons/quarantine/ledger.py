@@ -1,7 +1,5 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 "The residents' ledger (台账) of a site for a period, as an Excel sheet"
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -11,6 +9,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .excel import save
 from .exceptions import StayError
 
 LEDGER_COLUMNS = [
@@ -46,9 +45,7 @@ def ledger_workbook(site, date_from, date_to, stays):
     for index, stay in enumerate(stays, 1):
         sheet.append([value(index, stay) for _, value in LEDGER_COLUMNS])
     sheet.freeze_panes = 'A3'
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    return save(workbook)
 
 
 class LedgerStart(ModelView):

@@ -241,3 +241,84 @@ class ReleaseTestCase(unittest.TestCase):
         Stay.cancel([stay])
         with self.assertRaisesRegex(UserError, 'is Cancelled'):
             self.record(list(stay.samples)[:1])
+
+
+class LabSheetTestCase(unittest.TestCase):
+    "A laboratory's result sheet"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_module('quarantine')
+
+    def run_import(self, rows, header=None):
+        from openpyxl import Workbook
+        Import = Pool().get('quarantine.sample.import', type='wizard')
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(header or ["样本编码", "身份证号", "检测结果", "采样机构",
+                "检测试剂", "采样时间"])
+        for row in rows:
+            sheet.append(row)
+        stream = io.BytesIO()
+        workbook.save(stream)
+        session_id, _, _ = Import.create()
+        wizard = Import(session_id)
+        wizard.start.file = stream.getvalue()
+        return wizard.transition_import_(), wizard
+
+    @with_transaction()
+    def test_results_by_code_and_identity(self):
+        "Results found by sample code or by identity number"
+        Sample = Pool().get('quarantine.sample')
+        create_party("示范市疾控中心")
+        stay = admitted_stay(days_ago=3)
+        day1, day4 = sorted([s for s in stay.samples if s.day in {1, 4}],
+            key=lambda s: s.day)
+        now = dt.datetime.now()
+        state, _ = self.run_import([
+                [day1.code, None, "阴性", "示范市疾控中心", "华大", now],
+                [None, stay.identity_number, "阳性", "示范市疾控中心", "达安",
+                    now],
+                ])
+        self.assertEqual(state, 'end')
+        self.assertEqual(Sample(day1.id).result, 'negative')
+        self.assertEqual(Sample(day4.id).result, 'positive')
+        self.assertEqual(Sample(day4.id).reagent, "达安")
+        self.assertTrue(Sample(day4.id).stay.positive)
+
+    @with_transaction()
+    def test_bad_sheet_changes_nothing(self):
+        "Unknown identity, unknown lab, text time: reported, nothing saved"
+        Sample = Pool().get('quarantine.sample')
+        create_party("示范市疾控中心")
+        stay = admitted_stay(days_ago=3)
+        day1, = [s for s in stay.samples if s.day == 1]
+        now = dt.datetime.now()
+        state, wizard = self.run_import([
+                [day1.code, None, "阴性", "示范市疾控中心", "华大", now],
+                [None, "11010519491231002X", "阴性", "示范市疾控中心", "华大",
+                    now],
+                ["S999999999", None, "阴性", "无名检测所", "华大", now],
+                [None, stay.identity_number, "待定", "示范市疾控中心", "华大",
+                    "今天上午"],
+                ])
+        self.assertEqual(state, 'errors')
+        summary = wizard.errors.summary
+        self.assertIn('3 rows', summary)
+        self.assertIn('No admitted resident with the identity number '
+            '11010519491231002X', summary)
+        self.assertIn('No sample has the code S999999999', summary)
+        self.assertIn('"无名检测所" is not registered', summary)
+        self.assertIn('Unknown result "待定"', summary)
+        self.assertIn('"今天上午" is text', summary)
+        self.assertEqual(
+            Sample.search_count([('result', '!=', 'pending')]), 0)
+
+    @with_transaction()
+    def test_sheet_without_identification_column(self):
+        "A sheet with neither code nor identity column is refused"
+        state, wizard = self.run_import([["阴性", "X", "Y", None]],
+            header=["检测结果", "采样机构", "检测试剂", "采样时间"])
+        self.assertEqual(state, 'errors')
+        self.assertIn('sample code column', wizard.errors.summary)
