@@ -15,6 +15,8 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import SampleError
 from .registry import insert_rows
 
+# What a recorded result holds: set once, by record_results
+RESULT_FIELDS = {'result', 'institution', 'reagent', 'collected_at'}
 RESULTS = [
     ('pending', "Pending"),
     ('negative', "Negative"),
@@ -85,9 +87,11 @@ class Sample(ModelSQL, ModelView):
             ('id', 'ASC')]
         cls._buttons.update({
                 'resample': {
-                    'invisible': (Eval('result') != 'invalid')
+                    'invisible': ~((Eval('result') == 'invalid')
+                        | (Eval('exit_sample', False)
+                            & (Eval('result') == 'negative')))
                     | Eval('resampled', False),
-                    'depends': ['result', 'resampled'],
+                    'depends': ['result', 'resampled', 'exit_sample'],
                     'icon': 'tryton-refresh',
                     },
                 })
@@ -199,11 +203,14 @@ class Sample(ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def resample(cls, samples):
-        "Plan a new specimen for an invalid result, today"
+        """Plan a new specimen, today, for an invalid result, or for an exit
+        specimen that does not make the exit pair (same institution or
+        reagent as the other)"""
         Date = Pool().get('ir.date')
         today = Date.today()
-        samples = [s for s in samples
-            if s.result == 'invalid' and not s.resampled]
+        samples = [s for s in samples if not s.resampled and (
+                s.result == 'invalid'
+                or (s.exit_sample and s.result == 'negative'))]
         cls.create([{
                     'stay': s.stay.id,
                     'day': s.day,
@@ -211,6 +218,19 @@ class Sample(ModelSQL, ModelView):
                     'exit_sample': s.exit_sample,
                     } for s in samples])
         cls.write(samples, {'resampled': True})
+
+    @classmethod
+    def write(cls, *args):
+        "A recorded result is not changed: the sample is taken again"
+        actions = iter(args)
+        for samples, values in zip(actions, actions):
+            if values.keys() & RESULT_FIELDS:
+                for sample in samples:
+                    if sample.result != 'pending':
+                        raise SampleError(gettext(
+                                'quarantine.msg_sample_result_recorded',
+                                sample=sample.rec_name))
+        super().write(*args)
 
     @classmethod
     def delete(cls, samples):
@@ -222,25 +242,32 @@ class Sample(ModelSQL, ModelView):
         super().delete(samples)
 
 
-def exit_problems(samples, end_date):
+def exit_problems(samples):
     """Return the message ids and values of what the exit day lacks: two
-    negative samples by different institutions with different reagents"""
-    exits = [s for s in samples
-        if s.planned_date == end_date and s.exit_sample
-        and s.result != 'invalid']
+    negative specimens by different institutions with different reagents
+    (among the exit specimens, some may have been taken again)"""
+    exits = [s for s in samples if s.exit_sample]
+    negative = [s for s in exits if s.result == 'negative']
     if len(exits) < 2:
         return [('quarantine.msg_release_exit_missing', {})]
+    if len(negative) < 2:
+        return [('quarantine.msg_release_exit_not_negative', {})]
+
+    def reagent(sample):
+        return (sample.reagent or '').strip().lower()
+    pairs = [(a, b) for i, a in enumerate(negative) for b in negative[i + 1:]]
+    if any(a.institution and b.institution and a.institution != b.institution
+            and reagent(a) and reagent(b) and reagent(a) != reagent(b)
+            for a, b in pairs):
+        return []
     problems = []
-    first, second = exits[:2]
-    if any(s.result != 'negative' for s in (first, second)):
-        problems.append(('quarantine.msg_release_exit_not_negative', {}))
-    if not first.institution or not second.institution \
-            or first.institution == second.institution:
+    if not any(a.institution and b.institution
+            and a.institution != b.institution for a, b in pairs):
         problems.append(('quarantine.msg_release_exit_institution', {}))
-    if not first.reagent or not second.reagent \
-            or first.reagent.strip().lower() == second.reagent.strip().lower():
+    if not any(reagent(a) and reagent(b) and reagent(a) != reagent(b)
+            for a, b in pairs):
         problems.append(('quarantine.msg_release_exit_reagent', {}))
-    return problems
+    return problems or [('quarantine.msg_release_exit_pair', {})]
 
 
 class RecordResultsStart(ModelView):

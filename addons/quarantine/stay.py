@@ -660,8 +660,7 @@ class Stay(Workflow, ModelSQL, ModelView):
                         result=sample.result_string))
             if stay.regime.exit_dual_sampling:
                 found.extend(gettext(msg_id, **values)
-                    for msg_id, values in exit_problems(
-                        stay_samples, stay.end_date))
+                    for msg_id, values in exit_problems(stay_samples))
             if found:
                 problems[stay] = found
         return problems
