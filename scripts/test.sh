@@ -44,7 +44,10 @@ else
 fi
 
 if pg_up; then
+    # trytond names the test database after the second the run started:
+    # make it unique, so that two runs at once cannot meet.
     if TRYTOND_DATABASE__URI=$PG_URI DB_CACHE=$cache/postgresql \
+            DB_NAME=test_$$_$(date +%s) \
             run_pytest PostgreSQL -q -m "not sqlite_only" addons/*/tests tests; then
         results+=("PostgreSQL: passed")
     else
