@@ -6,15 +6,18 @@ from collections import defaultdict
 
 from reports.certificate import render_certificates
 from reports.identity import mask_identity
+from openpyxl import Workbook
 from reports.roster import render_roster
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import (
+    Button, StateReport, StateTransition, StateView, Wizard)
 
 from .board import PDFReport, floor_sort_key
+from .excel import save
 from .exceptions import ReleaseError
 
 # The certificate is an official Chinese document, whatever the language
@@ -162,15 +165,62 @@ class PrintRosterStart(ModelView):
     date = fields.Date("Date", required=True)
 
 
+class PrintRosterResult(ModelView):
+    "Sampling Roster"
+    __name__ = 'quarantine.site.print_roster.result'
+    __string__ = "Sampling Roster File"
+
+    file = fields.Binary("Roster", readonly=True, filename='filename')
+    filename = fields.Char("File Name", readonly=True)
+    count = fields.Integer("Samples", readonly=True)
+
+
+def roster_workbook(roster):
+    "The roster as a sheet for the sampling team's own tools"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = roster['date']
+    sheet.append([f"{roster['title']} {roster['site']} {roster['date']}"])
+    sheet.append(["楼层", "房间", "姓名", "身份证号", "类别", "样本编码",
+            "已采"])
+    for group in roster['groups']:
+        for row in group['rows']:
+            sheet.append([group['label'], row['room'], row['name'],
+                    row['identity_number'], row['kind'], row['sample_code'],
+                    None])
+    return save(workbook)
+
+
 class PrintRoster(Wizard):
     "Print Sampling Roster"
     __name__ = 'quarantine.site.print_roster'
     start = StateView('quarantine.site.print_roster.start',
         'quarantine.site_print_roster_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Excel", 'excel', 'tryton-save'),
             Button("Print", 'print_', 'tryton-print', default=True),
             ])
     print_ = StateReport('quarantine.site.sampling_roster')
+    excel = StateTransition()
+    result = StateView('quarantine.site.print_roster.result',
+        'quarantine.site_print_roster_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def transition_excel(self):
+        roster = SamplingRoster.roster(self.start.site, self.start.date)
+        self.result.file = roster_workbook(roster)
+        self.result.filename = (
+            f'roster-{self.start.site.code}-{self.start.date}.xlsx')
+        self.result.count = sum(len(g['rows']) for g in roster['groups'])
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'file': self.result.file,
+            'filename': self.result.filename,
+            'count': self.result.count,
+            }
 
     def default_start(self, fields):
         Date = Pool().get('ir.date')

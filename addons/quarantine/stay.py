@@ -200,6 +200,8 @@ class Stay(Workflow, ModelSQL, ModelView):
     readings = fields.One2Many('quarantine.monitoring', 'stay', "Readings")
     samples = fields.One2Many('quarantine.sample', 'stay', "Samples",
         readonly=True)
+    home_monitoring = fields.One2Many('quarantine.home_monitoring', 'stay',
+        "Home Monitoring")
     positive = fields.Boolean("Positive", readonly=True,
         help="A positive nucleic acid result: the resident is transferred "
         "to hospital.")
@@ -674,6 +676,7 @@ class Stay(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Configuration = pool.get('quarantine.configuration')
         Date = pool.get('ir.date')
+        HomeMonitoring = pool.get('quarantine.home_monitoring')
         stays = [s for s in stays if s.state == 'admitted']
         problems = cls.release_problems(stays)
         if problems:
@@ -687,6 +690,7 @@ class Stay(Workflow, ModelSQL, ModelView):
             stay.release_date = today
         cls.save(stays)
         cls._vacate(stays, 'released')
+        HomeMonitoring.plan(stays)
 
     def certificate_code(self):
         """The verification code of the certificate: a keyed hash of its

@@ -151,6 +151,33 @@ class ReleaseTestCase(unittest.TestCase):
         self.assertIn(stay.certificate_code(), ''.join(text.split()))
 
     @with_transaction()
+    def test_community_notification(self):
+        "Released residents go to their community with home tests 2 and 7"
+        from openpyxl import load_workbook
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Notify = pool.get('quarantine.stay.notify', type='wizard')
+        self.labs()
+        stay = admitted_stay()
+        Stay.write([stay], {'community': "和平社区"})
+        stay = self.release(Stay(stay.id))
+        self.assertEqual(
+            sorted((f.day, f.planned_date - stay.release_date)
+                for f in stay.home_monitoring),
+            [(2, dt.timedelta(days=2)), (7, dt.timedelta(days=7))])
+        session_id, _, _ = Notify.create()
+        wizard = Notify(session_id)
+        wizard.start.date_from = wizard.start.date_to = stay.release_date
+        wizard.start.site = None
+        self.assertEqual(wizard.transition_export(), 'result')
+        self.assertEqual(wizard.result.count, 1)
+        workbook = load_workbook(io.BytesIO(wizard.result.file))
+        self.assertEqual(workbook.sheetnames, ["和平社区"])
+        row = [c.value for c in workbook["和平社区"][3]]
+        self.assertEqual(row[1], stay.identity_number)
+        self.assertEqual(row[5], stay.certificate_number)
+
+    @with_transaction()
     def test_sampling_roster(self):
         "Today's roster lists the residents to sample, room by room"
         pool = Pool()
@@ -164,6 +191,18 @@ class ReleaseTestCase(unittest.TestCase):
         self.assertIn(stay.person.rec_name, text)
         self.assertIn(day4.code, text)
         self.assertIn(stay.room.name, text)
+
+        PrintRoster = pool.get('quarantine.site.print_roster', type='wizard')
+        session_id, _, _ = PrintRoster.create()
+        wizard = PrintRoster(session_id)
+        wizard.start.site = stay.site
+        wizard.start.date = Date.today()
+        self.assertEqual(wizard.transition_excel(), 'result')
+        from openpyxl import load_workbook
+        sheet = load_workbook(io.BytesIO(wizard.result.file)).active
+        codes = [row[5] for row in sheet.iter_rows(min_row=3,
+                values_only=True)]
+        self.assertIn(day4.code, codes)
 
     @with_transaction()
     def test_release_and_certificate(self):
