@@ -683,7 +683,11 @@ class Stay(Workflow, ModelSQL, ModelView):
             stay, found = next(iter(problems.items()))
             raise ReleaseError(gettext('quarantine.msg_release_refused',
                     stay=stay.rec_name, problems='; '.join(found)))
-        sequence = Configuration(1).get_certificate_sequence()
+        config = Configuration(1)
+        sequence = config.get_certificate_sequence()
+        # Made here, in a writing transaction: printing and verifying are
+        # read-only.
+        config.get_certificate_secret()
         today = Date.today()
         for stay in stays:
             stay.certificate_number = sequence.get()

@@ -194,6 +194,7 @@ def main():
             ("allocate and admit", allocate_time, allocate_queries),
             ("commit", commit_time, 1),
             ]
+        documents = documents_benchmark(pool, tx, site)
 
     orm_total = read_time + import_time + allocate_time + commit_time
     print()
@@ -206,6 +207,64 @@ def main():
     print(f"ratio trytond / raw SQL: {orm_total / raw_total:.1f}x with the "
         f"xlsx reading, {(orm_total - read_time) / raw_total:.1f}x for the "
         f"database work alone ({ARRIVALS} arrivals)")
+    print()
+    for label, seconds, baseline in documents:
+        ratio = f"  ({seconds / baseline:.1f}x {label.split(':')[0]} "\
+            f"drawing alone)" if baseline else ''
+        print(f"{label:52} {seconds:7.2f} s{ratio}")
+
+
+def documents_benchmark(pool, tx, site):
+    """The day's sampling roster of the site and 1,000 release
+    certificates, through trytond (data gathering + drawing), against the
+    drawing alone of the same documents"""
+    from reports.certificate import render_certificates
+    from reports.roster import render_roster
+    Stay = pool.get('quarantine.stay')
+    Roster = pool.get('quarantine.site.sampling_roster', type='report')
+    Certificate = pool.get(
+        'quarantine.stay.release_certificate', type='report')
+    day_one = dt.date.today() - dt.timedelta(days=2)
+    cursor = tx.connection.cursor()
+    results = []
+
+    start = time.perf_counter()
+    roster = Roster.roster(site, day_one)
+    Roster.execute([site.id], {'date': day_one})
+    roster_time = time.perf_counter() - start
+    start = time.perf_counter()
+    render_roster(roster)
+    draw_time = time.perf_counter() - start
+    rows = sum(len(g['rows']) for g in roster['groups'])
+    results.append((f"roster: {rows} rows of one day", roster_time,
+            draw_time))
+
+    # 1,000 residents released (results and release written in SQL: the
+    # benchmark is the printing)
+    stays = Stay.search([('state', '=', 'admitted')], limit=1000,
+        order=[('id', 'ASC')])
+    ids = [s.id for s in stays]
+    cursor.execute("INSERT INTO party_party (name, code, active) VALUES "
+        "('Lab A', 'LABA', true), ('Lab B', 'LABB', true) RETURNING id")
+    lab_a, lab_b = [r for r, in cursor]
+    cursor.execute("UPDATE quarantine_sample SET result = 'negative', "
+        "institution = CASE WHEN id % 2 = 0 THEN %s ELSE %s END, "
+        "reagent = CASE WHEN id % 2 = 0 THEN 'A' ELSE 'B' END "
+        "WHERE stay = ANY(%s)", (lab_a, lab_b, ids))
+    cursor.execute("UPDATE quarantine_stay SET state = 'released', "
+        "release_date = end_date, certificate_number = 'B' || id "
+        "WHERE id = ANY(%s)", (ids,))
+    tx.commit()
+    start = time.perf_counter()
+    _, content, _, _ = Certificate.execute(ids, {})
+    certificate_time = time.perf_counter() - start
+    data = [Certificate.certificate(s) for s in Stay.browse(ids)]
+    start = time.perf_counter()
+    render_certificates(data)
+    draw_time = time.perf_counter() - start
+    results.append((f"certificates: {len(ids)} in one PDF "
+            f"({len(content) // 1024} kB)", certificate_time, draw_time))
+    return results
 
 
 def raw_sql_baseline(arrivals, site_id, regime_id):

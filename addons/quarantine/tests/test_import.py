@@ -1,16 +1,16 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
 import io
-import unittest
 
 from openpyxl import Workbook, load_workbook
 
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.arrival_import import (
     COLUMNS, read_arrivals, template_workbook)
-from trytond.modules.quarantine.tests.tools import TODAY, active_site, make_ric
+from trytond.modules.quarantine.tests.tools import (
+    TODAY, ActivatedTestCase, active_site, make_ric)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 HEADER = [header for _, header, _ in COLUMNS]
 
@@ -34,13 +34,8 @@ def arrival(i, name=None, birth='19800101', category="密切接触者",
         "和平社区", companion, ""]
 
 
-class ImportTestCase(unittest.TestCase):
+class ImportTestCase(ActivatedTestCase):
     "Arrival lists from Excel"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('quarantine')
 
     def run_import(self, data, site=None):
         "Run the wizard; return (next state, wizard)"

@@ -1,15 +1,15 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
 import io
-import unittest
 
 from pypdf import PdfReader
 
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.tools import (
+    ActivatedTestCase,
     active_site, create_party, create_person, create_stay)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 
 def admitted_stay(days_ago=13, name="A", sequence='111'):
@@ -33,13 +33,8 @@ def pdf_text(content):
             io.BytesIO(content)).pages)
 
 
-class ReleaseTestCase(unittest.TestCase):
+class ReleaseTestCase(ActivatedTestCase):
     "Test calendar, results, release gate and certificate"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('quarantine')
 
     def record(self, samples, result='negative', institution=None,
             reagent="华大"):
@@ -282,13 +277,8 @@ class ReleaseTestCase(unittest.TestCase):
             self.record(list(stay.samples)[:1])
 
 
-class LabSheetTestCase(unittest.TestCase):
+class LabSheetTestCase(ActivatedTestCase):
     "A laboratory's result sheet"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('quarantine')
 
     def run_import(self, rows, header=None):
         from openpyxl import Workbook

@@ -1,7 +1,6 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
 import io
-import unittest
 from decimal import Decimal
 
 from pypdf import PdfReader
@@ -9,18 +8,14 @@ from pypdf import PdfReader
 from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError, ValidationError
 from trytond.modules.quarantine.tests.tools import (
+    ActivatedTestCase,
     TODAY, active_site, create_person, create_stay, make_ric, savepoint)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-class StayTestCase(unittest.TestCase):
+class StayTestCase(ActivatedTestCase):
     "Residents, stays and room assignment"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_module('quarantine')
 
     @with_transaction()
     def test_identity_number_refused(self):

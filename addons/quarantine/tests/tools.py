@@ -2,6 +2,7 @@
 "Helpers shared by the tests of the quarantine modules"
 import datetime as dt
 import os
+import unittest
 from contextlib import contextmanager
 from importlib import import_module
 
@@ -10,7 +11,23 @@ from stdnum.cn import ric
 
 from trytond import backend
 from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
+
+
+class ActivatedTestCase(unittest.TestCase):
+    "Tests on a database with the quarantine module, dropped at the end"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module('quarantine')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
 
 
 def create_site(code='S1', name=None, rooms=0, floors=1, **values):
