@@ -40,6 +40,10 @@ def constraint_errors(Model):
         raise
 
 
+# Inserts from which the table's statistics are refreshed (PostgreSQL)
+ANALYZE_ROWS = 1000
+
+
 def insert_rows(Model, columns, rows, check_access=True):
     """Insert `rows` (tuples in the order of `columns`) into the table of
     `Model` and return their ids in the same order"""
@@ -66,6 +70,12 @@ def insert_rows(Model, columns, rows, check_access=True):
         with constraint_errors(Model):
             cursor.executemany(
                 query, [[i] + r for i, r in zip(ids, rows)])
+        if len(rows) >= ANALYZE_ROWS:
+            # The planner's statistics do not know a bus of thousands yet:
+            # without them the next joins on the table are planned as if it
+            # were empty (a roster of 10,000 rows took 12.5 s instead of
+            # 1.2 s, nearly all of it in one badly planned query).
+            cursor.execute(f'ANALYZE "{Model._table}"')
     else:
         database = transaction.database
         ids = []

@@ -122,7 +122,12 @@ class Sample(ModelSQL, ModelView):
         return [(f'stay.{name}',) + tuple(clause[1:])]
 
     def get_code(self, name):
-        return f'S{self.id:09d}'
+        return self.code_of(self.id)
+
+    @staticmethod
+    def code_of(sample_id):
+        "The code printed on the tube of a sample"
+        return f'S{sample_id:09d}'
 
     @classmethod
     def search_code(cls, name, clause):
