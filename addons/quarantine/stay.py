@@ -628,9 +628,26 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def flag_positive(cls, stays):
-        "A positive result flags the stay for the medical team"
-        cls.write([s for s in stays if not s.positive],
-            {'positive': True, 'health_flag': True})
+        """A positive result flags the stay and alerts the medical staff and
+        administrators (those linked to sites: of the stay's site only)"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        stays = [s for s in stays if not s.positive]
+        if not stays:
+            return
+        cls.write(stays, {'positive': True, 'health_flag': True})
+        groups = [ModelData.get_id('quarantine', g)
+            for g in ['group_medical', 'group_admin']]
+        for user in User.search([('groups', 'in', groups)]):
+            sites = set(user.quarantine_sites)
+            concerned = [s for s in stays if not sites or s.site in sites]
+            if concerned:
+                cls.notify_user(concerned, 'tryton-warning',
+                    gettext('quarantine.msg_positive_alert',
+                        count=len(concerned)),
+                    description=', '.join(s.rec_name for s in concerned[:10]),
+                    user=user.id)
 
     @classmethod
     def release_problems(cls, stays):

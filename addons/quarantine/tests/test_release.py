@@ -9,6 +9,7 @@ from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase,
     active_site, create_party, create_person, create_stay)
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.tests.test_tryton import with_transaction
 
 
@@ -236,15 +237,32 @@ class ReleaseTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_positive_flags_and_blocks(self):
-        "A positive result flags the stay and blocks its release"
-        Stay = Pool().get('quarantine.stay')
+        "A positive result flags the stay, alerts and blocks its release"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
         self.labs()
         stay = admitted_stay()
+        medical = ModelData.get_id('quarantine', 'group_medical')
+        other_site = active_site(rooms=1, code='OTHER')
+        User.create([
+                {'login': 'medic', 'name': "Medic", 'groups': [
+                        ('add', [medical])],
+                    'quarantine_sites': [('add', [stay.site.id])]},
+                {'login': 'other', 'name': "Other", 'groups': [
+                        ('add', [medical])],
+                    'quarantine_sites': [('add', [other_site.id])]},
+                ])
         day1, = [s for s in stay.samples if s.day == 1]
         self.record([day1], result='positive')
         stay = Stay(stay.id)
         self.assertTrue(stay.positive)
         self.assertTrue(stay.health_flag)
+        # the medical staff of the site (and administrators) are alerted
+        notified = {n.user.login for n in Transaction().user_notifications}
+        self.assertIn('medic', notified)
+        self.assertNotIn('other', notified)
         self.record([s for s in stay.samples if s.result == 'pending'])
         with self.assertRaisesRegex(UserError, 'positive'):
             Stay.release([stay])
