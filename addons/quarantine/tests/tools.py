@@ -16,13 +16,14 @@ from trytond.transaction import Transaction
 
 
 class ActivatedTestCase(unittest.TestCase):
-    "Tests on a database with the quarantine module, dropped at the end"
+    "Tests on a database with `module` activated, dropped at the end"
+    module = 'quarantine'
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         drop_db()
-        activate_module('quarantine')
+        activate_module(cls.module)
 
     @classmethod
     def tearDownClass(cls):

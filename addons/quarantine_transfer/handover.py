@@ -1,0 +1,53 @@
+# This file is part of the quarantine_transfer module.  See README.md.
+"The three-part handover form (Henan L539), drawn by reports/"
+from reports.handover import render_blank_handover, render_handover
+from reports.identity import mask_identity
+
+from trytond.modules.quarantine.board import PDFReport
+
+
+def _time(value):
+    return value.strftime('%Y-%m-%d %H:%M') if value else ''
+
+
+class HandoverForm(PDFReport):
+    __name__ = 'quarantine.transfer.handover'
+
+    @classmethod
+    def render(cls, report, report_context):
+        return render_handover(
+            [cls.form(t) for t in report_context['records']])
+
+    @classmethod
+    def form(cls, transfer):
+        destination = (transfer.to_site.rec_name if transfer.to_site
+            else transfer.destination or '')
+        return {
+            'number': transfer.number or '',
+            'persons': [{
+                    'name': line.person.rec_name,
+                    'identity_number': mask_identity(
+                        line.person.quarantine_identity_number),
+                    'phone': line.phone or '',
+                    'category': line.category_string or '',
+                    } for line in transfer.lines],
+            'escorts': transfer.escorts or '',
+            'vehicle': transfer.vehicle.plate if transfer.vehicle else '',
+            'driver': transfer.driver or '',
+            'driver_phone': transfer.driver_phone or '',
+            'origin': transfer.origin or '',
+            'destination': destination,
+            'requested_at': _time(transfer.requested_at),
+            'dispatched_at': _time(transfer.dispatched_at),
+            'arrived_at': _time(transfer.arrived_at),
+            'notes': '',
+            }
+
+
+class BlankHandoverForm(PDFReport):
+    "A form to fill by hand when the system is down"
+    __name__ = 'quarantine.transfer.handover_blank'
+
+    @classmethod
+    def render(cls, report, report_context):
+        return render_blank_handover()

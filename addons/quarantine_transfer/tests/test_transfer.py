@@ -1,0 +1,210 @@
+# This file is part of the quarantine_transfer module.  See README.md.
+import datetime as dt
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import SQLConstraintError
+from trytond.modules.quarantine.tests.tools import (
+    ActivatedTestCase, active_site, create_party, create_person,
+    create_stay, savepoint)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+
+
+def vehicle(plate='豫A12345', seats=30, negative_pressure=False,
+        kind='bus'):
+    Vehicle = Pool().get('quarantine.vehicle')
+    vehicle, = Vehicle.create([{'plate': plate, 'seats': seats,
+                'kind': kind, 'negative_pressure': negative_pressure}])
+    return vehicle
+
+
+def transfer(persons, to_site=None, destination=None, vehicle=None,
+        positive=()):
+    Transfer = Pool().get('quarantine.transfer')
+    transfer, = Transfer.create([{
+                'origin': "和平社区",
+                'to_site': to_site.id if to_site else None,
+                'destination': destination,
+                'vehicle': vehicle.id if vehicle else None,
+                'lines': [('create', [{
+                                'person': p.id,
+                                'positive': p in positive,
+                                } for p in persons])],
+                }])
+    return transfer
+
+
+class TransferTestCase(ActivatedTestCase):
+    "Closed-loop transfers"
+    module = 'quarantine_transfer'
+
+    @with_transaction()
+    def test_contacts_to_site(self):
+        "30 close contacts from a community to a site within 12 hours"
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        Stay = pool.get('quarantine.stay')
+        site = active_site(rooms=40)
+        persons = [create_person(f"P{i}", sequence=f'{i:03d}')
+            for i in range(30)]
+        bus = vehicle()
+        move = transfer(persons, to_site=site, vehicle=bus)
+        Transfer.request([move])
+        self.assertTrue(move.number)
+        self.assertEqual(move.deadline - move.requested_at,
+            dt.timedelta(hours=12))
+        Transfer.dispatch([move])
+        self.assertEqual(move.state, 'dispatched')
+        Transfer.arrive([move])
+        self.assertEqual(move.state, 'arrived')
+        stays = Stay.search([('site', '=', site.id),
+                ('state', '=', 'draft')])
+        self.assertEqual(len(stays), 30)
+        Stay.allocate(stays, site)
+        self.assertEqual(
+            Stay.search_count([('state', '=', 'admitted')]), 30)
+        # the bus must be disinfected before its next run
+        self.assertTrue(bus.needs_disinfection)
+
+    @with_transaction()
+    def test_positive_to_hospital(self):
+        "A positive alone in a negative-pressure ambulance, within 2 hours"
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        site = active_site(rooms=2)
+        stay = create_stay(create_person("阳性"), site, site.rooms[0])
+        Stay.admit([stay])
+        Stay.flag_positive([stay])
+        ambulance = vehicle('豫A120', seats=1, negative_pressure=True,
+            kind='ambulance')
+        move = transfer([stay.person], destination="市第六人民医院",
+            vehicle=ambulance)
+        Pool().get('quarantine.transfer.line').write(
+            list(move.lines), {'stay': stay.id})
+        Transfer.request([move])
+        self.assertEqual(move.deadline - move.requested_at,
+            dt.timedelta(hours=2))
+        Transfer.dispatch([move])
+        Transfer.arrive([move])
+        self.assertEqual(Stay(stay.id).state, 'transferred')
+        self.assertEqual(Room(site.rooms[0].id).state, 'cleaning')
+
+    @with_transaction()
+    def test_dispatch_refusals(self):
+        "No vehicle, too many, positive mixed or in a normal vehicle, dirty"
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        Disinfection = pool.get('quarantine.vehicle.disinfection')
+        site = active_site(rooms=10)
+        a, b, c = [create_person(n, sequence=s)
+            for n, s in [("A", '111'), ("B", '222'), ("C", '333')]]
+        car = vehicle('豫A1', seats=2, kind='car')
+        ambulance = vehicle('豫A2', seats=2, negative_pressure=True,
+            kind='ambulance')
+        cases = [
+            (transfer([a], to_site=site), 'without a vehicle'),
+            (transfer([a, b, c], to_site=site, vehicle=car),
+                '2 seats for 3 persons'),
+            (transfer([a, b], destination="医院", vehicle=ambulance,
+                    positive=[a]), 'never travels with anyone'),
+            (transfer([a], destination="医院", vehicle=car,
+                    positive=[a]), 'negative-pressure'),
+            ]
+        for move, message in cases:
+            with self.subTest(message=message):
+                Transfer.write([move], {'state': 'requested'})
+                with self.assertRaisesRegex(UserError, message):
+                    Transfer.dispatch([move])
+                self.assertEqual(move.state, 'requested')
+                Transfer.write([move], {'state': 'cancelled'})
+
+        done = transfer([a], to_site=site, vehicle=car)
+        Transfer.request([done])
+        Transfer.dispatch([done])
+        Transfer.arrive([done])
+        again = transfer([b], to_site=site, vehicle=car)
+        Transfer.request([again])
+        with self.assertRaisesRegex(UserError, 'not disinfected'):
+            Transfer.dispatch([again])
+        Disinfection.create([{'vehicle': car.id,
+                    'disinfected_by': create_party("消毒员").id}])
+        Transfer.dispatch([again])
+        self.assertEqual(again.state, 'dispatched')
+
+    @with_transaction()
+    def test_arrival_before_dispatch_refused(self):
+        "Arriving before the dispatch is refused"
+        Transfer = Pool().get('quarantine.transfer')
+        move = transfer([create_person("A")], destination="医院",
+            vehicle=vehicle())
+        Transfer.request([move])
+        with self.assertRaisesRegex(UserError, 'before it is dispatched'):
+            Transfer.arrive([move])
+        self.assertEqual(move.state, 'requested')
+
+    @with_transaction()
+    def test_person_on_two_open_transfers(self):
+        "A person cannot be on two open transfers"
+        Transfer = Pool().get('quarantine.transfer')
+        person = create_person("A")
+        first = transfer([person], destination="医院")
+        Transfer.request([first])
+        second = transfer([person], destination="另一医院")
+        with self.assertRaisesRegex(UserError, 'already on the open'):
+            Transfer.request([second])
+        self.assertEqual(second.state, 'draft')
+
+    @with_transaction()
+    def test_overdue(self):
+        "The scheduled job flags transfers past their deadline"
+        Transfer = Pool().get('quarantine.transfer')
+        move = transfer([create_person("A")], destination="医院")
+        Transfer.request([move])
+        self.assertEqual(Transfer.update_overdue(), [])
+        Transfer.write([move], {
+                'deadline': dt.datetime.now() - dt.timedelta(minutes=1)})
+        self.assertEqual(Transfer.update_overdue(), [move])
+        self.assertTrue(Transfer(move.id).overdue)
+
+    @with_transaction()
+    def test_plate_unique(self):
+        "Two vehicles cannot share a plate"
+        vehicle('豫A9')
+        with self.assertRaises(SQLConstraintError):
+            with savepoint():
+                vehicle('豫A9')
+
+    @with_transaction()
+    def test_handover_form(self):
+        "Three parts with the same number; a blank form for downtime"
+        import io
+        from pypdf import PdfReader
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        Handover = pool.get('quarantine.transfer.handover', type='report')
+        Blank = pool.get('quarantine.transfer.handover_blank', type='report')
+        site = active_site(rooms=40)
+        persons = [create_person(f"转运{i}", sequence=f'{i:03d}')
+            for i in range(30)]
+        move = transfer(persons, to_site=site, vehicle=vehicle())
+        Transfer.request([move])
+        extension, content, _, _ = Handover.execute([move.id], {})
+        self.assertEqual(extension, 'pdf')
+        pages = [p.extract_text() for p in PdfReader(
+                io.BytesIO(content)).pages]
+        self.assertGreater(len(pages), 1)
+        for text in pages:
+            self.assertEqual(text.count(move.number), 3)
+            for part in ["社区留存联", "隔离点留存联", "转运组留存联"]:
+                self.assertIn(part, text)
+        text = ''.join(pages)
+        for person in persons:
+            self.assertIn(person.name, text)
+            self.assertNotIn(person.quarantine_identity_number, text)
+        self.assertIn("豫A12345", text)
+        _, blank, _, _ = Blank.execute([move.id], {})
+        blank_text = PdfReader(io.BytesIO(blank)).pages[0].extract_text()
+        self.assertIn("社区留存联", blank_text)
+        self.assertNotIn(move.number, blank_text)

@@ -1,0 +1,408 @@
+# This file is part of the quarantine_transfer module.  See README.md.
+"""Closed-loop transfers (闭环转运): from communities, ports and sites to
+isolation sites, and positives to hospital, within deadlines."""
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import DispatchError, TransferError
+
+OPEN_STATES = ('draft', 'requested', 'dispatched')
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'quarantine.configuration'
+
+    transfer_sequence = fields.Many2One('ir.sequence', "Transfer Sequence",
+        help="Numbers the transfers and their handover forms.")
+    positive_deadline_hours = fields.Integer("Positive Deadline (hours)",
+        required=True,
+        help="Positive persons reach hospital within this time (2 h).")
+    transfer_deadline_hours = fields.Integer(
+        "Transfer Deadline (hours)", required=True,
+        help="Close contacts reach a site within this time (12 h; some "
+        "plans say 8 h).")
+
+    @classmethod
+    def default_positive_deadline_hours(cls):
+        return 2
+
+    @classmethod
+    def default_transfer_deadline_hours(cls):
+        return 12
+
+    @classmethod
+    def default_transfer_sequence(cls):
+        ModelData = Pool().get('ir.model.data')
+        try:
+            return ModelData.get_id(
+                'quarantine_transfer', 'sequence_transfer')
+        except KeyError:
+            return None
+
+
+class Transfer(Workflow, ModelSQL, ModelView):
+    "Transfer"
+    __name__ = 'quarantine.transfer'
+    __string__ = "Transfer"
+    _rec_name = 'number'
+
+    _states = {'readonly': ~Eval('state').in_(['draft', 'requested'])}
+
+    number = fields.Char("Number", readonly=True)
+    origin = fields.Char("Origin", required=True, states=_states,
+        help="Community, port, site or address the persons leave from.")
+    to_site = fields.Many2One('quarantine.site', "Destination Site",
+        states=_states, domain=[('state', '=', 'active')],
+        help="Empty for a hospital.")
+    destination = fields.Char("Destination", states=_states,
+        help="Hospital or address when the destination is not a site.")
+    vehicle = fields.Many2One('quarantine.vehicle', "Vehicle",
+        states=_states)
+    driver = fields.Char("Driver", states=_states)
+    driver_phone = fields.Char("Driver Phone", states=_states)
+    escorts = fields.Char("Escort Staff", states=_states)
+    lines = fields.One2Many('quarantine.transfer.line', 'transfer',
+        "Persons", states=_states)
+    person_count = fields.Function(fields.Integer("Persons"),
+        'get_person_count')
+    has_positive = fields.Function(fields.Boolean("Positive on Board"),
+        'get_has_positive')
+    requested_at = fields.DateTime("Requested at", readonly=True)
+    deadline = fields.DateTime("Deadline", readonly=True,
+        help="2 hours after the request when a person is positive, else "
+        "12 hours (configurable).")
+    dispatched_at = fields.DateTime("Dispatched at", readonly=True)
+    arrived_at = fields.DateTime("Arrived at", readonly=True)
+    overdue = fields.Boolean("Overdue", readonly=True,
+        help="Not arrived by its deadline (refreshed every few minutes).")
+    copies_returned = fields.MultiSelection([
+            ('community', "Community Copy"),
+            ('site', "Site Copy"),
+            ('team', "Transfer-Team Copy"),
+            ], "Signed Copies Returned")
+    copies_signed_by = fields.Char("Copies Signed by")
+    copies_returned_at = fields.DateTime("Copies Returned at")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('requested', "Requested"),
+            ('dispatched', "Dispatched"),
+            ('arrived', "Arrived"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('requested_at', 'DESC NULLS FIRST'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'requested'),
+            ('requested', 'dispatched'),
+            ('dispatched', 'arrived'),
+            ('draft', 'cancelled'),
+            ('requested', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'request': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward', 'depends': ['state']},
+                'dispatch': {
+                    'invisible': Eval('state') != 'requested',
+                    'icon': 'tryton-launch', 'depends': ['state']},
+                # Shown on a requested transfer too: arriving before the
+                # departure is refused with its reason, not hidden.
+                'arrive': {
+                    'invisible': ~Eval('state').in_(
+                        ['requested', 'dispatched']),
+                    'icon': 'tryton-ok', 'depends': ['state']},
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft', 'requested']),
+                    'icon': 'tryton-cancel', 'depends': ['state']},
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'icon': 'tryton-clear', 'depends': ['state']},
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Bool(Eval('overdue')), 'danger', '')),
+            ]
+
+    def get_person_count(self, name):
+        return len(self.lines)
+
+    def get_has_positive(self, name):
+        return any(l.is_positive for l in self.lines)
+
+    @classmethod
+    def check_open_persons(cls, transfers):
+        "A person is on one open transfer only"
+        Line = Pool().get('quarantine.transfer.line')
+        persons = {l.person for t in transfers for l in t.lines}
+        ids = {t.id for t in transfers}
+        seen = {}
+        for line in Line.search([
+                    ('person', 'in', [p.id for p in persons]),
+                    ('transfer.state', 'in', OPEN_STATES),
+                    ]):
+            other = seen.get(line.person)
+            if (other and other != line.transfer) or (
+                    line.transfer.id not in ids):
+                raise TransferError(gettext(
+                        'quarantine_transfer.msg_person_two_transfers',
+                        person=line.person.rec_name,
+                        transfer=(other or line.transfer).rec_name))
+            seen[line.person] = line.transfer
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('requested')
+    def request(cls, transfers):
+        pool = Pool()
+        Configuration = pool.get('quarantine.configuration')
+        config = Configuration(1)
+        for transfer in transfers:
+            if not transfer.lines:
+                raise TransferError(gettext(
+                        'quarantine_transfer.msg_transfer_no_person',
+                        transfer=transfer.rec_name))
+            if not transfer.to_site and not transfer.destination:
+                raise TransferError(gettext(
+                        'quarantine_transfer.msg_transfer_no_destination',
+                        transfer=transfer.rec_name))
+        cls.check_open_persons(transfers)
+        now = dt.datetime.now()
+        sequence = config.transfer_sequence
+        for transfer in transfers:
+            hours = (config.positive_deadline_hours
+                if transfer.has_positive
+                else config.transfer_deadline_hours)
+            if not transfer.number:
+                transfer.number = sequence.get()
+            transfer.requested_at = now
+            transfer.deadline = now + dt.timedelta(hours=hours)
+        cls.save(transfers)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('dispatched')
+    def dispatch(cls, transfers):
+        for transfer in transfers:
+            transfer.check_dispatch()
+        cls.write(transfers, {'dispatched_at': dt.datetime.now()})
+
+    def check_dispatch(self):
+        "Refuse a dispatch that breaks a rule, naming the rule and persons"
+        vehicle = self.vehicle
+        if not vehicle:
+            raise DispatchError(gettext(
+                    'quarantine_transfer.msg_dispatch_no_vehicle',
+                    transfer=self.rec_name))
+        if vehicle.needs_disinfection:
+            raise DispatchError(gettext(
+                    'quarantine_transfer.msg_dispatch_not_disinfected',
+                    vehicle=vehicle.rec_name))
+        if len(self.lines) > vehicle.seats:
+            raise DispatchError(gettext(
+                    'quarantine_transfer.msg_dispatch_seats',
+                    vehicle=vehicle.rec_name, seats=vehicle.seats,
+                    count=len(self.lines)))
+        positives = [l.person.rec_name for l in self.lines if l.is_positive]
+        if positives and len(self.lines) > 1:
+            raise DispatchError(gettext(
+                    'quarantine_transfer.msg_dispatch_positive_mixed',
+                    persons=', '.join(positives)))
+        if positives and not vehicle.negative_pressure:
+            raise DispatchError(gettext(
+                    'quarantine_transfer.msg_dispatch_negative_pressure',
+                    persons=', '.join(positives),
+                    vehicle=vehicle.rec_name))
+
+    @classmethod
+    @ModelView.button
+    def arrive(cls, transfers):
+        """Arrival: the persons are handed over to the destination site as
+        draft stays (moved from their former site), or leave for hospital;
+        the vehicle needs disinfection before its next run"""
+        pool = Pool()
+        Vehicle = pool.get('quarantine.vehicle')
+        for transfer in transfers:
+            if transfer.state != 'dispatched':
+                raise TransferError(gettext(
+                        'quarantine_transfer.msg_arrive_not_dispatched',
+                        transfer=transfer.rec_name))
+        now = dt.datetime.now()
+        cls._hand_over(transfers)
+        cls._arrive(transfers, now)
+        Vehicle.write([t.vehicle for t in transfers], {'last_run_at': now})
+
+    @classmethod
+    @Workflow.transition('arrived')
+    def _arrive(cls, transfers, now):
+        cls.write(transfers, {'arrived_at': now, 'overdue': False})
+
+    @classmethod
+    def _hand_over(cls, transfers):
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Regime = pool.get('quarantine.regime')
+        Date = pool.get('ir.date')
+        leaving = [l.stay for t in transfers for l in t.lines
+            if l.stay and l.stay.state == 'admitted']
+        if leaving:
+            Stay._vacate(leaving, 'transferred')
+        default_regime = Regime.search(
+            [('code', '=', 'centralized_14')], limit=1)
+        to_create = []
+        for transfer in transfers:
+            if not transfer.to_site:
+                continue
+            for line in transfer.lines:
+                previous = line.stay
+                to_create.append({
+                        'person': line.person.id,
+                        'site': transfer.to_site.id,
+                        'arrival_date': Date.today(),
+                        'origin': transfer.origin,
+                        'category': (previous.category if previous
+                            else line.category or 'close_contact'),
+                        'regime': (previous.regime.id if previous
+                            else default_regime[0].id),
+                        'exposure_date': (previous.exposure_date
+                            if previous else None),
+                        'phone': previous.phone if previous else None,
+                        'community': (previous.community if previous
+                            else None),
+                        })
+        if to_create:
+            Stay.create(to_create)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, transfers):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, transfers):
+        pass
+
+    @classmethod
+    def update_overdue(cls):
+        "Scheduled: flag the open transfers past their deadline"
+        now = dt.datetime.now()
+        late = cls.search([
+                ('state', 'in', ['requested', 'dispatched']),
+                ('deadline', '<', now),
+                ('overdue', '=', False),
+                ])
+        if late:
+            cls.write(late, {'overdue': True})
+        return late
+
+    @classmethod
+    def copy(cls, transfers, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'requested_at', 'deadline', 'dispatched_at',
+                'arrived_at', 'overdue', 'copies_returned',
+                'copies_signed_by', 'copies_returned_at']:
+            default.setdefault(name)
+        return super().copy(transfers, default=default)
+
+
+class TransferLine(ModelSQL, ModelView):
+    "Transfer Person"
+    __name__ = 'quarantine.transfer.line'
+    __string__ = "Transfer Person"
+
+    transfer = fields.Many2One('quarantine.transfer', "Transfer",
+        required=True, ondelete='CASCADE')
+    person = fields.Many2One('party.party', "Person", required=True)
+    stay = fields.Many2One('quarantine.stay', "Stay",
+        domain=[('person', '=', Eval('person', -1))],
+        help="The stay the person leaves, if any.")
+    category = fields.Selection('get_categories', "Category")
+    category_string = category.translated('category')
+    positive = fields.Boolean("Positive",
+        help="From the stay's results, or ticked on the spot.")
+    phone = fields.Char("Phone")
+
+    @classmethod
+    def get_categories(cls):
+        Stay = Pool().get('quarantine.stay')
+        return [(None, '')] + Stay.fields_get(
+            ['category'])['category']['selection']
+
+    @fields.depends('stay', 'person')
+    def on_change_stay(self):
+        if self.stay:
+            self.person = self.stay.person
+            self.positive = self.stay.positive
+            self.category = self.stay.category
+            self.phone = self.stay.phone
+
+    def get_rec_name(self, name):
+        return self.person.rec_name
+
+    @property
+    def is_positive(self):
+        return bool(self.positive or (self.stay and self.stay.positive))
+
+
+class ReconcileStart(ModelView):
+    "Reconcile Handover Copies"
+    __name__ = 'quarantine.transfer.reconcile.start'
+    __string__ = "Reconcile Handover Copies"
+
+    copies_returned = fields.MultiSelection([
+            ('community', "Community Copy"),
+            ('site', "Site Copy"),
+            ('team', "Transfer-Team Copy"),
+            ], "Signed Copies Returned")
+    copies_signed_by = fields.Char("Signed by", required=True)
+    copies_returned_at = fields.DateTime("Returned at", required=True)
+
+
+class Reconcile(Wizard):
+    """Reconcile Handover Copies
+
+    Record which signed copies of the handover form came back, who signed
+    and when."""
+    __name__ = 'quarantine.transfer.reconcile'
+    start = StateView('quarantine.transfer.reconcile.start',
+        'quarantine_transfer.transfer_reconcile_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Save", 'save', 'tryton-ok', default=True),
+            ])
+    save = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'copies_returned': list(self.record.copies_returned or []),
+            'copies_signed_by': self.record.copies_signed_by,
+            'copies_returned_at': (self.record.copies_returned_at
+                or dt.datetime.now()),
+            }
+
+    def transition_save(self):
+        Transfer = Pool().get('quarantine.transfer')
+        Transfer.write([self.record], {
+                'copies_returned': list(self.start.copies_returned or []),
+                'copies_signed_by': self.start.copies_signed_by,
+                'copies_returned_at': self.start.copies_returned_at,
+                })
+        return 'end'
