@@ -27,6 +27,9 @@ class Configuration(metaclass=PoolMeta):
         help="Close contacts reach a site within this time (12 h; some "
         "plans say 8 h).")
 
+    hospital = fields.Char("Designated Hospital",
+        help="Where the transfer requests made for positive results go.")
+
     @classmethod
     def default_positive_deadline_hours(cls):
         return 2
@@ -406,3 +409,39 @@ class Reconcile(Wizard):
                 'copies_returned_at': self.start.copies_returned_at,
                 })
         return 'end'
+
+
+class Stay(metaclass=PoolMeta):
+    __name__ = 'quarantine.stay'
+
+    @classmethod
+    def flag_positive(cls, stays):
+        """A positive result also requests the transfer to hospital, with
+        the 2-hour deadline, one person a vehicle"""
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        Line = pool.get('quarantine.transfer.line')
+        Configuration = pool.get('quarantine.configuration')
+        new = [s for s in stays if not s.positive]
+        super().flag_positive(stays)
+        on_transfer = {l.person for l in Line.search([
+                    ('person', 'in', [s.person.id for s in new]),
+                    ('transfer.state', 'in', OPEN_STATES),
+                    ])}
+        new = [s for s in new if s.person not in on_transfer]
+        if not new:
+            return
+        hospital = Configuration(1).hospital or gettext(
+            'quarantine_transfer.msg_default_hospital')
+        transfers = Transfer.create([{
+                    'origin': s.site.rec_name if s.site else '',
+                    'destination': hospital,
+                    'lines': [('create', [{
+                                    'person': s.person.id,
+                                    'stay': s.id,
+                                    'category': s.category,
+                                    'phone': s.phone,
+                                    'positive': True,
+                                    }])],
+                    } for s in new])
+        Transfer.request(transfers)

@@ -79,13 +79,11 @@ class TransferTestCase(ActivatedTestCase):
         Stay.flag_positive([stay])
         ambulance = vehicle('豫A120', seats=1, negative_pressure=True,
             kind='ambulance')
-        move = transfer([stay.person], destination="市第六人民医院",
-            vehicle=ambulance)
-        Pool().get('quarantine.transfer.line').write(
-            list(move.lines), {'stay': stay.id})
-        Transfer.request([move])
+        # the positive result requested the transfer
+        move, = Transfer.search([('lines.stay', '=', stay.id)])
         self.assertEqual(move.deadline - move.requested_at,
             dt.timedelta(hours=2))
+        Transfer.write([move], {'vehicle': ambulance.id})
         Transfer.dispatch([move])
         Transfer.arrive([move])
         self.assertEqual(Stay(stay.id).state, 'transferred')
@@ -208,3 +206,26 @@ class TransferTestCase(ActivatedTestCase):
         blank_text = PdfReader(io.BytesIO(blank)).pages[0].extract_text()
         self.assertIn("社区留存联", blank_text)
         self.assertNotIn(move.number, blank_text)
+
+    @with_transaction()
+    def test_positive_requests_transfer(self):
+        "A positive result requests the transfer to hospital within 2 h"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Transfer = pool.get('quarantine.transfer')
+        Sample = pool.get('quarantine.sample')
+        site = active_site(rooms=2)
+        stay = create_stay(create_person("阳性"), site, site.rooms[0])
+        Stay.admit([stay])
+        day1 = sorted(Stay(stay.id).samples, key=lambda s: s.day)[0]
+        Sample.record_results([day1], 'positive',
+            institution=create_party("疾控"), reagent="华大")
+        move, = Transfer.search([('lines.stay', '=', stay.id)])
+        self.assertEqual(move.state, 'requested')
+        self.assertEqual(move.deadline - move.requested_at,
+            dt.timedelta(hours=2))
+        self.assertTrue(move.has_positive)
+        # a second positive result does not request it again
+        day4 = sorted(Stay(stay.id).samples, key=lambda s: s.day)[1]
+        Sample.record_results([day4], 'positive')
+        self.assertEqual(Transfer.search_count([]), 1)
