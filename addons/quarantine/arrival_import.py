@@ -18,8 +18,8 @@ from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
 from .excel import (
-    RowError, cell_getter, error_workbook, header_positions, read_sheet,
-    refusal_summary, template, text)
+    RowError, SheetImportMixin, cell_getter, header_positions, read_sheet,
+    template, text)
 from .exceptions import ArrivalImportError
 from .stay import (
     CATEGORIES, CHILD_MAX_AGE, age_on, identity_error, identity_facts, ric)
@@ -199,7 +199,7 @@ class ImportArrivalsErrors(ModelView):
     report_filename = fields.Char("Report File Name", readonly=True)
 
 
-class ImportArrivals(Wizard):
+class ImportArrivals(SheetImportMixin, Wizard):
     "Import Arrival List"
     __name__ = 'quarantine.stay.import'
     start = StateView('quarantine.stay.import.start',
@@ -236,20 +236,12 @@ class ImportArrivals(Wizard):
         arrivals, errors, header, raw = read_arrivals(
             start.file, start.arrival_date)
         if errors:
-            self.errors.summary = refusal_summary(errors)
-            self.errors.report = error_workbook(header, raw, errors)
-            self.errors.report_filename = 'arrival_list_errors.xlsx'
-            return 'errors'
+            return self.refuse(
+                errors, header, raw, 'arrival_list_errors.xlsx')
         self._stays = Stay.import_arrivals(
             arrivals, start.regime, start.arrival_date, start.site)
         return 'open_'
 
-    def default_errors(self, fields):
-        return {
-            'summary': self.errors.summary,
-            'report': self.errors.report,
-            'report_filename': self.errors.report_filename,
-            }
 
     def do_open_(self, action):
         action['domain'] = [('id', 'in', [s.id for s in self._stays])]

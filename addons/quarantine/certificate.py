@@ -17,7 +17,7 @@ from trytond.wizard import (
     Button, StateReport, StateTransition, StateView, Wizard)
 
 from .board import PDFReport, floor_sort_key
-from .excel import save
+from .excel import SheetExportMixin, save
 from .exceptions import ReleaseError
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
@@ -205,7 +205,7 @@ def roster_workbook(roster):
     return save(workbook)
 
 
-class PrintRoster(Wizard):
+class PrintRoster(SheetExportMixin, Wizard):
     "Print Sampling Roster"
     __name__ = 'quarantine.site.print_roster'
     start = StateView('quarantine.site.print_roster.start',
@@ -223,18 +223,10 @@ class PrintRoster(Wizard):
 
     def transition_excel(self):
         roster = SamplingRoster.roster(self.start.site, self.start.date)
-        self.result.file = roster_workbook(roster)
-        self.result.filename = (
-            f'roster-{self.start.site.code}-{self.start.date}.xlsx')
-        self.result.count = sum(len(g['rows']) for g in roster['groups'])
-        return 'result'
+        return self.deliver(roster_workbook(roster),
+            f'roster-{self.start.site.code}-{self.start.date}.xlsx',
+            sum(len(g['rows']) for g in roster['groups']))
 
-    def default_result(self, fields):
-        return {
-            'file': self.result.file,
-            'filename': self.result.filename,
-            'count': self.result.count,
-            }
 
     def default_start(self, fields):
         Date = Pool().get('ir.date')

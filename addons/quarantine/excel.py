@@ -140,3 +140,37 @@ def refusal_summary(errors):
         rows=len({e.row for e in errors}), errors=len(errors),
         first='\n'.join(f'{e.row} / {e.column}: {e.message}'
             for e in errors[:10]))
+
+
+class SheetImportMixin:
+    "The refusal of an import wizard: a summary and the sheet sent back"
+
+    def refuse(self, errors, header, raw, filename):
+        self.errors.summary = refusal_summary(errors)
+        self.errors.report = error_workbook(header, raw, errors)
+        self.errors.report_filename = filename
+        return 'errors'
+
+    def default_errors(self, fields):
+        return {
+            'summary': self.errors.summary,
+            'report': self.errors.report,
+            'report_filename': self.errors.report_filename,
+            }
+
+
+class SheetExportMixin:
+    "The result of an export wizard: the file and how many records"
+
+    def deliver(self, content, filename, count):
+        self.result.file = content
+        self.result.filename = filename
+        self.result.count = count
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'file': self.result.file,
+            'filename': self.result.filename,
+            'count': self.result.count,
+            }

@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .excel import save
+from .excel import SheetExportMixin, save
 from .exceptions import StayError
 from .registry import insert_rows
 
@@ -112,7 +112,7 @@ class NotifyCommunitiesResult(ModelView):
     count = fields.Integer("Released Residents", readonly=True)
 
 
-class NotifyCommunities(Wizard):
+class NotifyCommunities(SheetExportMixin, Wizard):
     """Notify Communities
 
     The released residents of a period, one sheet per home community, with
@@ -158,15 +158,7 @@ class NotifyCommunities(Wizard):
         for followup in Followup.search(
                 [('stay', 'in', [s.id for s in stays])]):
             followups[followup.stay.id].append(followup)
-        self.result.file = notification_workbook(stays, followups)
-        self.result.filename = (
-            f'release-notification-{start.date_from}-{start.date_to}.xlsx')
-        self.result.count = len(stays)
-        return 'result'
+        return self.deliver(notification_workbook(stays, followups),
+            f'release-notification-{start.date_from}-{start.date_to}.xlsx',
+            len(stays))
 
-    def default_result(self, fields):
-        return {
-            'file': self.result.file,
-            'filename': self.result.filename,
-            'count': self.result.count,
-            }

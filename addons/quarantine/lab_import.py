@@ -12,8 +12,8 @@ from trytond.pool import Pool
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .excel import (
-    RowError, cell_getter, error_workbook, header_positions, read_sheet,
-    refusal_summary, template, text)
+    RowError, SheetImportMixin, cell_getter, header_positions, read_sheet,
+    template, text)
 from .exceptions import ArrivalImportError
 from .stay import ric
 
@@ -174,7 +174,7 @@ class ImportResultsStart(ModelView):
     template_filename = fields.Char("Template File Name", readonly=True)
 
 
-class ImportResults(Wizard):
+class ImportResults(SheetImportMixin, Wizard):
     "Import Lab Results"
     __name__ = 'quarantine.sample.import'
     start = StateView('quarantine.sample.import.start',
@@ -198,19 +198,11 @@ class ImportResults(Wizard):
         Sample = Pool().get('quarantine.sample')
         results, errors, header, raw = read_results(self.start.file)
         if errors:
-            self.errors.summary = refusal_summary(errors)
-            self.errors.report = error_workbook(header, raw, errors)
-            self.errors.report_filename = 'lab_results_errors.xlsx'
-            return 'errors'
+            return self.refuse(
+                errors, header, raw, 'lab_results_errors.xlsx')
         for result in results:
             Sample.record_results([result.sample], result.result,
                 institution=result.institution, reagent=result.reagent,
                 collected_at=result.collected_at)
         return 'end'
 
-    def default_errors(self, fields):
-        return {
-            'summary': self.errors.summary,
-            'report': self.errors.report,
-            'report_filename': self.errors.report_filename,
-            }

@@ -9,7 +9,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .excel import save
+from .excel import SheetExportMixin, save
 from .exceptions import StayError
 
 LEDGER_COLUMNS = [
@@ -68,7 +68,7 @@ class LedgerResult(ModelView):
     count = fields.Integer("Residents", readonly=True)
 
 
-class Ledger(Wizard):
+class Ledger(SheetExportMixin, Wizard):
     "Residents' Ledger"
     __name__ = 'quarantine.stay.ledger'
     start = StateView('quarantine.stay.ledger.start',
@@ -104,16 +104,8 @@ class Ledger(Wizard):
                     ('end_date', '>=', start.date_from),
                     ('end_date', '=', None)],
                 ], order=[('arrival_date', 'ASC'), ('id', 'ASC')])
-        self.result.file = ledger_workbook(
-            start.site, start.date_from, start.date_to, stays)
-        self.result.filename = (
-            f'ledger-{start.site.code}-{start.date_from}-{start.date_to}.xlsx')
-        self.result.count = len(stays)
-        return 'result'
+        return self.deliver(
+            ledger_workbook(start.site, start.date_from, start.date_to, stays),
+            f'ledger-{start.site.code}-{start.date_from}-{start.date_to}.xlsx',
+            len(stays))
 
-    def default_result(self, fields):
-        return {
-            'file': self.result.file,
-            'filename': self.result.filename,
-            'count': self.result.count,
-            }
