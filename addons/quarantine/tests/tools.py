@@ -15,6 +15,23 @@ from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
 
 
+def scenario_test_case(load_tests):
+    """Return a TestCase that runs the scenarios of a module's load_tests:
+    pytest ignores the load_tests protocol trytond uses for them"""
+
+    class ScenarioTestCase(unittest.TestCase):
+        "Run the scenarios"
+
+        def test_scenarios(self):
+            suite = load_tests(
+                unittest.TestLoader(), unittest.TestSuite(), None)
+            self.assertGreater(suite.countTestCases(), 0)
+            result = unittest.TextTestRunner(verbosity=2).run(suite)
+            self.assertTrue(result.wasSuccessful(),
+                result.failures + result.errors)
+    return ScenarioTestCase
+
+
 class ActivatedTestCase(unittest.TestCase):
     "Tests on a database with `module` activated, dropped at the end"
     module = 'quarantine'
