@@ -137,6 +137,9 @@ def savepoint():
             # the failed statement itself was already undone.
             if backend.name != 'sqlite':
                 raise
+        # the records read or written since the savepoint are stale
+        for cache in Transaction().cache.values():
+            cache.clear()
         raise
     else:
         cursor.execute('RELEASE SAVEPOINT quarantine_test')

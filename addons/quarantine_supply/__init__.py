@@ -1,0 +1,1 @@
+# This file is part of the quarantine_supply module.  See README.md.

@@ -1,0 +1,69 @@
+# This file is part of the quarantine_supply module.  See README.md.
+"""Ration norms (人均定额): what one person needs a day of each product."""
+from trytond.i18n import gettext
+from trytond.model import Check, DeactivableMixin, ModelSQL, ModelView, \
+    Unique, fields
+from trytond.pyson import Eval, If
+
+from .exceptions import NormError
+
+
+class Norm(DeactivableMixin, ModelSQL, ModelView):
+    "Ration Norm"
+    __name__ = 'quarantine.supply.norm'
+    __string__ = "Ration Norm"
+
+    product = fields.Many2One('product.product', "Product", required=True,
+        domain=[('type', '=', 'goods')])
+    quantity = fields.Float("Quantity per Person per Day", digits=(16, 4),
+        required=True,
+        help="The shipped values are derived from Ruijin's stocking table "
+        "(population served x a fixed amount each for 7 days): grain "
+        "0.4 kg, meat 0.1 kg, eggs 0.05 kg, vegetables 0.35 kg and oil "
+        "0.025 kg a day.  Edit them to the local standard.")
+    unit = fields.Many2One('product.uom', "Unit", required=True,
+        domain=[If(Eval('product_uom_category'),
+                ('category', '=', Eval('product_uom_category', -1)), ())])
+    product_uom_category = fields.Function(
+        fields.Many2One('product.uom.category', "Product UoM Category"),
+        'on_change_with_product_uom_category')
+    notes = fields.Char("Notes")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('product_unique', Unique(t, t.product),
+                'quarantine_supply.msg_norm_product_unique'),
+            ('quantity_positive', Check(t, t.quantity > 0),
+                'quarantine_supply.msg_norm_quantity_positive'),
+            ]
+        cls._order.insert(0, ('product', 'ASC'))
+
+    @fields.depends('product')
+    def on_change_with_product_uom_category(self, name=None):
+        return self.product.default_uom_category if self.product else None
+
+    @fields.depends('product', 'unit')
+    def on_change_product(self):
+        if self.product and not self.unit:
+            self.unit = self.product.default_uom
+
+    def get_rec_name(self, name):
+        return self.product.rec_name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('product.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    def validate_fields(cls, norms, field_names):
+        super().validate_fields(norms, field_names)
+        if field_names & {'product', 'unit'}:
+            for norm in norms:
+                if norm.unit.category != norm.product.default_uom.category:
+                    raise NormError(gettext(
+                            'quarantine_supply.msg_unit_category',
+                            unit=norm.unit.rec_name,
+                            product=norm.product.rec_name))

@@ -1,0 +1,647 @@
+# This file is part of the quarantine_supply module.  See README.md.
+"""Stocking plans (储存计划): population x ration norm x reserve days,
+less what is on hand and coming, ordered from the contracted suppliers."""
+import datetime as dt
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.quarantine.board import PDFReport
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from reports.supply import render_stocking_plan
+
+from .exceptions import PlanError
+
+
+class Plan(Workflow, ModelSQL, ModelView):
+    "Stocking Plan"
+    __name__ = 'quarantine.supply.plan'
+    __string__ = "Stocking Plan"
+    _rec_name = 'number'
+
+    _states = {'readonly': Eval('state').in_(['confirmed', 'cancelled'])}
+
+    number = fields.Char("Number", readonly=True)
+    date = fields.Date("Date", required=True, states=_states)
+    scope = fields.Selection([
+            ('site', "Site"),
+            ('sites', "Sites"),
+            ('area', "Area"),
+            ], "Scope", required=True, states=_states)
+    site = fields.Many2One('quarantine.site', "Site",
+        states={
+            'required': Eval('scope') == 'site',
+            'invisible': Eval('scope') != 'site',
+            'readonly': _states['readonly'],
+            })
+    sites = fields.Many2Many('quarantine.supply.plan-quarantine.site',
+        'plan', 'site', "Sites",
+        states={
+            'invisible': Eval('scope') != 'sites',
+            'readonly': _states['readonly'],
+            })
+    area = fields.Many2One('quarantine.area', "Area",
+        states={
+            'required': Eval('scope') == 'area',
+            'invisible': Eval('scope') != 'area',
+            'readonly': _states['readonly'],
+            },
+        help="Plans for every site of the area and of its sub-areas.")
+    population_source = fields.Selection([
+            ('forecast', "Residents Forecast"),
+            ('typed', "Typed"),
+            ], "Population Source", required=True, states=_states,
+        help="Forecast: each day of the reserve days counts the current "
+        "residents plus the arrivals expected and less the releases due by "
+        "that day, site by site; the population is their average.\n"
+        "Typed: one population for the whole plan, e.g. the residents of "
+        "the communities a warehouse serves.")
+    population = fields.Integer("Population", required=True,
+        states={
+            'readonly': (_states['readonly']
+                | (Eval('population_source') == 'forecast')),
+            })
+    current_residents = fields.Integer("Current Residents", readonly=True)
+    forecast_arrivals = fields.Integer("Forecast Arrivals", readonly=True)
+    forecast_releases = fields.Integer("Forecast Releases", readonly=True)
+    reserve_days = fields.Integer("Reserve Days", required=True,
+        states=_states,
+        help="Days of supply to hold (Chongqing: at least 15).")
+    warehouse = fields.Many2One('stock.location', "Warehouse",
+        domain=[('type', '=', 'warehouse')],
+        states={
+            'required': ((Eval('population_source') == 'typed')
+                & (Eval('scope') != 'site')),
+            'readonly': _states['readonly'],
+            },
+        help="Where a typed population's supplies are delivered; the "
+        "sites' own warehouses otherwise.")
+    lines = fields.One2Many('quarantine.supply.plan.line', 'plan', "Lines",
+        readonly=True)
+    purchases = fields.One2Many('purchase.purchase', 'supply_plan',
+        "Purchases", readonly=True)
+    notes = fields.Text("Notes")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('computed', "Computed"),
+            ('confirmed', "Confirmed"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+    computed_at = fields.DateTime("Computed at", readonly=True)
+    confirmed_at = fields.DateTime("Confirmed at", readonly=True)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('population_positive', Check(t, t.population >= 0),
+                'quarantine_supply.msg_plan_population_positive'),
+            ('reserve_days_positive', Check(t, t.reserve_days > 0),
+                'quarantine_supply.msg_reserve_days_positive'),
+            ]
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'computed'),
+            ('computed', 'computed'),
+            ('computed', 'confirmed'),
+            ('computed', 'draft'),
+            ('draft', 'cancelled'),
+            ('computed', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'compute': {
+                    'invisible': ~Eval('state').in_(['draft', 'computed']),
+                    'icon': 'tryton-refresh', 'depends': ['state']},
+                'confirm': {
+                    'invisible': Eval('state') != 'computed',
+                    'icon': 'tryton-ok', 'depends': ['state']},
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft', 'computed']),
+                    'icon': 'tryton-cancel', 'depends': ['state']},
+                'draft': {
+                    'invisible': ~Eval('state').in_(['computed', 'cancelled']),
+                    'icon': 'tryton-back', 'depends': ['state']},
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_date():
+        return Pool().get('ir.date').today()
+
+    @staticmethod
+    def default_scope():
+        return 'site'
+
+    @staticmethod
+    def default_population_source():
+        return 'forecast'
+
+    @staticmethod
+    def default_population():
+        return 0
+
+    @classmethod
+    def default_reserve_days(cls):
+        Configuration = Pool().get('quarantine.configuration')
+        return Configuration(1).default_reserve_days
+
+    @fields.depends('site', 'warehouse')
+    def on_change_site(self):
+        if self.site and self.site.warehouse and not self.warehouse:
+            self.warehouse = self.site.warehouse
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Configuration = pool.get('quarantine.configuration')
+        config = Configuration(1)
+        vlist = [v.copy() for v in vlist]
+        for values in vlist:
+            if not values.get('number') and config.supply_plan_sequence:
+                values['number'] = config.supply_plan_sequence.get()
+        return super().create(vlist)
+
+    @classmethod
+    def copy(cls, plans, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'lines', 'purchases', 'computed_at',
+                'confirmed_at']:
+            default.setdefault(name)
+        default.setdefault('state', 'draft')
+        return super().copy(plans, default=default)
+
+    @property
+    def end_date(self):
+        return self.date + dt.timedelta(days=self.reserve_days)
+
+    def plan_sites(self):
+        Site = Pool().get('quarantine.site')
+        if self.scope == 'site':
+            return [self.site] if self.site else []
+        if self.scope == 'sites':
+            return list(self.sites)
+        if self.area:
+            return Site.search([
+                    ('area', 'child_of', [self.area.id], 'parent'),
+                    ('state', '!=', 'closed'),
+                    ], order=[('code', 'ASC')])
+        return []
+
+    def destinations(self):
+        """Return the (site, warehouse, person-days) the plan supplies and
+        fill the population figures"""
+        days = self.reserve_days
+        if self.population_source == 'typed':
+            site = self.site if self.scope == 'site' else None
+            warehouse = self.warehouse or (site.warehouse if site else None)
+            self.current_residents = self.forecast_arrivals = None
+            self.forecast_releases = None
+            return [(site, warehouse, self.population * days)]
+        sites = self.plan_sites()
+        forecast = self.forecast(sites)
+        result = []
+        totals = [0, 0, 0, 0]
+        for site in sites:
+            figures = forecast.get(site.id, (0, 0, 0, 0))
+            totals = [t + f for t, f in zip(totals, figures)]
+            result.append((site, site.warehouse, figures[3]))
+        (self.current_residents, self.forecast_arrivals,
+            self.forecast_releases, person_days) = totals
+        self.population = -(-person_days // days)
+        return result
+
+    def forecast(self, sites):
+        """Return {site id: (current, arrivals, releases, person-days)}
+        over the reserve days.
+
+        The population of each day is the current residents plus the
+        arrivals expected and less the releases due by that day; the
+        person-days add these up, so a resident leaving on day 5 is fed
+        five days and one arriving on day 3 from then on."""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        stay = Stay.__table__()
+        cursor = Transaction().connection.cursor()
+        start, end = self.date, self.end_date
+        result = {}
+        site_ids = [s.id for s in sites]
+        for index in range(0, len(site_ids), 1000):
+            cursor.execute(*stay.select(
+                    stay.site, stay.state, stay.arrival_date, stay.end_date,
+                    where=stay.site.in_(site_ids[index:index + 1000])
+                    & (((stay.state == 'admitted'))
+                        | ((stay.state == 'draft')
+                            & (stay.arrival_date < end)))))
+            for site_id, state, arrival, end_date in cursor:
+                current, arrivals, releases, person_days = result.get(
+                    site_id, (0, 0, 0, 0))
+                if isinstance(arrival, str):
+                    arrival = dt.date.fromisoformat(arrival)
+                if isinstance(end_date, str):
+                    end_date = dt.date.fromisoformat(end_date)
+                first = max(arrival, start) if state == 'draft' else start
+                last = min(end_date or end, end)  # fed until release day
+                if state == 'admitted':
+                    current += 1
+                else:
+                    arrivals += 1
+                if end_date and end_date < end:
+                    releases += 1
+                person_days += max((last - first).days + (
+                        1 if end_date and end_date < end else 0), 0)
+                result[site_id] = (current, arrivals, releases, person_days)
+        return result
+
+    def stock_levels(self, warehouses, products):
+        """Return {(warehouse id, product id): (on hand, forecast)} in the
+        products' default units"""
+        Product = Pool().get('product.product')
+        ids = list({w.id for w in warehouses if w})
+        if not ids or not products:
+            return {}
+        grouping_filter = ([p.id for p in products],)
+        with Transaction().set_context(stock_date_end=self.date):
+            on_hand = Product.products_by_location(ids, with_childs=True,
+                grouping_filter=grouping_filter)
+        with Transaction().set_context(stock_date_end=self.end_date):
+            forecast = Product.products_by_location(ids, with_childs=True,
+                grouping_filter=grouping_filter)
+        keys = set(on_hand) | set(forecast)
+        return {key: (on_hand.get(key, 0), forecast.get(key, 0))
+            for key in keys}
+
+    def compute_lines(self, norms, offers):
+        "Return the values of the plan's lines"
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        destinations = self.destinations()
+        levels = self.stock_levels(
+            [w for _, w, _ in destinations], [n.product for n in norms])
+        lines = []
+        for site, warehouse, person_days in destinations:
+            population = -(-person_days // self.reserve_days)
+            for norm in norms:
+                product = norm.product
+                unit = norm.unit
+
+                def to_unit(quantity):
+                    return Uom.compute_qty(product.default_uom, quantity,
+                        unit, round=False)
+                on_hand, forecast = levels.get(
+                    (warehouse.id if warehouse else None, product.id),
+                    (0, 0))
+                on_hand, forecast = to_unit(on_hand), to_unit(forecast)
+                required = person_days * norm.quantity
+                figures = {
+                    'required': required,
+                    'on_hand': on_hand,
+                    'incoming': forecast - on_hand,
+                    'to_order': max(required - forecast, 0),
+                    }
+                common = {
+                    'plan': self.id,
+                    'site': site.id if site else None,
+                    'warehouse': warehouse.id if warehouse else None,
+                    'product': product.id,
+                    'unit': unit.id,
+                    'population': population,
+                    }
+                suppliers = [(c, capacity) for c, capacity in offers.get(
+                        product.id, []) if c.covers(self.date, site)]
+                for contract, shares in split(figures, suppliers, unit):
+                    lines.append(dict(common, contract=contract, **shares))
+        return lines
+
+    @classmethod
+    def offers(cls, date, norms):
+        """Return {product id: [(contract id, daily capacity in the norm's
+        unit)]} of the contracts in force on date"""
+        pool = Pool()
+        Contract = pool.get('quarantine.supply.contract')
+        Uom = pool.get('product.uom')
+        units = {n.product.id: n.unit for n in norms}
+        contracts = Contract.search([
+                ('state', '=', 'active'),
+                ('start_date', '<=', date),
+                ['OR', ('end_date', '=', None), ('end_date', '>=', date)],
+                ('lines.product', 'in', list(units)),
+                ])
+        result = defaultdict(list)
+        for contract in contracts:
+            for line in contract.lines:
+                unit = units.get(line.product.id)
+                if unit:
+                    result[line.product.id].append((contract,
+                            Uom.compute_qty(line.unit, line.daily_capacity,
+                                unit, round=False)))
+        return result
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('computed')
+    def compute(cls, plans):
+        pool = Pool()
+        Line = pool.get('quarantine.supply.plan.line')
+        Norm = pool.get('quarantine.supply.norm')
+        norms = Norm.search([])
+        if not norms:
+            raise PlanError(gettext('quarantine_supply.msg_plan_no_norm'))
+        for plan in plans:
+            plan.check_scope()
+        Line.delete(Line.search([('plan', 'in', [p.id for p in plans])]))
+        values = []
+        for plan in plans:
+            offers = cls.offers(plan.date, norms)
+            values.extend(plan.compute_lines(norms, offers))
+            plan.computed_at = dt.datetime.now()
+        cls.save(plans)
+        for value in values:
+            contract = value.pop('contract')
+            value['contract'] = contract.id if contract else None
+        Line.create(values)
+
+    def check_scope(self):
+        if self.population < 0:
+            raise PlanError(gettext(
+                    'quarantine_supply.msg_plan_population_positive'))
+        if self.reserve_days is None or self.reserve_days <= 0:
+            raise PlanError(gettext(
+                    'quarantine_supply.msg_reserve_days_positive'))
+        if self.population_source == 'forecast' and not self.plan_sites():
+            raise PlanError(gettext('quarantine_supply.msg_plan_no_site',
+                    plan=self.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('confirmed')
+    def confirm(cls, plans):
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        purchases = []
+        for plan in plans:
+            plan.check_confirm()
+            purchases.extend(plan.purchases_to_create())
+            plan.confirmed_at = dt.datetime.now()
+        Purchase.save(purchases)
+        cls.save(plans)
+        cls.set_order_points(plans)
+
+    def check_confirm(self):
+        uncovered = sorted({l.product.rec_name for l in self.lines
+                if l.to_order > 0 and not l.contract})
+        if uncovered:
+            raise PlanError(gettext(
+                    'quarantine_supply.msg_plan_no_contract',
+                    plan=self.rec_name, products='、'.join(uncovered)))
+        if any(l.to_order > 0 and not l.warehouse for l in self.lines):
+            raise PlanError(gettext(
+                    'quarantine_supply.msg_plan_no_warehouse',
+                    plan=self.rec_name))
+
+    def purchases_to_create(self):
+        "One draft purchase per contract and warehouse"
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        PurchaseLine = pool.get('purchase.line')
+        Uom = pool.get('product.uom')
+        groups = defaultdict(list)
+        for line in self.lines:
+            if line.to_order > 0:
+                groups[(line.contract, line.warehouse)].append(line)
+        purchases = []
+        for (contract, warehouse), lines in groups.items():
+            purchase = Purchase(
+                party=contract.supplier,
+                warehouse=warehouse,
+                purchase_date=self.date,
+                delivery_date=self.date + dt.timedelta(
+                    days=contract.lead_days),
+                supply_contract=contract,
+                supply_plan=self,
+                )
+            purchase.on_change_party()
+            # the county pays its suppliers outside Tryton's accounting
+            purchase.invoice_method = 'manual'
+            terms = {l.product: l for l in contract.lines}
+            purchase_lines = []
+            for line in lines:
+                term = terms[line.product]
+                quantity = Uom.compute_qty(line.unit, line.to_order,
+                    term.unit, round=False)
+                purchase_lines.append(PurchaseLine(
+                        type='line',
+                        product=line.product,
+                        description=line.product.rec_name,
+                        unit=term.unit,
+                        quantity=term.unit.ceil(quantity),
+                        unit_price=term.unit_price,
+                        ))
+            purchase.lines = purchase_lines
+            purchases.append(purchase)
+        return purchases
+
+    @classmethod
+    def set_order_points(cls, plans):
+        """Keep each site's stock at its plan through Tryton's order
+        points: order up to the plan's level when the stock falls below
+        the reorder days"""
+        pool = Pool()
+        OrderPoint = pool.get('stock.order_point')
+        Uom = pool.get('product.uom')
+        Configuration = pool.get('quarantine.configuration')
+        reorder_days = Configuration(1).reorder_days
+        levels = {}
+        for plan in plans:
+            days = min(reorder_days, plan.reserve_days)
+            for line in plan.lines:
+                if not line.warehouse:
+                    continue
+                product = line.product
+                key = (line.warehouse.id, product.id)
+                target = Uom.compute_qty(line.unit, line.required,
+                    product.default_uom)
+                minimum = Uom.compute_qty(line.unit,
+                    line.required * days / plan.reserve_days,
+                    product.default_uom)
+                old_minimum, old_target = levels.get(key, (0, 0))
+                levels[key] = (
+                    product.default_uom.round(old_minimum + minimum),
+                    product.default_uom.round(old_target + target))
+        if not levels:
+            return
+        company = Transaction().context.get('company')
+        existing = {(op.location.id, op.product.id): op
+            for op in OrderPoint.search([
+                    ('type', '=', 'purchase'),
+                    ('location', 'in', list({k[0] for k in levels})),
+                    ('product', 'in', list({k[1] for k in levels})),
+                    ])}
+        to_save = []
+        for (warehouse_id, product_id), (minimum, target) in levels.items():
+            order_point = existing.get((warehouse_id, product_id))
+            if not order_point:
+                order_point = OrderPoint(type='purchase',
+                    location=warehouse_id, product=product_id,
+                    company=company)
+            order_point.min_quantity = minimum
+            order_point.target_quantity = target
+            to_save.append(order_point)
+        OrderPoint.save(to_save)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, plans):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, plans):
+        pass
+
+    @classmethod
+    def delete(cls, plans):
+        for plan in plans:
+            if plan.state == 'confirmed':
+                raise PlanError(gettext(
+                        'quarantine_supply.msg_plan_delete_confirmed',
+                        plan=plan.rec_name))
+        super().delete(plans)
+
+
+def split(figures, suppliers, unit):
+    """Yield (contract, figures) sharing the figures among the suppliers
+    in proportion to their daily capacity; the last takes the rounding"""
+    if not suppliers:
+        yield None, {k: unit.round(v) for k, v in figures.items()}
+        return
+    total = sum(capacity for _, capacity in suppliers)
+    given = defaultdict(float)
+    for index, (contract, capacity) in enumerate(suppliers):
+        if index == len(suppliers) - 1:
+            shares = {k: unit.round(v - given[k])
+                for k, v in figures.items()}
+        else:
+            shares = {k: unit.round(v * capacity / total)
+                for k, v in figures.items()}
+            for k, v in shares.items():
+                given[k] += v
+        yield contract, shares
+
+
+class PlanSite(ModelSQL):
+    "Stocking Plan - Site"
+    __name__ = 'quarantine.supply.plan-quarantine.site'
+    __string__ = "Stocking Plan - Site"
+
+    plan = fields.Many2One('quarantine.supply.plan', "Plan", required=True,
+        ondelete='CASCADE')
+    site = fields.Many2One('quarantine.site', "Site", required=True,
+        ondelete='CASCADE')
+
+
+class PlanLine(ModelSQL, ModelView):
+    "Stocking Plan Line"
+    __name__ = 'quarantine.supply.plan.line'
+    __string__ = "Stocking Plan Line"
+
+    plan = fields.Many2One('quarantine.supply.plan', "Plan", required=True,
+        ondelete='CASCADE')
+    site = fields.Many2One('quarantine.site', "Site", readonly=True)
+    warehouse = fields.Many2One('stock.location', "Warehouse", readonly=True)
+    product = fields.Many2One('product.product', "Product", required=True,
+        readonly=True)
+    contract = fields.Many2One('quarantine.supply.contract', "Contract",
+        readonly=True)
+    supplier = fields.Function(fields.Many2One('party.party', "Supplier"),
+        'get_supplier')
+    population = fields.Integer("Population", readonly=True)
+    unit = fields.Many2One('product.uom', "Unit", required=True,
+        readonly=True)
+    required = fields.Float("Required", digits='unit', readonly=True,
+        help="Population x norm x reserve days.")
+    on_hand = fields.Float("On Hand", digits='unit', readonly=True)
+    incoming = fields.Float("Incoming", digits='unit', readonly=True,
+        help="Expected in (less expected out) before the end of the "
+        "reserve days.")
+    to_order = fields.Float("To Order", digits='unit', readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('site', 'ASC'), ('product', 'ASC'),
+            ('contract', 'ASC'), ('id', 'ASC')]
+
+    def get_supplier(self, name):
+        return self.contract.supplier.id if self.contract else None
+
+
+class StockingPlanReport(PDFReport):
+    "The stocking guidance table: per supplier, per product"
+    __name__ = 'quarantine.supply.plan.guidance'
+
+    @classmethod
+    def render(cls, report, report_context):
+        plan, = report_context['records'][:1]
+        return render_stocking_plan(cls.table(plan))
+
+    @classmethod
+    def table(cls, plan):
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        ModelData = pool.get('ir.model.data')
+        tonne = Uom(ModelData.get_id('quarantine_supply', 'uom_tonne'))
+        products, suppliers = [], {}
+        quantities = defaultdict(float)
+        for line in plan.lines:
+            if line.product not in products:
+                products.append(line.product)
+            supplier = (line.supplier.rec_name if line.supplier
+                else gettext('quarantine_supply.msg_plan_no_supplier'))
+            suppliers.setdefault(supplier, line.contract)
+            quantity = line.to_order
+            if line.unit.category == tonne.category:
+                quantity = Uom.compute_qty(line.unit, quantity, tonne,
+                    round=False)
+            quantities[(supplier, line.product)] += quantity
+        columns = []
+        for product in products:
+            unit = (tonne if product.default_uom.category == tonne.category
+                else product.default_uom)
+            columns.append(f'{product.rec_name}({unit.symbol})')
+        return {
+            'number': plan.number or '',
+            'title': gettext('quarantine_supply.msg_plan_guidance_title'),
+            'scope': cls.scope_name(plan),
+            'date': str(plan.date),
+            'population': plan.population,
+            'reserve_days': plan.reserve_days,
+            'products': columns,
+            'units': tonne.symbol,
+            'rows': [{
+                    'supplier': supplier,
+                    'population': (contract.population_served
+                        if contract else None),
+                    'quantities': [
+                        quantities.get((supplier, p)) for p in products],
+                    } for supplier, contract in suppliers.items()],
+            }
+
+    @classmethod
+    def scope_name(cls, plan):
+        if plan.scope == 'site' and plan.site:
+            return plan.site.rec_name
+        if plan.scope == 'area' and plan.area:
+            return plan.area.rec_name
+        return '、'.join(s.rec_name for s in plan.sites)

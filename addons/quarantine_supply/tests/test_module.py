@@ -1,0 +1,22 @@
+# This file is part of the quarantine_supply module.  See README.md.
+from trytond.modules.quarantine.tests.tools import (
+    unrenderable_list_fields, untranslated)
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+class QuarantineSupplyTestCase(ModuleTestCase):
+    "Test Quarantine Supply module"
+    module = 'quarantine_supply'
+
+    @with_transaction()
+    def test_translations_complete(self):
+        "Every string a user sees has its zh_CN translation"
+        self.assertEqual(untranslated(self.module), [])
+
+    @with_transaction()
+    def test_list_views_render_in_web_client(self):
+        "Every list field has a widget the web client can draw"
+        self.assertEqual(unrenderable_list_fields(self.module), [])
+
+
+del ModuleTestCase

@@ -1,0 +1,470 @@
+# This file is part of the quarantine_supply module.  See README.md.
+import datetime as dt
+from decimal import Decimal
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import (
+    RequiredValidationError, SQLConstraintError)
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.quarantine.tests.tools import (
+    TODAY, ActivatedTestCase, active_site, admit_residents, create_party,
+    savepoint)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+
+def norms():
+    "The shipped norms by product name"
+    Norm = Pool().get('quarantine.supply.norm')
+    return {n.product.name: n for n in Norm.search([])}
+
+
+def contract(name, products, capacity=100, price='5', sites=(),
+        kind='supermarket'):
+    "An active contract of a new supplier for products"
+    pool = Pool()
+    Contract = pool.get('quarantine.supply.contract')
+    supplier = create_party(name)
+    contract, = Contract.create([{
+                'supplier': supplier.id, 'kind': kind, 'trucks': 5,
+                'lead_days': 1, 'start_date': TODAY - dt.timedelta(days=10),
+                'sites': [('add', [s.id for s in sites])],
+                'lines': [('create', [{
+                                'product': p.id,
+                                'unit': p.default_uom.id,
+                                'daily_capacity': capacity,
+                                'unit_price': Decimal(price),
+                                } for p in products])],
+                }])
+    Contract.activate([contract])
+    return contract
+
+
+def plan(site=None, population=None, reserve_days=15, **values):
+    Plan = Pool().get('quarantine.supply.plan')
+    if population is not None:
+        values.update(population_source='typed', population=population)
+    plan, = Plan.create([dict({
+                    'date': TODAY, 'scope': 'site',
+                    'site': site.id if site else None,
+                    'reserve_days': reserve_days,
+                    }, **values)])
+    return plan
+
+
+def truck(number=1, **values):
+    Truck = Pool().get('quarantine.supply.truck')
+    truck, = Truck.create([dict(
+                {'number': number, 'plate': f'赣B{number:05d}'}, **values)])
+    return truck
+
+
+def driver_with_test(name="刘师傅", hours_ago=5, result='negative'):
+    DriverTest = Pool().get('quarantine.supply.driver_test')
+    driver = create_party(name)
+    DriverTest.create([{'driver': driver.id, 'result': result,
+                'tested_at': dt.datetime.now() - dt.timedelta(
+                    hours=hours_ago)}])
+    return driver
+
+
+def stock(warehouse, product, quantity):
+    "Put quantity of product in warehouse by an inventory-like move"
+    pool = Pool()
+    Move = pool.get('stock.move')
+    Location = pool.get('stock.location')
+    lost, = Location.search([('type', '=', 'lost_found')], limit=1)
+    move, = Move.create([{
+                'product': product.id, 'unit': product.default_uom.id,
+                'quantity': quantity, 'from_location': lost.id,
+                'to_location': warehouse.storage_location.id,
+                'company': Pool().get('company.company').search([])[0].id,
+                'effective_date': TODAY,
+                }])
+    Move.do([move])
+
+
+def quantity(warehouse, product):
+    "What the warehouse has of product today"
+    Product = Pool().get('product.product')
+    with Transaction().set_context(stock_date_end=dt.date.today()):
+        return Product.products_by_location([warehouse.id],
+            with_childs=True, grouping_filter=([product.id],)).get(
+                (warehouse.id, product.id), 0)
+
+
+class SupplyTestCase(ActivatedTestCase):
+    "Supplies of the isolation sites"
+    module = 'quarantine_supply'
+
+    def company(self):
+        return set_company(create_company())
+
+    @with_transaction()
+    def test_site_gets_warehouse(self):
+        "A new site has its own warehouse receiving into its storage"
+        site = active_site(rooms=2)
+        self.assertEqual(site.warehouse.type, 'warehouse')
+        self.assertEqual(site.warehouse.input_location,
+            site.warehouse.storage_location)
+        self.assertEqual(site.warehouse.storage_location.parent,
+            site.warehouse)
+
+    @with_transaction()
+    def test_plan_typed_population_split_by_capacity(self):
+        "A typed population is shared among the suppliers by capacity"
+        with self.company():
+            grain = norms()['Grain'].product
+            site = active_site(rooms=2)
+            contract("A", [grain], capacity=100)
+            contract("B", [grain], capacity=300)
+            stock(site.warehouse, grain, 100)
+            record = plan(site, population=1000, reserve_days=15)
+            Plan = Pool().get('quarantine.supply.plan')
+            Plan.compute([record])
+            lines = {l.supplier.name: l for l in record.lines
+                if l.product == grain}
+            # 1000 persons x 0.4 kg x 15 days = 6000 kg, 100 on hand
+            self.assertEqual(lines['A'].required + lines['B'].required, 6000)
+            self.assertEqual(lines['A'].to_order, 1475)
+            self.assertEqual(lines['B'].to_order, 4425)
+            self.assertEqual(lines['A'].on_hand + lines['B'].on_hand, 100)
+
+    @with_transaction()
+    def test_plan_forecast_from_residents(self):
+        "The forecast counts the person-days of the residents"
+        pool = Pool()
+        Plan = pool.get('quarantine.supply.plan')
+        with self.company():
+            site = active_site(rooms=4)
+            admit_residents(site, site.rooms[:3])
+            record = plan(site, date=TODAY, reserve_days=15)
+            Plan.compute([record])
+            # exposure TODAY - 2: day 14 is TODAY + 11, fed 12 days each
+            self.assertEqual(record.current_residents, 3)
+            self.assertEqual(record.forecast_releases, 3)
+            self.assertEqual(record.population, 3)  # ceil(36 / 15)
+            grain = [l for l in record.lines
+                if l.product.name == 'Grain'][0]
+            self.assertAlmostEqual(grain.required, 36 * 0.4)
+            self.assertIsNone(grain.contract)
+
+    @with_transaction()
+    def test_plan_negative_population_refused(self):
+        "A negative typed population is refused and nothing is saved"
+        Plan = Pool().get('quarantine.supply.plan')
+        with self.company():
+            site = active_site(rooms=2)
+            with self.assertRaises(SQLConstraintError) as cm, savepoint():
+                plan(site, population=-1)
+            self.assertIn("population", str(cm.exception))
+            self.assertEqual(Plan.search([]), [])
+
+    @with_transaction()
+    def test_plan_negative_reserve_days_refused(self):
+        "Zero or negative reserve days are refused"
+        Plan = Pool().get('quarantine.supply.plan')
+        with self.company():
+            site = active_site(rooms=2)
+            for days in [0, -15]:
+                with self.subTest(days=days):
+                    with self.assertRaises(SQLConstraintError), savepoint():
+                        plan(site, population=10, reserve_days=days)
+            self.assertEqual(Plan.search([]), [])
+
+    @with_transaction()
+    def test_norm_without_unit_refused(self):
+        "A norm needs its unit"
+        pool = Pool()
+        Norm = pool.get('quarantine.supply.norm')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        kilogram, = Uom.search([('symbol', '=', 'kg')])
+        template, = Template.create([{'name': "Salt", 'type': 'goods',
+                    'default_uom': kilogram.id,
+                    'products': [('create', [{}])]}])
+        count = Norm.search_count([])
+        with self.assertRaises(RequiredValidationError) as cm, savepoint():
+            Norm.create([{'product': template.products[0].id,
+                        'quantity': 0.01}])
+        self.assertIn("Unit", str(cm.exception))
+        self.assertEqual(Norm.search_count([]), count)
+
+    @with_transaction()
+    def test_norm_unit_of_other_measure_refused(self):
+        "A norm in pieces for a product weighed in kilograms is refused"
+        pool = Pool()
+        Norm = pool.get('quarantine.supply.norm')
+        Uom = pool.get('product.uom')
+        unit, = Uom.search([('symbol', '=', 'u')])
+        norm = norms()['Grain']
+        with self.assertRaises(UserError) as cm, savepoint():
+            Norm.write([norm], {'unit': unit.id})
+        self.assertIn("Grain", str(cm.exception))
+        self.assertEqual(Norm(norm.id).unit.symbol, 'kg')
+
+    @with_transaction()
+    def test_confirm_without_contract_names_product(self):
+        "Confirming is refused while a product has no active contract"
+        pool = Pool()
+        Plan = pool.get('quarantine.supply.plan')
+        Purchase = pool.get('purchase.purchase')
+        with self.company():
+            products = norms()
+            site = active_site(rooms=2)
+            contract("A", [n.product for name, n in products.items()
+                    if name != 'Eggs'])
+            record = plan(site, population=50)
+            Plan.compute([record])
+            with self.assertRaises(UserError) as cm:
+                Plan.confirm([record])
+            self.assertIn("Eggs", str(cm.exception))
+            self.assertNotIn("Grain", str(cm.exception))
+            self.assertEqual(Purchase.search([]), [])
+            self.assertEqual(record.state, 'computed')
+
+    @with_transaction()
+    def test_contract_dates_reversed_refused(self):
+        "A contract ending before it starts is refused"
+        Contract = Pool().get('quarantine.supply.contract')
+        supplier = create_party("A")
+        with self.assertRaises(SQLConstraintError) as cm, savepoint():
+            Contract.create([{'supplier': supplier.id, 'kind': 'supermarket',
+                        'trucks': 1, 'lead_days': 1, 'start_date': TODAY,
+                        'end_date': TODAY - dt.timedelta(days=1)}])
+        self.assertIn("end before it starts", str(cm.exception))
+        self.assertEqual(Contract.search([]), [])
+
+    @with_transaction()
+    def test_contract_without_product_not_activated(self):
+        "A contract is activated only with products"
+        Contract = Pool().get('quarantine.supply.contract')
+        supplier = create_party("A")
+        record, = Contract.create([{'supplier': supplier.id,
+                    'kind': 'supermarket', 'trucks': 1, 'lead_days': 1,
+                    'start_date': TODAY}])
+        with self.assertRaises(UserError):
+            Contract.activate([record])
+        self.assertEqual(record.state, 'draft')
+
+    @with_transaction()
+    def test_contract_serves_its_sites_only(self):
+        "A contract listing sites is not offered to another site"
+        Plan = Pool().get('quarantine.supply.plan')
+        with self.company():
+            grain = norms()['Grain'].product
+            site = active_site(code='S1', rooms=2)
+            other = active_site(code='S2', rooms=2)
+            contract("A", [grain], sites=[other])
+            record = plan(site, population=10)
+            Plan.compute([record])
+            grain_lines = [l for l in record.lines if l.product == grain]
+            self.assertEqual([l.contract for l in grain_lines], [None])
+
+    def warehouse_dispatch(self, sites, quantity=50, received=None):
+        "A loaded dispatch of grain from a city warehouse to sites"
+        pool = Pool()
+        Dispatch = pool.get('quarantine.supply.dispatch')
+        Location = pool.get('stock.location')
+        grain = norms()['Grain'].product
+        city, = Location.search([('code', '=', 'WH')])
+        stock(city, grain, 1000)
+        supply = contract("Storage", [grain], kind='storage')
+        dispatch, = Dispatch.create([{
+                    'contract': supply.id, 'site': sites[0].id,
+                    'from_warehouse': city.id,
+                    'handover_point': "东门",
+                    'lines': [('create', [{
+                                    'site': s.id, 'product': grain.id,
+                                    'unit': grain.default_uom.id,
+                                    'quantity': quantity,
+                                    'received_quantity': received,
+                                    } for s in sites])],
+                    }])
+        return dispatch, grain, city
+
+    @with_transaction()
+    def test_dispatch_from_warehouse_to_two_sites(self):
+        "A truck delivers a warehouse's stock to two sites"
+        Dispatch = Pool().get('quarantine.supply.dispatch')
+        with self.company():
+            sites = [active_site(code=f'S{i}', rooms=2) for i in range(2)]
+            dispatch, grain, city = self.warehouse_dispatch(sites)
+            Dispatch.write([dispatch], {'vehicle': truck().id,
+                    'driver': driver_with_test().id})
+            Dispatch.load([dispatch])
+            Dispatch.depart([dispatch])
+            Dispatch.deliver([dispatch])
+            self.assertEqual(dispatch.state, 'delivered')
+            for site in sites:
+                self.assertEqual(quantity(site.warehouse, grain), 50)
+            self.assertEqual(quantity(city, grain), 900)
+
+    @with_transaction()
+    def test_dispatch_refusals_before_departure(self):
+        "No truck, an undisinfected truck, no or an old or positive test"
+        pool = Pool()
+        Dispatch = pool.get('quarantine.supply.dispatch')
+        Disinfection = pool.get('quarantine.supply.truck.disinfection')
+        with self.company():
+            site = active_site(rooms=2)
+            dispatch, _, _ = self.warehouse_dispatch([site])
+            Dispatch.load([dispatch])
+            vehicle = truck(last_run_at=dt.datetime.now()
+                - dt.timedelta(hours=2))
+            cases = [
+                ({}, "without a truck"),
+                ({'vehicle': vehicle.id, 'driver': driver_with_test().id},
+                    "not disinfected"),
+                ]
+            for values, message in cases:
+                with self.subTest(message=message):
+                    Dispatch.write([dispatch], values)
+                    with self.assertRaises(UserError) as cm:
+                        Dispatch.depart([dispatch])
+                    self.assertIn(message, str(cm.exception))
+            Disinfection.create([{'truck': vehicle.id,
+                        'disinfected_at': dt.datetime.now()}])
+            for driver, message in [
+                    (create_party("无检测"), "no negative test"),
+                    (driver_with_test("超时", hours_ago=49), "no negative test"),
+                    (driver_with_test("阳性", result='positive'), "positive"),
+                    ]:
+                with self.subTest(message=message, driver=driver.name):
+                    Dispatch.write([dispatch], {'driver': driver.id})
+                    with self.assertRaises(UserError) as cm:
+                        Dispatch.depart([dispatch])
+                    self.assertIn(message, str(cm.exception))
+                    self.assertEqual(dispatch.state, 'loaded')
+            Dispatch.write([dispatch], {'driver': driver_with_test("合格").id,
+                    'handover_point': None})
+            with self.assertRaises(UserError) as cm:
+                Dispatch.depart([dispatch])
+            self.assertIn("handover point", str(cm.exception))
+
+    @with_transaction()
+    def test_receive_more_than_loaded_refused(self):
+        "A site cannot receive more than the truck loaded"
+        Dispatch = Pool().get('quarantine.supply.dispatch')
+        with self.company():
+            site = active_site(rooms=2)
+            dispatch, grain, _ = self.warehouse_dispatch([site],
+                received=60)
+            Dispatch.write([dispatch], {'vehicle': truck().id,
+                    'driver': driver_with_test().id})
+            Dispatch.load([dispatch])
+            Dispatch.depart([dispatch])
+            with self.assertRaises(UserError) as cm:
+                Dispatch.deliver([dispatch])
+            self.assertIn("only 50", str(cm.exception))
+            self.assertEqual(dispatch.state, 'in_transit')
+            self.assertEqual(quantity(site.warehouse, grain), 0)
+
+    @with_transaction()
+    def test_second_run_needs_disinfection(self):
+        "A truck that delivered must be disinfected before its next run"
+        Dispatch = Pool().get('quarantine.supply.dispatch')
+        with self.company():
+            site = active_site(rooms=2)
+            vehicle, driver = truck(), driver_with_test()
+            first, _, _ = self.warehouse_dispatch([site], quantity=10)
+            second, = Dispatch.copy([first])
+            Dispatch.write([first, second], {'vehicle': vehicle.id,
+                    'driver': driver.id})
+            Dispatch.load([first, second])
+            Dispatch.depart([first])
+            with self.assertRaises(UserError) as cm:
+                Dispatch.depart([second])
+            self.assertIn("not disinfected", str(cm.exception))
+
+    @with_transaction()
+    def test_load_more_than_warehouse_refused(self):
+        "A truck cannot load more than the warehouse has"
+        Dispatch = Pool().get('quarantine.supply.dispatch')
+        with self.company():
+            site = active_site(rooms=2)
+            dispatch, _, city = self.warehouse_dispatch([site],
+                quantity=1500)
+            with self.assertRaises(UserError) as cm:
+                Dispatch.load([dispatch])
+            self.assertIn("only 1000", str(cm.exception))
+            self.assertEqual(dispatch.state, 'draft')
+
+    def purchased(self, site, population=100):
+        "A confirmed plan's purchase from one supermarket, processed"
+        pool = Pool()
+        Plan = pool.get('quarantine.supply.plan')
+        Purchase = pool.get('purchase.purchase')
+        Party = pool.get('party.party')
+        products = [n.product for n in norms().values()]
+        supply = contract("国光超市", products)
+        Party.write([supply.supplier], {
+                'addresses': [('create', [{'street': "解放路1号"}])]})
+        record = plan(site, population=population)
+        Plan.compute([record])
+        Plan.confirm([record])
+        purchase, = record.purchases
+        Purchase.quote([purchase])
+        Purchase.confirm([purchase])
+        Purchase.process([purchase])
+        return supply, purchase
+
+    @with_transaction()
+    def test_dispatch_from_purchase_with_shortage(self):
+        "A purchase delivered short: the rest stays to deliver"
+        pool = Pool()
+        Dispatch = pool.get('quarantine.supply.dispatch')
+        Contract = pool.get('quarantine.supply.contract')
+        with self.company():
+            site = active_site(rooms=2)
+            supply, purchase = self.purchased(site)
+            self.assertEqual(purchase.state, 'processing')
+            dispatch = Dispatch(contract=supply, site=site, purchase=purchase,
+                vehicle=truck(), driver=driver_with_test(),
+                handover_point="东门")
+            dispatch.on_change_purchase()
+            dispatch.save()
+            grain = norms()['Grain'].product
+            line, = [l for l in dispatch.lines if l.product == grain]
+            self.assertEqual(line.quantity, 600)  # 100 x 0.4 x 15
+            line.received_quantity = 550
+            line.save()
+            Dispatch.load([dispatch])
+            Dispatch.depart([dispatch])
+            Dispatch.deliver([dispatch])
+            self.assertEqual(quantity(site.warehouse, grain), 550)
+            self.assertEqual(sorted(m.quantity for m in purchase.moves
+                    if m.product == grain), [50, 550])
+            supply = Contract(supply.id)
+            self.assertTrue(0 < supply.fill_rate < 1)
+            self.assertFalse(supply.shortfall)
+
+    @with_transaction()
+    def test_load_more_than_purchase_refused(self):
+        "A truck cannot load more than the purchase has left to deliver"
+        Dispatch = Pool().get('quarantine.supply.dispatch')
+        with self.company():
+            site = active_site(rooms=2)
+            supply, purchase = self.purchased(site)
+            grain = norms()['Grain'].product
+            dispatch, = Dispatch.create([{
+                        'contract': supply.id, 'site': site.id,
+                        'lines': [('create', [{
+                                        'site': site.id, 'product': grain.id,
+                                        'unit': grain.default_uom.id,
+                                        'quantity': 700,
+                                        'purchase': purchase.id}])]}])
+            with self.assertRaises(UserError) as cm:
+                Dispatch.load([dispatch])
+            self.assertIn("Only 600", str(cm.exception))
+
+    @with_transaction()
+    def test_truck_number_unique(self):
+        "Two trucks cannot share a fleet number"
+        truck(7)
+        with self.assertRaises(SQLConstraintError), savepoint():
+            truck(7, plate='其它')
+
+
+del ActivatedTestCase
