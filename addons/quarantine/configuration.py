@@ -6,6 +6,10 @@ from trytond.pool import Pool
 from trytond.pyson import Id
 from trytond.transaction import without_check_access
 
+from . import cursor
+
+cursor.install()
+
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Quarantine Configuration"
@@ -41,6 +45,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="Infection-control professionals an active site needs "
         "(Henan: 1 to 2).")
 
+    daily_report_hour = fields.Integer("Daily Report Deadline (hour)",
+        required=True,
+        help="Each site's daily report is due before this hour (Zhejiang: "
+        "the isolation lists before 09:00).")
     certificate_sequence = fields.Many2One('ir.sequence',
         "Release Certificate Sequence", required=True,
         domain=[('sequence_type', '=',
@@ -55,6 +63,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
+            ('daily_report_hour_range',
+                Check(t, (t.daily_report_hour >= 0)
+                    & (t.daily_report_hour <= 23)),
+                'quarantine.msg_configuration_daily_report_hour'),
             ('residents_per_medical_staff_positive',
                 Check(t, t.residents_per_medical_staff > 0),
                 'quarantine.msg_configuration_ratio_positive'),
@@ -69,6 +81,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
                     & (t.infection_control_minimum >= 0)),
                 'quarantine.msg_configuration_negative'),
             ]
+
+    @classmethod
+    def default_daily_report_hour(cls):
+        return 9
 
     @classmethod
     def default_residents_per_medical_staff(cls):

@@ -1,6 +1,6 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 from trytond.exceptions import UserError, UserWarning
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class SiteRoomsWarning(UserWarning):
@@ -56,4 +56,8 @@ class SampleError(UserError):
 
 
 class ReleaseError(UserError):
+    pass
+
+
+class ExportAccessError(AccessError):
     pass

@@ -17,6 +17,7 @@ class Room(Workflow, ModelSQL, ModelView):
     "Isolation Room"
     __string__ = "Isolation Room"
     __name__ = 'quarantine.room'
+    _history = True
 
     site = fields.Many2One('quarantine.site', "Site", required=True,
         ondelete='RESTRICT',

@@ -43,6 +43,7 @@ def planned_samples(regime, start, end_date, test_days=None):
 class Sample(ModelSQL, ModelView):
     "Nucleic Acid Sample"
     __name__ = 'quarantine.sample'
+    _history = True
     __string__ = "Nucleic Acid Sample"
 
     _states = {'readonly': Eval('result') != 'pending'}

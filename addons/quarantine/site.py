@@ -299,6 +299,13 @@ class Site(Workflow, ModelSQL, ModelView):
                     },
                 })
 
+    @classmethod
+    def on_modification(cls, mode, sites, field_names=None):
+        super().on_modification(mode, sites, field_names=field_names)
+        if mode != 'write' or 'area' in field_names:
+            # the sites a district administrator sees follow the areas
+            Pool().get('res.user')._quarantine_scope_cache.clear()
+
     @staticmethod
     def default_state():
         return 'draft'

@@ -24,12 +24,17 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .allocation import plan_allocation, units_of
 from .exceptions import (
-    AllocationError, ReleaseError, StayError, StayValidationError)
+    AllocationError, ExportAccessError, ReleaseError, StayError,
+    StayValidationError)
+from .history import change_logs
 from .registry import (
     create_residents, insert_rows, set_states, update_rows)
 from .sample import exit_problems, samples_by_stay
 
 CHILD_MAX_AGE = 14
+# The fields whose changes the stay's change log lists
+LOGGED_FIELDS = ['state', 'site', 'room', 'category', 'regime',
+    'arrival_date', 'end_date', 'companion_of', 'certificate_number']
 # Residents with these needs are given accessible rooms first.
 ACCESSIBLE_NEEDS = {'elderly', 'disabled'}
 # What the allocation plan reads of stays and rooms (see allocation.py)
@@ -99,6 +104,7 @@ def age_on(birth_date, date):
 class Stay(Workflow, ModelSQL, ModelView):
     "Isolation Stay"
     __name__ = 'quarantine.stay'
+    _history = True
     __string__ = "Isolation Stay"
 
     _states = {'readonly': Eval('state') != 'draft'}
@@ -208,6 +214,8 @@ class Stay(Workflow, ModelSQL, ModelView):
     release_date = fields.Date("Release Date", readonly=True)
     certificate_number = fields.Char("Certificate Number", readonly=True)
     notes = fields.Text("Notes")
+    change_log = fields.Function(fields.Text("Change Log",
+            help="Who changed the stay, what and when."), 'get_change_log')
     state = fields.Selection([
             ('draft', "Draft"),
             ('admitted', "Admitted"),
@@ -218,6 +226,37 @@ class Stay(Workflow, ModelSQL, ModelView):
     state_string = state.translated('state')
 
     del _states
+
+    @classmethod
+    def get_change_log(cls, stays, name):
+        return change_logs(cls, stays, LOGGED_FIELDS)
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        cls.check_export()
+        return super().export_data(records, fields_names, header=header)
+
+    @classmethod
+    def export_data_domain(cls, domain, fields_names, offset=0, limit=None,
+            order=None, header=False):
+        cls.check_export()
+        return super().export_data_domain(domain, fields_names,
+            offset=offset, limit=limit, order=order, header=header)
+
+    @classmethod
+    def check_export(cls):
+        "Clerks enter data but do not take resident lists away"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        if not Transaction().check_access:
+            return
+        groups = set(User.get_groups())
+        clerk = ModelData.get_id('quarantine', 'group_clerk')
+        exporters = {ModelData.get_id('quarantine', 'group_admin'),
+            ModelData.get_id('quarantine', 'group_site_manager')}
+        if clerk in groups and not groups & exporters:
+            raise ExportAccessError(gettext('quarantine.msg_stay_export'))
 
     @classmethod
     def __setup__(cls):

@@ -51,6 +51,7 @@ class Configuration(metaclass=PoolMeta):
 class Transfer(Workflow, ModelSQL, ModelView):
     "Transfer"
     __name__ = 'quarantine.transfer'
+    _history = True
     __string__ = "Transfer"
     _rec_name = 'number'
 

@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 from pypdf import PdfReader
+from sql import Column
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError, ValidationError
@@ -329,3 +330,45 @@ class StayTestCase(ActivatedTestCase):
             self.assertIn(room.name, text)
         self.assertIn("Close Contact", text)
 
+
+    @with_transaction()
+    def test_change_log(self):
+        "The stay's change log says who changed what and when"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        site = active_site(rooms=2)
+        stay = create_stay(create_person("王红"), site, site.rooms[0])
+        Stay.admit([stay])
+        Stay.write([stay], {'category': 'secondary_contact'})
+        lines = Stay(stay.id).change_log.splitlines()
+        self.assertIn("created", lines[0])
+        self.assertEqual(len([l for l in lines
+                    if "State: Draft → Admitted" in l]), 1)
+        self.assertIn("Category: Close Contact → Secondary Contact",
+            lines[-1])
+        self.assertIn("Administrator", lines[-1])
+
+    @with_transaction()
+    def test_group_changes_kept(self):
+        "Adding and removing a user's group leaves its history"
+        pool = Pool()
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        UserGroup = pool.get('res.user-res.group')
+        history = UserGroup.__table_history__()
+        cursor = Transaction().connection.cursor()
+        user, = User.create([{'name': "李", 'login': 'li'}])
+        group, = Group.search([('name', '=', "Quarantine Clerk")])
+        User.write([user], {'groups': [('add', [group.id])]})
+        User.write([user], {'groups': [('remove', [group.id])]})
+        cursor.execute(*history.select(history.id,
+                where=history.user == user.id))
+        link_ids = [i for i, in cursor]
+        cursor.execute(*history.select(history.id, history.group,
+                where=history.id.in_(link_ids),
+                order_by=[Column(history, '__id')]))
+        rows = cursor.fetchall()
+        # the addition, then the deletion (a version without values)
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(rows[0][1], group.id)
+        self.assertIsNone(rows[1][1])
