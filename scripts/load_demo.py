@@ -8,6 +8,7 @@ import argparse
 import csv
 import datetime as dt
 import os
+from decimal import Decimal
 import sys
 
 from proteus import Model, Wizard, config
@@ -153,6 +154,106 @@ def demo_turnover(sites):
     room.save()
 
 
+def create_company():
+    "The health commission buys the supplies; return the company"
+    Company = Model.get('company.company')
+    Currency = Model.get('currency.currency')
+    Party = Model.get('party.party')
+    User = Model.get('res.user')
+    companies = Company.find([])
+    if companies:
+        return companies[0]
+    currencies = Currency.find([('code', '=', 'CNY')])
+    currency = currencies[0] if currencies else Currency(
+        name="人民币", code='CNY', symbol='¥')
+    currency.save()
+    company = Company(party=Party(name="示范市疫情防控指挥部"),
+        currency=currency)
+    company.party.save()
+    company.save()
+    admin, = User.find([('login', '=', 'admin')])
+    admin.companies.append(Company(company.id))
+    admin.company = company
+    admin.save()
+    config._context = User.get_preferences(True, {})
+    return company
+
+
+def sheet(name):
+    "The CSV file as the bytes of the workbook the import wizard reads"
+    import io
+
+    from openpyxl import Workbook
+    workbook = Workbook()
+    with open(os.path.join(DATA, name), encoding='utf-8', newline='') as f:
+        for row in csv.reader(f):
+            workbook.active.append([float(v) if v.replace('.', '', 1)
+                    .isdigit() else v for v in row])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def load_supply(sites):
+    """Ruijin's supply enterprises with the communities they serve, the
+    ration norms, 40 box trucks (5 a supermarket), a tested driver and a
+    computed stocking plan for the first active site"""
+    Contract = Model.get('quarantine.supply.contract')
+    Norm = Model.get('quarantine.supply.norm')
+    Truck = Model.get('quarantine.supply.truck')
+    DriverTest = Model.get('quarantine.supply.driver_test')
+    Party = Model.get('party.party')
+    Plan = Model.get('quarantine.supply.plan')
+    Site = Model.get('quarantine.site')
+    if Contract.find([]):
+        return
+    create_company()
+    for kind, name in [('norms', 'norms.csv'), ('suppliers', 'suppliers.csv')]:
+        wizard = Wizard('quarantine.supply.import')
+        wizard.form.kind = kind
+        wizard.form.file = sheet(name)
+        wizard.execute('import_')
+    products = [n.product for n in Norm.find([])]
+    today = dt.date.today()
+    trucks = 0
+    for contract in Contract.find([], order=[('id', 'ASC')]):
+        contract.start_date = today - dt.timedelta(days=30)
+        contract.end_date = today + dt.timedelta(days=90)
+        supermarket = contract.kind == 'supermarket'
+        contract.trucks = 5 if supermarket else 0
+        contract.lead_days = 1 if supermarket else 2
+        for product in products:
+            line = contract.lines.new(product=product)
+            line.daily_capacity = max(contract.population_served / 100, 500)
+            line.unit_price = Decimal('9.50' if supermarket else '6.80')
+        contract.save()
+        contract.click('activate')
+    # Ruijin's fleet: trucks 1-40, five for each supermarket in this order
+    order = ["国光超市", "苏尔玛超市", "步步高玛特超市", "好又多超市",
+        "铜锣湾超市", "发到家超市城东店", "发到家超市万合店", "君和超市"]
+    for name in order:
+        supplier, = Party.find([('name', '=', name)])
+        for _ in range(5):
+            trucks += 1
+            truck = Truck(number=trucks, plate=f"赣B·D{trucks:04d}",
+                supplier=supplier, capacity=3000)
+            truck.disinfections.new(disinfected_at=dt.datetime.now())
+            truck.save()
+    driver = Party(name="刘师傅")
+    driver.save()
+    DriverTest(driver=driver, result='negative', institution="瑞金市疾控中心",
+        tested_at=dt.datetime.now() - dt.timedelta(hours=6)).save()
+    active = [s for s in sites if s.state == 'active'] or Site.find(
+        [('state', '=', 'active')], limit=1)
+    for site in active:
+        site.handover_point = "东门物资交接点"
+        site.save()
+    if active:
+        plan = Plan(scope='site', site=active[0], reserve_days=15)
+        plan.save()
+        plan.click('compute')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('-d', '--database', required=True)
@@ -169,6 +270,7 @@ def main():
     load_staff(sites)
     load_residents(sites)
     demo_turnover(sites)
+    load_supply(sites)
     print(f"Demo city: {len(sites)} new sites loaded into {args.database}",
         file=sys.stderr)
 

@@ -13,6 +13,7 @@ from collections import namedtuple
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
@@ -244,6 +245,8 @@ class ImportArrivals(SheetImportMixin, Wizard):
 
 
     def do_open_(self, action):
-        action['domain'] = [('id', 'in', [s.id for s in self._stays])]
+        # the client reads the encoded domain
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', 'in', [s.id for s in self._stays])])
         action['name'] += f' ({len(self._stays)})'
         return action, {}

@@ -2,14 +2,18 @@
 """Supply contracts (保供协议): who supplies what, how much a day, at what
 price, to which communities and sites, and how well they deliver."""
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from trytond.i18n import gettext
 from trytond.model import (
     Check, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
+from trytond.modules.quarantine.excel import save
 from trytond.pyson import Eval, If
+from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .exceptions import ContractError
@@ -27,10 +31,13 @@ KINDS = [
 class Contract(Workflow, ModelSQL, ModelView):
     "Supply Contract"
     __name__ = 'quarantine.supply.contract'
+    _history = True
     __string__ = "Supply Contract"
 
     _states = {'readonly': Eval('state') != 'draft'}
 
+    company = fields.Many2One('company.company', "Company", states=_states,
+        help="The company buying on this contract.")
     reference = fields.Char("Reference", states=_states)
     supplier = fields.Many2One('party.party', "Supplier", required=True,
         states=_states, ondelete='RESTRICT')
@@ -116,6 +123,10 @@ class Contract(Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
     def default_kind():
         return 'supermarket'
 
@@ -191,7 +202,6 @@ class Contract(Workflow, ModelSQL, ModelView):
         requests of Tryton's order points go to a contracted supplier"""
         pool = Pool()
         ProductSupplier = pool.get('purchase.product_supplier')
-        company = Transaction().context.get('company')
         existing = {(ps.party.id, ps.product.id if ps.product else None,
                 ps.template.id)
             for ps in ProductSupplier.search([
@@ -199,6 +209,10 @@ class Contract(Workflow, ModelSQL, ModelView):
                     ])}
         to_create = []
         for contract in contracts:
+            company = (contract.company.id if contract.company
+                else Transaction().context.get('company'))
+            if not company:
+                continue
             for line in contract.lines:
                 product = line.product
                 key = (contract.supplier.id, product.id, product.template.id)
@@ -220,56 +234,75 @@ class Contract(Workflow, ModelSQL, ModelView):
             ProductSupplier.create(to_create)
 
     @classmethod
-    def get_ledger(cls, contracts, names):
-        """Ordered and delivered through the purchases made on the
-        contracts, read in one query for all of them"""
+    def ledger(cls, contracts):
+        """Return {(contract id, product): figures} of what was ordered and
+        delivered through the purchases made on the contracts, in the
+        purchase lines' units: ordered, delivered, ordered_amount,
+        delivered_amount, late (deliveries after their planned date or
+        still awaited past it), due (still awaited past the planned date)"""
         pool = Pool()
         Purchase = pool.get('purchase.purchase')
         Date = pool.get('ir.date')
         today = Date.today()
-        ordered = defaultdict(Decimal)
-        delivered = defaultdict(Decimal)
-        late = defaultdict(int)
-        due_missing = defaultdict(bool)
+        result = {}
         purchases = Purchase.search([
                 ('supply_contract', 'in', [c.id for c in contracts]),
                 ('state', 'in', ['confirmed', 'processing', 'done']),
                 ])
         for purchase in purchases:
-            contract_id = purchase.supply_contract.id
             for line in purchase.lines:
                 if line.type != 'line' or not line.product:
                     continue
+                figures = result.setdefault(
+                    (purchase.supply_contract.id, line.product), {
+                        'unit': line.unit, 'ordered': 0, 'delivered': 0,
+                        'ordered_amount': Decimal(0),
+                        'delivered_amount': Decimal(0),
+                        'late': 0, 'due': 0})
                 price = line.unit_price or Decimal(0)
-                ordered[contract_id] += price * Decimal(str(line.quantity))
+                figures['ordered'] += line.quantity
+                figures['ordered_amount'] += price * Decimal(
+                    str(line.quantity))
                 for move in line.moves:
                     if move.state == 'done':
-                        received = line.unit.round(
-                            move.unit.compute_qty(
-                                move.unit, move.quantity, line.unit)
-                            if move.unit != line.unit else move.quantity)
-                        delivered[contract_id] += (
+                        received = line.unit.round(move.unit.compute_qty(
+                                move.unit, move.quantity, line.unit))
+                        figures['delivered'] += received
+                        figures['delivered_amount'] += (
                             price * Decimal(str(received)))
                         if (move.effective_date and move.planned_date
                                 and move.effective_date > move.planned_date):
-                            late[contract_id] += 1
-                    elif move.state != 'cancelled':
-                        if move.planned_date and move.planned_date < today:
-                            late[contract_id] += 1
-                            due_missing[contract_id] = True
+                            figures['late'] += 1
+                    elif (move.state != 'cancelled' and move.planned_date
+                            and move.planned_date < today):
+                        figures['late'] += 1
+                        figures['due'] += 1
+        return result
+
+    @classmethod
+    def get_ledger(cls, contracts, names):
+        "The ledger of each contract, read at once for all of them"
+        totals = {c.id: {'ordered_amount': Decimal(0),
+                'delivered_amount': Decimal(0), 'late': 0, 'due': 0}
+            for c in contracts}
+        for (contract_id, _), figures in cls.ledger(contracts).items():
+            for key in totals[contract_id]:
+                totals[contract_id][key] += figures[key]
         result = {name: {} for name in names}
         for contract in contracts:
-            id_ = contract.id
+            total = totals[contract.id]
+            ordered, delivered = (
+                total['ordered_amount'], total['delivered_amount'])
             values = {
-                'ordered_amount': ordered[id_].quantize(Decimal('0.01')),
-                'delivered_amount': delivered[id_].quantize(Decimal('0.01')),
-                'fill_rate': (float(delivered[id_] / ordered[id_])
-                    if ordered[id_] else None),
-                'late_count': late[id_],
-                'shortfall': due_missing[id_],
+                'ordered_amount': ordered.quantize(Decimal('0.01')),
+                'delivered_amount': delivered.quantize(Decimal('0.01')),
+                'fill_rate': (float(delivered / ordered) if ordered
+                    else None),
+                'late_count': total['late'],
+                'shortfall': bool(total['due']),
                 }
             for name in names:
-                result[name][id_] = values[name]
+                result[name][contract.id] = values[name]
         return result
 
     @classmethod
@@ -375,3 +408,44 @@ class ContractSite(ModelSQL):
         required=True, ondelete='CASCADE')
     site = fields.Many2One('quarantine.site', "Site", required=True,
         ondelete='CASCADE')
+
+
+class LedgerSheet(Report):
+    "The contract ledger as a workbook: one row a contract and a product"
+    __name__ = 'quarantine.supply.contract.ledger_sheet'
+
+    @classmethod
+    def render(cls, report, report_context):
+        Contract = Pool().get('quarantine.supply.contract')
+        contracts = report_context['records']
+        kinds = dict(KINDS)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = gettext('quarantine_supply.msg_ledger_sheet_title')
+        sheet.append(gettext('quarantine_supply.msg_ledger_sheet_header'
+                ).split('|'))
+        figures = Contract.ledger(contracts)
+        for contract in contracts:
+            lines = sorted(((p, f) for (c, p), f in figures.items()
+                    if c == contract.id), key=lambda x: x[0].rec_name)
+            for product, line in lines:
+                sheet.append([
+                        contract.supplier.rec_name,
+                        contract.credit_code or '',
+                        kinds.get(contract.kind, contract.kind),
+                        product.rec_name, line['unit'].symbol,
+                        line['ordered'], line['delivered'],
+                        float(line['ordered_amount']),
+                        float(line['delivered_amount']),
+                        (float(line['delivered_amount']
+                                / line['ordered_amount'])
+                            if line['ordered_amount'] else None),
+                        line['late'], line['due']])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            sheet.column_dimensions[cell.column_letter].width = 16
+        return save(workbook)
+
+    @classmethod
+    def convert(cls, report, data, **kwargs):
+        return 'xlsx', data

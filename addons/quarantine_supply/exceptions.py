@@ -16,3 +16,11 @@ class PlanError(UserError):
 
 class DispatchError(UserError):
     pass
+
+
+class PriceError(UserError):
+    pass
+
+
+class AllocationError(UserError):
+    pass

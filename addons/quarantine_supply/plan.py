@@ -4,11 +4,16 @@ less what is on hand and coming, ordered from the contracted suppliers."""
 import datetime as dt
 from collections import defaultdict
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.quarantine.board import PDFReport
 from trytond.pool import Pool
+from trytond.modules.quarantine.excel import save
 from trytond.pyson import Eval
+from trytond.report import Report
 from trytond.transaction import Transaction
 
 from reports.supply import render_stocking_plan
@@ -353,11 +358,15 @@ class Plan(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Line = pool.get('quarantine.supply.plan.line')
         Norm = pool.get('quarantine.supply.norm')
+        Site = pool.get('quarantine.site')
         norms = Norm.search([])
         if not norms:
             raise PlanError(gettext('quarantine_supply.msg_plan_no_norm'))
         for plan in plans:
             plan.check_scope()
+        # sites made before this module was activated have no warehouse yet
+        Site.create_warehouses(list({s for p in plans for s in p.plan_sites()
+                    if not s.warehouse}))
         Line.delete(Line.search([('plan', 'in', [p.id for p in plans])]))
         values = []
         for plan in plans:
@@ -397,6 +406,9 @@ class Plan(Workflow, ModelSQL, ModelView):
         cls.set_order_points(plans)
 
     def check_confirm(self):
+        if not Transaction().context.get('company'):
+            raise PlanError(gettext('quarantine_supply.msg_plan_no_company',
+                    plan=self.rec_name))
         uncovered = sorted({l.product.rec_name for l in self.lines
                 if l.to_order > 0 and not l.contract})
         if uncovered:
@@ -645,3 +657,45 @@ class StockingPlanReport(PDFReport):
         if plan.scope == 'area' and plan.area:
             return plan.area.rec_name
         return '、'.join(s.rec_name for s in plan.sites)
+
+
+class StockingPlanSheet(Report):
+    "The stocking plan as a workbook: the guidance table and the lines"
+    __name__ = 'quarantine.supply.plan.sheet'
+
+    @classmethod
+    def render(cls, report, report_context):
+        plan, = report_context['records'][:1]
+        table = StockingPlanReport.table(plan)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = table['title'][:31]
+        sheet.append([table['title'], table['number'], table['scope'],
+                table['date']])
+        sheet.append([gettext('quarantine_supply.msg_plan_sheet_supplier'),
+                gettext('quarantine_supply.msg_plan_sheet_population')]
+            + table['products'])
+        for row in table['rows']:
+            sheet.append([row['supplier'], row['population']]
+                + [round(q, 3) if q is not None else None
+                    for q in row['quantities']])
+        lines = workbook.create_sheet(
+            gettext('quarantine_supply.msg_plan_sheet_lines'))
+        lines.append(gettext('quarantine_supply.msg_plan_sheet_header'
+                ).split('|'))
+        for line in plan.lines:
+            lines.append([
+                    line.site.rec_name if line.site else '',
+                    line.product.rec_name,
+                    line.supplier.rec_name if line.supplier else '',
+                    line.population, line.required, line.on_hand,
+                    line.incoming, line.to_order, line.unit.symbol])
+        for ws in [sheet, lines]:
+            for cell in ws[2 if ws is sheet else 1]:
+                cell.font = Font(bold=True)
+                ws.column_dimensions[cell.column_letter].width = 14
+        return save(workbook)
+
+    @classmethod
+    def convert(cls, report, data, **kwargs):
+        return 'xlsx', data

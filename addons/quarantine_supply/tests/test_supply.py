@@ -1,17 +1,33 @@
 # This file is part of the quarantine_supply module.  See README.md.
 import datetime as dt
+import io
 from decimal import Decimal
+
+from openpyxl import Workbook, load_workbook
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import (
     RequiredValidationError, SQLConstraintError)
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.quarantine.excel import save
+from trytond.modules.quarantine_supply.supplier_import import (
+    NORM_COLUMNS, SUPPLIER_COLUMNS, import_norms, import_suppliers,
+    read_norms, read_suppliers)
 from trytond.modules.quarantine.tests.tools import (
     TODAY, ActivatedTestCase, active_site, admit_residents, create_party,
     savepoint)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+
+
+def workbook(columns, rows):
+    "The bytes of a sheet with the columns' titles and rows"
+    book = Workbook()
+    book.active.append([title for _, title, _ in columns])
+    for row in rows:
+        book.active.append(row)
+    return save(book)
 
 
 def norms():
@@ -458,6 +474,95 @@ class SupplyTestCase(ActivatedTestCase):
             with self.assertRaises(UserError) as cm:
                 Dispatch.load([dispatch])
             self.assertIn("Only 600", str(cm.exception))
+
+    @with_transaction()
+    def test_import_suppliers_all_or_nothing(self):
+        "Suppliers and their communities: bad rows refuse the whole sheet"
+        pool = Pool()
+        Contract = pool.get('quarantine.supply.contract')
+        good = [
+            ["国光超市", "91360781MA35F0000M", "超市", "保供二组", "张", "139",
+                "解放路社区", 7239],
+            ["国光超市", "", "超市", "", "", "", "绵江社区", 13965],
+            ["苏尔玛超市", "", "超市", "", "", "", "河背街社区", 4019],
+            ]
+        bad = good + [
+            ["", "", "超市", "", "", "", "溪背村", 10863],
+            ["苏尔玛超市", "", "宾馆", "", "", "", "南岗村", "很多"],
+            ["苏尔玛超市", "", "超市", "", "", "", "河背街社区", 1],
+            ["君和超市", "91360781MA35F00001", "超市", "", "", "", "竹岗村",
+                3059],
+            ]
+        suppliers, errors, _, _ = read_suppliers(workbook(
+                SUPPLIER_COLUMNS, bad))
+        self.assertEqual(sorted({(e.row, e.column) for e in errors}), [
+                (5, "供应单位"), (6, "人口"), (6, "类型"), (7, "社区/村"),
+                (8, "统一社会信用代码")])
+        self.assertEqual(Contract.search([]), [])
+        for _ in range(2):  # importing the same sheet twice changes nothing
+            suppliers, errors, _, _ = read_suppliers(workbook(
+                    SUPPLIER_COLUMNS, good))
+            self.assertEqual(errors, [])
+            import_suppliers(suppliers)
+        contracts = Contract.search([], order=[('id', 'ASC')])
+        self.assertEqual([(c.supplier.name, c.population_served,
+                    c.credit_code, c.state) for c in contracts], [
+                ("国光超市", 21204, "91360781MA35F0000M", 'draft'),
+                ("苏尔玛超市", 4019, None, 'draft')])
+
+    @with_transaction()
+    def test_import_norms_needs_unit(self):
+        "A norm row without unit or with a bad quantity refuses the sheet"
+        Norm = Pool().get('quarantine.supply.norm')
+        before = {n.product.name: n.quantity for n in Norm.search([])}
+        rows = [["粮食新标准", 0.45, "kg"], ["Grain", 0.5, "kg"],
+            ["食盐", 0.01, ""], ["白糖", -1, "kg"], ["矿泉水", 2, "箱"]]
+        norms, errors, _, _ = read_norms(workbook(NORM_COLUMNS, rows))
+        self.assertEqual([(e.row, e.column) for e in errors],
+            [(4, "单位"), (5, "每人每日定额"), (6, "单位")])
+        self.assertEqual(
+            {n.product.name: n.quantity for n in Norm.search([])}, before)
+        norms, errors, _, _ = read_norms(workbook(NORM_COLUMNS, rows[:2]))
+        self.assertEqual(errors, [])
+        import_norms(norms)
+        import_norms(norms)
+        after = {n.product.name: n.quantity for n in Norm.search([])}
+        self.assertEqual(after['Grain'], 0.5)
+        self.assertEqual(after['粮食新标准'], 0.45)
+        self.assertEqual(len(after), len(before) + 1)
+
+    @with_transaction()
+    def test_plan_and_ledger_sheets(self):
+        "The plan and the contract ledger export as workbooks"
+        pool = Pool()
+        Dispatch = pool.get('quarantine.supply.dispatch')
+        PlanSheet = pool.get('quarantine.supply.plan.sheet', type='report')
+        LedgerSheet = pool.get('quarantine.supply.contract.ledger_sheet',
+            type='report')
+        with self.company():
+            site = active_site(rooms=2)
+            supply, purchase = self.purchased(site, population=100)
+            dispatch = Dispatch(contract=supply, site=site,
+                purchase=purchase, vehicle=truck(),
+                driver=driver_with_test(), handover_point="东门")
+            dispatch.on_change_purchase()
+            dispatch.save()
+            Dispatch.load([dispatch])
+            Dispatch.depart([dispatch])
+            Dispatch.deliver([dispatch])
+            record = purchase.supply_plan
+            ext, content, _, _ = PlanSheet.execute([record.id], {})
+            self.assertEqual(ext, 'xlsx')
+            sheets = load_workbook(io.BytesIO(content)).worksheets
+            self.assertEqual(sheets[1].max_row, 1 + len(record.lines))
+            grain_column = [c.value for c in sheets[0][2]].index("Grain(t)")
+            self.assertEqual(sheets[0].cell(3, 1).value, "国光超市")
+            self.assertEqual(sheets[0].cell(3, grain_column + 1).value, 0.6)
+            ext, content, _, _ = LedgerSheet.execute([supply.id], {})
+            rows = list(load_workbook(io.BytesIO(content)).active.values)
+            grain, = [r for r in rows[1:] if r[3] == "Grain"]
+            self.assertEqual(grain[5:7], (600, 600))
+            self.assertEqual(grain[9], 1)
 
     @with_transaction()
     def test_truck_number_unique(self):

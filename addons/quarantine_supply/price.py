@@ -1,0 +1,673 @@
+# This file is part of the quarantine_supply module.  See README.md.
+"""Price watch (价格监测): the daily prices of the monitored necessities,
+how much each rose over a week and the grade of market abnormality the rise
+signals (Ruijin plan: mild from 20 %, major from 50 %, severe from 100 % in
+a week)."""
+import datetime as dt
+from collections import defaultdict, namedtuple
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sql import Cast, Literal
+from sql.aggregate import Max
+from sql.conditionals import Coalesce
+from sql.functions import Function
+from sql.operators import Equal
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import (
+    Check, Exclude, Index, ModelSQL, ModelView, fields)
+from trytond.modules.quarantine.excel import (
+    RowError, SheetExportMixin, SheetImportMixin, cell_getter,
+    header_positions, read_sheet, save, template, text)
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import PYSONEncoder
+from trytond.tools import grouped_slice
+from trytond.tools.domain_inversion import eval_domain
+from trytond.transaction import Transaction
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
+
+from .exceptions import PriceError
+
+WEEK = 7
+GRADES = [
+    (None, ""),
+    ('mild', "Mild"),
+    ('major', "Major"),
+    ('severe', "Severe"),
+    ]
+SEVERITY = {grade: index for index, (grade, _) in enumerate(GRADES)}
+PRICE_DIGITS = Decimal('0.0001')
+
+Trend = namedtuple('Trend', ['week_ago', 'rise', 'grade'])
+
+
+class _SQLiteDate(Function):
+    __slots__ = ()
+    _function = 'DATE'
+
+
+def days_before(date, days):
+    "The SQL date `days` days before the date column"
+    if backend.name == 'sqlite':
+        return _SQLiteDate(date, f'-{days} days')
+    return date - Literal(days)
+
+
+def slices(ids):
+    "The ids by lists as long as a query may take"
+    return [list(sub) for sub in grouped_slice(
+                ids, backend.MAX_QUERY_PARAMS)]
+
+
+def in_(column, ids):
+    return fields.SQL_OPERATORS['in'](column, ids)
+
+
+def as_decimal(value):
+    "A price read by a query: SQLite may give the text of a computed column"
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode()
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(PRICE_DIGITS)
+
+
+def grade_domain(grades, clause):
+    """Return the domain on id of the records whose grade, in {id: grade},
+    meets clause; a record missing from grades has no grade"""
+    _, operator, value = clause[:3]
+
+    def meets(grade):
+        return eval_domain([('grade', operator, value)], {'grade': grade})
+    if meets(None):
+        return [('id', 'not in',
+                [i for i, g in grades.items() if not meets(g)])]
+    return [('id', 'in', [i for i, g in grades.items() if meets(g)])]
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'quarantine.configuration'
+
+    price_mild_rise = fields.Float("Mild Price Rise", required=True,
+        digits=(16, 4),
+        help="A monitored price up by this share or more over a week "
+        "signals a mild abnormality (Ruijin: 20 %).")
+    price_major_rise = fields.Float("Major Price Rise", required=True,
+        digits=(16, 4),
+        help="A rise over a week from this share signals a major "
+        "abnormality (Ruijin: 50 %).")
+    price_severe_rise = fields.Float("Severe Price Rise", required=True,
+        digits=(16, 4),
+        help="A rise over a week from this share signals a severe "
+        "abnormality (Ruijin: 100 %).")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('price_mild_rise_positive', Check(t, t.price_mild_rise > 0),
+                'quarantine_supply.msg_price_rise_positive'),
+            ('price_rises_ordered', Check(t,
+                    (t.price_major_rise > t.price_mild_rise)
+                    & (t.price_severe_rise > t.price_major_rise)),
+                'quarantine_supply.msg_price_rises_ordered'),
+            ]
+
+    @classmethod
+    def default_price_mild_rise(cls):
+        return 0.2
+
+    @classmethod
+    def default_price_major_rise(cls):
+        return 0.5
+
+    @classmethod
+    def default_price_severe_rise(cls):
+        return 1.0
+
+    def price_grade(self, rise):
+        "Return the grade of a weekly rise (a Decimal), None below mild"
+        if rise is None:
+            return None
+        for grade, threshold in [
+                ('severe', self.price_severe_rise),
+                ('major', self.price_major_rise),
+                ('mild', self.price_mild_rise),
+                ]:
+            # compare as decimals: 12 after 10 is 20 %, not 19.99...
+            if threshold is not None and rise >= Decimal(str(threshold)):
+                return grade
+        return None
+
+
+class Template(metaclass=PoolMeta):
+    __name__ = 'product.template'
+
+    price_monitored = fields.Boolean("Price Monitored",
+        help="Its market price is recorded every day (one of the "
+        "necessities the NDRC watches).")
+
+    @classmethod
+    def default_price_monitored(cls):
+        return False
+
+
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    price_grade = fields.Function(fields.Selection(GRADES, "Price Grade",
+            help="The grade of the latest price rise of the product (the "
+            "most severe when several markets report that day)."),
+        'get_price_grade', searcher='search_price_grade')
+
+    @classmethod
+    def get_price_grade(cls, products, name):
+        Price = Pool().get('quarantine.supply.price')
+        grades = Price.latest_grades([p.id for p in products])
+        return {p.id: grades.get(p.id) for p in products}
+
+    @classmethod
+    def search_price_grade(cls, name, clause):
+        Price = Pool().get('quarantine.supply.price')
+        return grade_domain(Price.latest_grades(), clause)
+
+
+class Price(ModelSQL, ModelView):
+    "Monitored Price"
+    __name__ = 'quarantine.supply.price'
+    __string__ = "Monitored Price"
+
+    product = fields.Many2One('product.product', "Product", required=True,
+        ondelete='RESTRICT',
+        domain=[('template.price_monitored', '=', True)])
+    unit = fields.Function(fields.Many2One('product.uom', "Unit",
+            help="The price is for one of this unit."),
+        'on_change_with_unit')
+    date = fields.Date("Date", required=True)
+    price = fields.Numeric("Price", digits=(16, 4), required=True,
+        help="In yuan, for one unit of the product.")
+    market = fields.Char("Market",
+        help="Where the price was observed: a supermarket, a wholesale "
+        "market; empty for the price of the whole city.")
+    week_ago_price = fields.Function(fields.Numeric("Price a Week Before",
+            digits=(16, 4),
+            help="The latest price of the product at the same market on "
+            "or before seven days earlier."),
+        'get_trend')
+    weekly_rise = fields.Function(fields.Float("Weekly Rise",
+            digits=(16, 4)),
+        'get_trend')
+    grade = fields.Function(fields.Selection(GRADES, "Grade",
+            help="The abnormality the weekly rise signals; the thresholds "
+            "are in the configuration."),
+        'get_trend', searcher='search_grade')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            # cast: SQLite keeps the decimals as text
+            ('price_positive', Check(t, Cast(t.price, 'NUMERIC') >= 0),
+                'quarantine_supply.msg_price_positive'),
+            # a unique key where no market is one market too
+            ('product_date_market_unique', Exclude(t,
+                    (t.product, Equal), (t.date, Equal),
+                    (Coalesce(t.market, ''), Equal)),
+                'quarantine_supply.msg_price_unique'),
+            ]
+        cls._sql_indexes.add(Index(t,
+                (t.product, Index.Equality()), (t.date, Index.Range())))
+        cls._order = [('date', 'DESC'), ('product', 'ASC'),
+            ('market', 'ASC'), ('id', 'DESC')]
+
+    @fields.depends('product')
+    def on_change_with_unit(self, name=None):
+        return self.product.default_uom if self.product else None
+
+    def get_rec_name(self, name):
+        parts = [self.product.rec_name, str(self.date)]
+        if self.market:
+            parts.append(self.market)
+        return ' / '.join(parts)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
+            'not ') else 'OR'
+        return [bool_op,
+            ('product.rec_name', *clause[1:]),
+            ('market', *clause[1:]),
+            ]
+
+    @classmethod
+    def trends(cls, ids=None):
+        """Return {id: Trend} of the prices (all by default) in one query
+        for a thousand of them"""
+        pool = Pool()
+        Configuration = pool.get('quarantine.configuration')
+        config = Configuration(1)
+        cursor = Transaction().connection.cursor()
+        price, before = cls.__table__(), cls.__table__()
+        week_ago = before.select(before.price,
+            where=(before.product == price.product)
+            & (Coalesce(before.market, '') == Coalesce(price.market, ''))
+            & (before.date <= days_before(price.date, WEEK)),
+            order_by=[before.date.desc], limit=1)
+        result = {}
+        wheres = ([None] if ids is None
+            else [in_(price.id, sub) for sub in slices(ids)])
+        for where in wheres:
+            cursor.execute(*price.select(
+                    price.id, price.price, week_ago, where=where))
+            for price_id, current, previous in cursor:
+                current, previous = as_decimal(current), as_decimal(previous)
+                rise = ((current - previous) / previous
+                    if previous else None)
+                result[price_id] = Trend(
+                    previous, rise, config.price_grade(rise))
+        return result
+
+    @classmethod
+    def get_trend(cls, prices, names):
+        trends = cls.trends([p.id for p in prices])
+        result = {name: {} for name in names}
+        for price in prices:
+            trend = trends.get(price.id, Trend(None, None, None))
+            values = {
+                'week_ago_price': trend.week_ago,
+                'weekly_rise': (float(trend.rise)
+                    if trend.rise is not None else None),
+                'grade': trend.grade,
+                }
+            for name in names:
+                result[name][price.id] = values[name]
+        return result
+
+    @classmethod
+    def search_grade(cls, name, clause):
+        return grade_domain(
+            {i: t.grade for i, t in cls.trends().items()}, clause)
+
+    @classmethod
+    def latest_grades(cls, product_ids=None, date=None):
+        """Return {product id: grade} of the latest prices of the products
+        (of all by default) on or before date: the most severe when several
+        markets report that day"""
+        cursor = Transaction().connection.cursor()
+        price, last = cls.__table__(), cls.__table__()
+        product_of = {}
+        wheres = ([Literal(True)] if product_ids is None
+            else [in_(last.product, sub)
+                for sub in slices(product_ids)])
+        for where in wheres:
+            if date:
+                where &= last.date <= date
+            latest = last.select(last.product, Max(last.date).as_('date'),
+                where=where, group_by=[last.product])
+            cursor.execute(*price.join(latest,
+                    condition=(price.product == latest.product)
+                    & (price.date == latest.date)
+                    ).select(price.id, price.product))
+            product_of.update(cursor)
+        result = {}
+        for price_id, trend in cls.trends(list(product_of)).items():
+            product_id = product_of[price_id]
+            if (product_id not in result
+                    or SEVERITY[trend.grade] > SEVERITY[result[product_id]]):
+                result[product_id] = trend.grade
+        return result
+
+    @classmethod
+    def import_prices(cls, rows):
+        """Create the prices of the rows, or update those already recorded
+        for the same product, day and market; return the prices"""
+        if not rows:
+            return []
+
+        def key(product, date, market):
+            return (product.id, date, market or '')
+        existing = {key(p.product, p.date, p.market): p
+            for p in cls.search([
+                    ('product', 'in', list({r.product.id for r in rows})),
+                    ('date', '>=', min(r.date for r in rows)),
+                    ('date', '<=', max(r.date for r in rows)),
+                    ])}
+        to_create, to_update, prices = [], defaultdict(list), []
+        for row in rows:
+            price = existing.get(key(row.product, row.date, row.market))
+            if price is None:
+                to_create.append({'product': row.product.id,
+                        'date': row.date, 'price': row.price,
+                        'market': row.market})
+            else:
+                if price.price != row.price:
+                    to_update[row.price].append(price)
+                prices.append(price)
+        if to_update:
+            cls.write(*sum(([records, {'price': value}]
+                        for value, records in to_update.items()), []))
+        return prices + cls.create(to_create)
+
+
+class PlanPriceAlert(metaclass=PoolMeta):
+    __name__ = 'quarantine.supply.plan'
+
+    price_alert = fields.Function(fields.Boolean("Price Alert",
+            help="A product of the plan has a graded price rise on the "
+            "plan's date."),
+        'get_price_alert')
+    price_alert_products = fields.Function(fields.Char(
+            "Products with a Price Alert"),
+        'get_price_alert')
+
+    @classmethod
+    def get_price_alert(cls, plans, names):
+        pool = Pool()
+        Line = pool.get('quarantine.supply.plan.line')
+        Price = pool.get('quarantine.supply.price')
+        Product = pool.get('product.product')
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        products = defaultdict(set)
+        for sub in slices([p.id for p in plans]):
+            cursor.execute(*line.select(line.plan, line.product,
+                    where=in_(line.plan, sub),
+                    group_by=[line.plan, line.product]))
+            for plan_id, product_id in cursor:
+                products[plan_id].add(product_id)
+        by_date = defaultdict(list)
+        for plan in plans:
+            by_date[plan.date].append(plan)
+        labels = dict(Price.fields_get(['grade'])['grade']['selection'])
+        alerts = {}
+        for date, dated_plans in by_date.items():
+            grades = Price.latest_grades(list(set().union(
+                        *(products[p.id] for p in dated_plans))), date)
+            for plan in dated_plans:
+                alerts[plan.id] = [(Product(i), grades[i])
+                    for i in products[plan.id] if grades.get(i)]
+        result = {name: {} for name in names}
+        for plan in plans:
+            graded = sorted(alerts.get(plan.id, []),
+                key=lambda a: (-SEVERITY[a[1]], a[0].rec_name))
+            if 'price_alert' in names:
+                result['price_alert'][plan.id] = bool(graded)
+            if 'price_alert_products' in names:
+                result['price_alert_products'][plan.id] = '、'.join(
+                    gettext('quarantine_supply.msg_price_alert_product',
+                        product=product.rec_name, grade=labels[grade])
+                    for product, grade in graded) or None
+        return result
+
+
+# The import of a day's prices and the daily report
+
+COLUMNS = [
+    ('date', "日期", True),
+    ('product', "物资", True),
+    ('price', "价格", True),
+    ('market', "市场", False),
+    ]
+
+PriceRow = namedtuple('PriceRow', ['row', 'date', 'product', 'price',
+        'market'])
+
+
+def template_workbook():
+    return template("价格监测", COLUMNS,
+        [dt.date(2022, 5, 10), "大米", 5.2, "国光超市"])
+
+
+def read_prices(data):
+    """Parse and check a price sheet against the products.
+
+    Return (rows, errors, header, raw rows); the rows are only valid when
+    errors is empty."""
+    header, raw = read_sheet(data)
+    positions, errors = header_positions(header, COLUMNS)
+    if errors:
+        return [], errors, header, raw
+    if not raw:
+        raise PriceError(gettext('quarantine_supply.msg_price_import_no_row'))
+    products = _products([text(cell_getter(values, positions)('product'))
+            for values in raw])
+    rows = []
+    for index, values in enumerate(raw, 2):
+        row, row_errors = _read_row(index, values, positions, products)
+        rows.append(row)
+        errors.extend(row_errors)
+    errors.extend(_check_repeated(rows))
+    errors.sort(key=lambda e: e.row)
+    return rows, errors, header, raw
+
+
+def _products(names):
+    "Return {code or name: [products]} of the names typed in the sheet"
+    Product = Pool().get('product.product')
+    names = list({n for n in names if n})
+    found = defaultdict(list)
+    for sub in slices(names):
+        for product in Product.search(['OR',
+                    ('code', 'in', sub),
+                    ('template.name', 'in', sub),
+                    ]):
+            # a code names one product: it goes first
+            if product.code in sub:
+                found[product.code].insert(0, product)
+            if product.name in sub and product.name != product.code:
+                found[product.name].append(product)
+    return found
+
+
+def _read_row(index, values, positions, products):
+    labels = {key: label for key, label, _ in COLUMNS}
+    cell = cell_getter(values, positions)
+    errors = []
+
+    def error(key, msg_id, **kwargs):
+        errors.append(RowError(index, labels[key], gettext(msg_id, **kwargs)))
+
+    date = cell('date')
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    elif text(date) == '':
+        error('date', 'quarantine.msg_import_required')
+        date = None
+    elif not isinstance(date, dt.date):
+        try:
+            date = dt.date.fromisoformat(text(date).replace('/', '-'))
+        except ValueError:
+            error('date', 'quarantine_supply.msg_price_import_date',
+                value=text(date))
+            date = None
+
+    name = text(cell('product'))
+    product = None
+    if not name:
+        error('product', 'quarantine.msg_import_required')
+    elif not products.get(name):
+        error('product', 'quarantine_supply.msg_price_import_product',
+            value=name)
+    elif len(products[name]) > 1 and products[name][0].code != name:
+        error('product', 'quarantine_supply.msg_price_import_ambiguous',
+            value=name)
+    elif not products[name][0].price_monitored:
+        error('product', 'quarantine_supply.msg_price_import_not_monitored',
+            value=name)
+    else:
+        product = products[name][0]
+
+    price = cell('price')
+    if text(price) == '':
+        error('price', 'quarantine.msg_import_required')
+        price = None
+    else:
+        try:
+            if isinstance(price, bool):
+                raise InvalidOperation
+            price = Decimal(text(price).replace(',', ''))
+            if not price.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            error('price', 'quarantine_supply.msg_price_import_number',
+                value=text(price))
+            price = None
+        else:
+            if price < 0:
+                error('price', 'quarantine_supply.msg_price_import_negative',
+                    value=text(cell('price')))
+                price = None
+            else:
+                price = price.quantize(PRICE_DIGITS)
+    market = text(cell('market')) or None
+    return PriceRow(index, date, product, price, market), errors
+
+
+def _check_repeated(rows):
+    "A product's price of a day at a market is given once"
+    errors = []
+    label = dict((k, h) for k, h, _ in COLUMNS)
+    first_row = {}
+    for row in rows:
+        if not row.product or not row.date:
+            continue
+        key = (row.product.id, row.date, row.market or '')
+        if key in first_row:
+            errors.append(RowError(row.row, label['product'], gettext(
+                        'quarantine_supply.msg_price_import_repeated',
+                        row=first_row[key])))
+        else:
+            first_row[key] = row.row
+    return errors
+
+
+class PriceImportStart(ModelView):
+    "Import Prices"
+    __name__ = 'quarantine.supply.price.import.start'
+    __string__ = "Import Prices"
+
+    file = fields.Binary("Price Sheet (.xlsx)", required=True,
+        filename='filename')
+    filename = fields.Char("File Name")
+    template = fields.Binary("Template", readonly=True,
+        filename='template_filename',
+        help="An empty price sheet with the expected columns: date, "
+        "product (name or code), price and market.")
+    template_filename = fields.Char("Template File Name", readonly=True)
+
+
+class PriceImport(SheetImportMixin, Wizard):
+    "Import Prices"
+    __name__ = 'quarantine.supply.price.import'
+    start = StateView('quarantine.supply.price.import.start',
+        'quarantine_supply.price_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+    errors = StateView('quarantine.stay.import.errors',
+        'quarantine.stay_import_errors_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+    open_ = StateAction('quarantine_supply.act_price_form')
+
+    def default_start(self, fields):
+        return {
+            'template': template_workbook(),
+            'template_filename': 'price_template.xlsx',
+            }
+
+    def transition_import_(self):
+        Price = Pool().get('quarantine.supply.price')
+        rows, errors, header, raw = read_prices(self.start.file)
+        if errors:
+            return self.refuse(errors, header, raw, 'price_errors.xlsx')
+        self._prices = Price.import_prices(rows)
+        return 'open_'
+
+    def do_open_(self, action):
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', 'in', [p.id for p in self._prices])])
+        action['name'] += f' ({len(self._prices)})'
+        return action, {}
+
+
+REPORT_COLUMNS = ["序号", "物资", "单位", "市场", "价格", "一周前价格",
+    "周涨幅", "异常等级"]
+
+
+def report_workbook(date, prices, grade_labels):
+    "Return the bytes of the day's price monitoring report"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "价格监测"
+    sheet.append([f"居民生活必需品价格监测报表 {date}"])
+    sheet['A1'].font = Font(bold=True, size=14)
+    sheet.append(REPORT_COLUMNS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for index, price in enumerate(prices, 1):
+        sheet.append([index, price.product.rec_name,
+                price.unit.symbol if price.unit else None,
+                price.market, price.price, price.week_ago_price,
+                price.weekly_rise,
+                grade_labels.get(price.grade) if price.grade else None])
+        sheet.cell(sheet.max_row, 7).number_format = '0.0%'
+    for letter, width in zip('ABCDEFGH', [6, 20, 8, 16, 10, 12, 10, 10]):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = 'A3'
+    return save(workbook)
+
+
+class PriceReportStart(ModelView):
+    "Price Monitoring Report"
+    __name__ = 'quarantine.supply.price.report.start'
+    __string__ = "Price Monitoring Report"
+
+    date = fields.Date("Date", required=True)
+
+
+class PriceReportResult(ModelView):
+    "Price Monitoring Report"
+    __name__ = 'quarantine.supply.price.report.result'
+    __string__ = "Price Monitoring Report File"
+
+    file = fields.Binary("Report", readonly=True, filename='filename')
+    filename = fields.Char("File Name", readonly=True)
+    count = fields.Integer("Prices", readonly=True)
+
+
+class PriceReport(SheetExportMixin, Wizard):
+    "Price Monitoring Report"
+    __name__ = 'quarantine.supply.price.report'
+    start = StateView('quarantine.supply.price.report.start',
+        'quarantine_supply.price_report_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Export", 'export', 'tryton-ok', default=True),
+            ])
+    export = StateTransition()
+    result = StateView('quarantine.supply.price.report.result',
+        'quarantine_supply.price_report_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        return {'date': Pool().get('ir.date').today()}
+
+    def transition_export(self):
+        Price = Pool().get('quarantine.supply.price')
+        date = self.start.date
+        prices = sorted(Price.search([('date', '=', date)]),
+            key=lambda p: (p.product.rec_name, p.market or ''))
+        labels = dict(Price.fields_get(['grade'])['grade']['selection'])
+        return self.deliver(report_workbook(date, prices, labels),
+            f'price-report-{date}.xlsx', len(prices))

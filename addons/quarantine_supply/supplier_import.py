@@ -1,0 +1,348 @@
+# This file is part of the quarantine_supply module.  See README.md.
+"""The supply office's sheets (.xlsx): the suppliers with the communities
+and populations they serve (Ruijin's service-area mapping: one row a
+community), and the ration norms.  All or nothing, every bad row reported,
+as the arrival lists; importing the same sheet again changes nothing."""
+from collections import OrderedDict, namedtuple
+
+from stdnum.cn import uscc
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.modules.quarantine.excel import (
+    RowError, SheetImportMixin, cell_getter, header_positions, read_sheet,
+    template, text)
+from trytond.modules.quarantine.exceptions import ArrivalImportError
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .contract import KINDS
+
+SUPPLIER_COLUMNS = [
+    ('supplier', "供应单位", True),
+    ('credit_code', "统一社会信用代码", False),
+    ('kind', "类型", False),
+    ('supply_group', "保供组", False),
+    ('liaison', "联络员", False),
+    ('liaison_phone', "联络电话", False),
+    ('community', "社区/村", False),
+    ('population', "人口", False),
+    ]
+NORM_COLUMNS = [
+    ('product', "物资", True),
+    ('quantity', "每人每日定额", True),
+    ('unit', "单位", True),
+    ]
+KIND_LABELS = {
+    "超市": 'supermarket', "粮油": 'grain_oil', "蔬菜": 'vegetable',
+    "肉蛋": 'meat', "生产或批发企业": 'producer', "生产企业": 'producer',
+    "批发企业": 'producer', "仓储企业": 'storage',
+    }
+KIND_LABELS.update({k: k for k, _ in KINDS})
+
+Community = namedtuple('Community', ['row', 'name', 'population'])
+
+
+def supplier_template():
+    return template("保供企业", SUPPLIER_COLUMNS, ["国光超市",
+            "91360781MA35F0000M", "超市", "保供二组", "张三", "13900000000",
+            "解放路社区", 7239])
+
+
+def norm_template():
+    return template("人均定额", NORM_COLUMNS, ["粮食", 0.4, "kg"])
+
+
+def _number(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return float(text(value).replace(',', ''))
+    except ValueError:
+        return None
+
+
+def read_suppliers(data):
+    """Return ({supplier name: values with its communities}, errors,
+    header, raw rows)"""
+    header, raw = read_sheet(data)
+    positions, errors = header_positions(header, SUPPLIER_COLUMNS)
+    if errors:
+        return {}, errors, header, raw
+    if not raw:
+        raise ArrivalImportError(gettext('quarantine.msg_import_no_row'))
+    labels = {key: label for key, label, _ in SUPPLIER_COLUMNS}
+    suppliers = OrderedDict()
+    for index, values in enumerate(raw, 2):
+        cell = cell_getter(values, positions)
+
+        def error(key, msg_id, **kwargs):
+            errors.append(RowError(index, labels[key],
+                    gettext(msg_id, **kwargs)))
+        row = {k: text(cell(k)) for k, _, _ in SUPPLIER_COLUMNS}
+        # a producer may serve no community: then both cells are empty
+        keys = ['supplier'] + (['community', 'population']
+            if row['community'] or row['population'] else [])
+        for key in keys:
+            if not row[key]:
+                error(key, 'quarantine.msg_import_required')
+        population = _number(cell('population'))
+        if row['population'] and (population is None or population < 0
+                or population != int(population)):
+            error('population', 'quarantine_supply.msg_import_population',
+                value=row['population'])
+        kind = KIND_LABELS.get(row['kind'] or 'supermarket')
+        if not kind:
+            error('kind', 'quarantine.msg_import_category',
+                value=row['kind'], values='、'.join(
+                    k for k in KIND_LABELS if not k.isascii()))
+        code = uscc.compact(row['credit_code']) if row['credit_code'] else ''
+        if code and not uscc.is_valid(code):
+            error('credit_code', 'quarantine_supply.msg_import_credit_code',
+                value=row['credit_code'])
+        if not row['supplier']:
+            continue
+        supplier = suppliers.setdefault(row['supplier'], {
+                'row': index, 'credit_code': code, 'kind': kind,
+                'supply_group': row['supply_group'],
+                'liaison': row['liaison'],
+                'liaison_phone': row['liaison_phone'],
+                'communities': [],
+                })
+        if code and supplier['credit_code'] and code != supplier[
+                'credit_code']:
+            error('credit_code', 'quarantine_supply.msg_import_two_codes',
+                supplier=row['supplier'], row=supplier['row'])
+        supplier['credit_code'] = supplier['credit_code'] or code
+        seen = {c.name: c for c in supplier['communities']}
+        if row['community'] in seen:
+            error('community', 'quarantine_supply.msg_import_community_twice',
+                community=row['community'], row=seen[row['community']].row)
+        elif row['community'] and population is not None:
+            supplier['communities'].append(
+                Community(index, row['community'], int(population)))
+    errors.sort(key=lambda e: e.row)
+    return suppliers, errors, header, raw
+
+
+def import_suppliers(suppliers):
+    """Create or update the suppliers and their contracts (drafts for new
+    ones) with the communities of the sheet; return the contracts"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Identifier = pool.get('party.identifier')
+    Contract = pool.get('quarantine.supply.contract')
+    ContractCommunity = pool.get('quarantine.supply.contract.community')
+    Date = pool.get('ir.date')
+    by_code = {i.code_compact: i.party for i in Identifier.search([
+                ('type', '=', 'cn_vat'),
+                ('code_compact', 'in', [s['credit_code']
+                        for s in suppliers.values() if s['credit_code']]),
+                ])}
+    by_name = {p.name: p for p in Party.search([
+                ('name', 'in', list(suppliers))])}
+    contracts = []
+    for name, values in suppliers.items():
+        party = by_code.get(values['credit_code']) or by_name.get(name)
+        if not party:
+            party = Party(name=name)
+            party.save()
+        if values['credit_code'] and values['credit_code'] not in by_code:
+            Identifier.create([{'party': party.id, 'type': 'cn_vat',
+                        'code': values['credit_code']}])
+        found = Contract.search([
+                ('supplier', '=', party.id),
+                ('state', 'in', ['draft', 'active']),
+                ], order=[('state', 'ASC'), ('start_date', 'DESC')], limit=1)
+        if found:
+            contract, = found
+        else:
+            contract = Contract(supplier=party, kind=values['kind'],
+                trucks=0, lead_days=1, start_date=Date.today())
+        for key in ['supply_group', 'liaison', 'liaison_phone']:
+            if values[key]:
+                setattr(contract, key, values[key])
+        contract.save()
+        ContractCommunity.delete(list(contract.communities))
+        ContractCommunity.create([{'contract': contract.id, 'name': c.name,
+                    'population': c.population}
+                for c in values['communities']])
+        contracts.append(contract)
+    return contracts
+
+
+def read_norms(data):
+    "Return ([(row, product name, quantity, unit)], errors, header, raw)"
+    pool = Pool()
+    Uom = pool.get('product.uom')
+    header, raw = read_sheet(data)
+    positions, errors = header_positions(header, NORM_COLUMNS)
+    if errors:
+        return [], errors, header, raw
+    if not raw:
+        raise ArrivalImportError(gettext('quarantine.msg_import_no_row'))
+    labels = {key: label for key, label, _ in NORM_COLUMNS}
+    units = {}
+    for unit in Uom.search([]):
+        units[unit.symbol] = units[unit.name] = unit
+    products = existing_products()
+    norms, seen = [], {}
+    for index, values in enumerate(raw, 2):
+        cell = cell_getter(values, positions)
+
+        def error(key, msg_id, **kwargs):
+            errors.append(RowError(index, labels[key],
+                    gettext(msg_id, **kwargs)))
+        row = {k: text(cell(k)) for k, _, _ in NORM_COLUMNS}
+        for key in labels:
+            if not row[key]:
+                error(key, 'quarantine.msg_import_required')
+        quantity = _number(cell('quantity'))
+        if row['quantity'] and (quantity is None or quantity <= 0):
+            error('quantity', 'quarantine_supply.msg_import_norm_quantity',
+                value=row['quantity'])
+        unit = units.get(row['unit'])
+        if row['unit'] and not unit:
+            error('unit', 'quarantine_supply.msg_import_unit',
+                value=row['unit'])
+        product = products.get(row['product'])
+        if unit and product and (
+                unit.category != product.default_uom.category):
+            error('unit', 'quarantine_supply.msg_unit_category',
+                unit=unit.rec_name, product=product.rec_name)
+        if row['product'] in seen:
+            error('product', 'quarantine_supply.msg_import_product_twice',
+                product=row['product'], row=seen[row['product']])
+        seen.setdefault(row['product'], index)
+        if row['product'] and quantity and quantity > 0 and unit:
+            norms.append((index, row['product'], round(quantity, 4), unit))
+    errors.sort(key=lambda e: e.row)
+    return norms, errors, header, raw
+
+
+def existing_products():
+    """The goods by code and by name in each language: a sheet says 粮食
+    for the shipped Grain"""
+    pool = Pool()
+    Product = pool.get('product.product')
+    Lang = pool.get('ir.lang')
+    languages = {Transaction().language, 'en'} | {
+        l.code for l in Lang.search([('translatable', '=', True)])}
+    products = {}
+    for language in sorted(languages):
+        with Transaction().set_context(language=language):
+            for product in Product.search([('type', '=', 'goods')]):
+                products.setdefault(product.name, product)
+                if product.code:
+                    products.setdefault(product.code, product)
+    return products
+
+
+def import_norms(norms):
+    """Set the norms of the sheet, creating the purchasable goods not known
+    yet in the norm's unit; return the norms"""
+    pool = Pool()
+    Norm = pool.get('quarantine.supply.norm')
+    Template = pool.get('product.template')
+    products = existing_products()
+    new = [(name, unit) for _, name, _, unit in norms if name not in products]
+    if new:
+        templates = Template.create([{
+                    'name': name, 'type': 'goods', 'purchasable': True,
+                    'default_uom': unit.id, 'purchase_uom': unit.id,
+                    'products': [('create', [{}])],
+                    } for name, unit in new])
+        for created in templates:
+            products[created.name] = created.products[0]
+    existing = {n.product: n for n in Norm.search([
+                ('product', 'in', [products[n].id for _, n, _, _ in norms]),
+                ('active', 'in', [True, False]),
+                ])}
+    result = []
+    for _, name, quantity, unit in norms:
+        product = products[name]
+        norm = existing.get(product) or Norm(product=product)
+        norm.quantity = quantity
+        norm.unit = unit
+        norm.active = True
+        result.append(norm)
+    Norm.save(result)
+    return result
+
+
+class ImportStart(ModelView):
+    "Import Supply Sheet"
+    __name__ = 'quarantine.supply.import.start'
+    __string__ = "Import Supply Sheet"
+
+    kind = fields.Selection([
+            ('suppliers', "Suppliers and Communities Served"),
+            ('norms', "Ration Norms"),
+            ], "Sheet", required=True)
+    file = fields.Binary("Sheet (.xlsx)", required=True, filename='filename')
+    filename = fields.Char("File Name")
+    supplier_template = fields.Binary("Supplier Template", readonly=True,
+        filename='supplier_template_filename')
+    supplier_template_filename = fields.Char(
+        "Supplier Template File Name", readonly=True)
+    norm_template = fields.Binary("Norm Template", readonly=True,
+        filename='norm_template_filename')
+    norm_template_filename = fields.Char(
+        "Norm Template File Name", readonly=True)
+
+
+class ImportSheet(SheetImportMixin, Wizard):
+    "Import Supply Sheet"
+    __name__ = 'quarantine.supply.import'
+    start = StateView('quarantine.supply.import.start',
+        'quarantine_supply.import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+    errors = StateView('quarantine.stay.import.errors',
+        'quarantine.stay_import_errors_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+    done = StateView('quarantine.supply.import.done',
+        'quarantine_supply.import_done_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        kind = Transaction().context.get('supply_sheet', 'suppliers')
+        return {
+            'kind': kind,
+            'supplier_template': supplier_template(),
+            'supplier_template_filename': 'supplier_template.xlsx',
+            'norm_template': norm_template(),
+            'norm_template_filename': 'norm_template.xlsx',
+            }
+
+    def transition_import_(self):
+        if self.start.kind == 'norms':
+            norms, errors, header, raw = read_norms(self.start.file)
+            if errors:
+                return self.refuse(errors, header, raw, 'norm_errors.xlsx')
+            self._count = len(import_norms(norms))
+        else:
+            suppliers, errors, header, raw = read_suppliers(self.start.file)
+            if errors:
+                return self.refuse(
+                    errors, header, raw, 'supplier_errors.xlsx')
+            self._count = len(import_suppliers(suppliers))
+        return 'done'
+
+    def default_done(self, fields):
+        return {'message': gettext('quarantine_supply.msg_import_done',
+                count=self._count)}
+
+
+class ImportDone(ModelView):
+    "Supply Sheet Imported"
+    __name__ = 'quarantine.supply.import.done'
+    __string__ = "Supply Sheet Imported"
+
+    message = fields.Text("Result", readonly=True)
+
