@@ -198,6 +198,10 @@ def load_supply(sites):
     """Ruijin's supply enterprises with the communities they serve, the
     ration norms, 40 box trucks (5 a supermarket), a tested driver and a
     computed stocking plan for the first active site"""
+    Module = Model.get('ir.module')
+    if not Module.find([('name', '=', 'quarantine_supply'),
+                ('state', '=', 'activated')]):
+        return
     Contract = Model.get('quarantine.supply.contract')
     Norm = Model.get('quarantine.supply.norm')
     Truck = Model.get('quarantine.supply.truck')
