@@ -55,21 +55,21 @@ def arrival_list():
     return stream.getvalue()
 
 
-def create_database():
+def create_database(database=DATABASE, module='quarantine'):
+    "A new PostgreSQL database with module activated"
     env = dict(os.environ, TRYTOND_DATABASE__URI=PG_URI)
-    drop_database()
+    drop_database(database)
     subprocess.run(['psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-c',
-            f'CREATE DATABASE {DATABASE} ENCODING \'UTF8\''], check=True)
+            f'CREATE DATABASE {database} ENCODING \'UTF8\''], check=True)
     with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
         passfile.write('admin\n')
         passfile.flush()
         env['TRYTONPASSFILE'] = passfile.name
         admin = [sys.executable, '-O', os.path.join(BIN, 'trytond-admin'),
-            '-c', os.path.join(REPO, 'trytond.conf'), '-d', DATABASE]
+            '-c', os.path.join(REPO, 'trytond.conf'), '-d', database]
         subprocess.run(admin + ['--all', '--email', 'admin@example.com'],
             check=True, env=env, capture_output=True)
-        subprocess.run(admin + ['-u', 'quarantine',
-                '--activate-dependencies'],
+        subprocess.run(admin + ['-u', module, '--activate-dependencies'],
             check=True, env=env, capture_output=True)
 
 
@@ -325,9 +325,9 @@ def raw_sql_baseline(arrivals, site_id, regime_id):
     return elapsed
 
 
-def drop_database():
+def drop_database(database=DATABASE):
     subprocess.run(['psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-c',
-            f'DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)'], check=True)
+            f'DROP DATABASE IF EXISTS {database} WITH (FORCE)'], check=True)
 
 
 if __name__ == '__main__':

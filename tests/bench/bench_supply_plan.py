@@ -10,19 +10,14 @@ their lines.  Run with python -O, as the server runs.  Needs PostgreSQL on
 """
 import datetime as dt
 import os
-import subprocess
-import sys
-import tempfile
 import time
 from decimal import Decimal
 
-from bench_intake import QueryCounter, drop_database as _drop, profiled
+from bench_intake import (
+    QueryCounter, create_database, drop_database, profiled)
 
 DATABASE = 'bench_supply'
 PG_URI = os.environ.get('PG_URI', 'postgresql://postgres@127.0.0.1:5432/')
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-            os.path.abspath(__file__))))
-BIN = os.path.dirname(sys.executable)
 POPULATION = 195364
 RESERVE_DAYS = 7
 # Ruijin's 8 supermarkets and the residents they serve (R-164) and its 5
@@ -34,29 +29,6 @@ SUPERMARKETS = [
 PRODUCERS = ["江西正大畜禽有限公司", "江西省甜香粮油饲料贸易有限公司",
     "江西省稻香味食品有限公司", "江西旭鼎食品有限公司", "江西百晟农业发展有限公司"]
 PRODUCTS = 66
-
-
-def drop_database():
-    globals()['_drop'].__globals__['DATABASE'] = DATABASE
-    _drop()
-
-
-def create_database():
-    env = dict(os.environ, TRYTOND_DATABASE__URI=PG_URI)
-    drop_database()
-    subprocess.run(['psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-c',
-            f'CREATE DATABASE {DATABASE} ENCODING \'UTF8\''], check=True)
-    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-        passfile.write('admin\n')
-        passfile.flush()
-        env['TRYTONPASSFILE'] = passfile.name
-        admin = [sys.executable, '-O', os.path.join(BIN, 'trytond-admin'),
-            '-c', os.path.join(REPO, 'trytond.conf'), '-d', DATABASE]
-        subprocess.run(admin + ['--all', '--email', 'admin@example.com'],
-            check=True, env=env, capture_output=True)
-        subprocess.run(admin + ['-u', 'quarantine_supply',
-                '--activate-dependencies'],
-            check=True, env=env, capture_output=True)
 
 
 def setup(pool):
@@ -174,7 +146,7 @@ def main():
     print(f"Setting up {DATABASE} ({POPULATION} residents, "
         f"{len(SUPERMARKETS) + len(PRODUCERS)} suppliers, {PRODUCTS} "
         "products)...", flush=True)
-    create_database()
+    create_database(DATABASE, 'quarantine_supply')
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -235,7 +207,7 @@ def main():
         f"({raw_lines} offer lines)")
     print(f"{'stocking guidance table (PDF, %d kB)' % (len(content) // 1024):44} "
         f"{report_time:9.2f}")
-    drop_database()
+    drop_database(DATABASE)
 
 
 if __name__ == '__main__':
