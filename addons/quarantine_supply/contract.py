@@ -368,6 +368,12 @@ class ContractLine(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, lines, field_names):
         super().validate_fields(lines, field_names)
+        if 'unit_price' in field_names:
+            # SQLite keeps numerics as text: its CHECK cannot compare them
+            for line in lines:
+                if line.unit_price < 0:
+                    raise ContractError(gettext(
+                            'quarantine_supply.msg_unit_price_positive'))
         if field_names & {'product', 'unit'}:
             for line in lines:
                 if line.unit.category != line.product.default_uom.category:

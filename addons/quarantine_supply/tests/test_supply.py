@@ -253,6 +253,17 @@ class SupplyTestCase(ActivatedTestCase):
         self.assertEqual(Contract.search([]), [])
 
     @with_transaction()
+    def test_negative_unit_price_refused(self):
+        "A contract line with a negative price is refused on every backend"
+        Line = Pool().get('quarantine.supply.contract.line')
+        grain = norms()['Grain'].product
+        supply = contract("A", [grain])
+        with self.assertRaises(UserError) as cm, savepoint():
+            Line.write(list(supply.lines), {'unit_price': Decimal('-1')})
+        self.assertIn("cannot be negative", str(cm.exception))
+        self.assertEqual(Line(supply.lines[0].id).unit_price, Decimal('5'))
+
+    @with_transaction()
     def test_contract_without_product_not_activated(self):
         "A contract is activated only with products"
         Contract = Pool().get('quarantine.supply.contract')
