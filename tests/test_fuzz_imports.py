@@ -26,7 +26,7 @@ from trytond.modules.quarantine_supply.supplier_import import (
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
     suppress_health_check=list(HealthCheck))
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=['Cs', 'Cc']),
