@@ -54,8 +54,11 @@ def insert_rows(Model, columns, rows, check_access=True):
     transaction = Transaction()
     cursor = transaction.connection.cursor()
     table = Model.__table__()
-    now = dt.datetime.now()
-    rows = [list(r) + [transaction.user, now] for r in rows]
+    now = dt.datetime.now().replace(microsecond=0)
+    # the values as the ORM stores them (no microseconds in date-times)
+    formats = [Model._fields[c].sql_format for c in columns]
+    rows = [[f(x) for f, x in zip(formats, r)] + [transaction.user, now]
+        for r in rows]
     columns = [getattr(table, c) for c in columns] + [
         table.create_uid, table.create_date]
     if not rows:
@@ -84,6 +87,7 @@ def insert_rows(Model, columns, rows, check_access=True):
                 cursor.execute(*table.insert(columns, [row]))
             ids.append(database.lastid(cursor))
     transaction.create_records[Model.__name__].extend(ids)
+    Model._insert_history(ids)
     return ids
 
 
@@ -98,7 +102,11 @@ def update_rows(Model, columns, values):
     transaction = Transaction()
     cursor = transaction.connection.cursor()
     table = Model.__table__()
-    now = dt.datetime.now()
+    now = dt.datetime.now().replace(microsecond=0)
+    # the values as the ORM stores them (no microseconds in date-times)
+    formats = [Model._fields[c].sql_format for c in columns]
+    values = [(v[0], *(f(x) for f, x in zip(formats, v[1:])))
+        for v in values]
     query, _ = tuple(table.update(
             [getattr(table, c) for c in columns]
             + [table.write_uid, table.write_date],
@@ -110,6 +118,7 @@ def update_rows(Model, columns, values):
     # Forget what was read of these records, as ModelStorage.write does.
     transaction.counter += 1
     ids = [v[0] for v in values]
+    Model._insert_history(ids)
     for cache in transaction.cache.values():
         if Model.__name__ in cache:
             model_cache = cache[Model.__name__]

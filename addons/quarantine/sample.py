@@ -304,7 +304,8 @@ class RecordResults(Wizard):
     def default_start(self, fields):
         return {
             'result': 'negative',
-            'collected_at': dt.datetime.now(),
+            # sao shows no microseconds: it would take the field as edited
+            'collected_at': dt.datetime.now().replace(microsecond=0),
             'count': len(self.records),
             }
 

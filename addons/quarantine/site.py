@@ -300,6 +300,29 @@ class Site(Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def create(cls, vlist):
+        sites = super().create(vlist)
+        cls.link_to_creator(sites)
+        return sites
+
+    @classmethod
+    def link_to_creator(cls, sites):
+        "A site manager who opens a site works for it"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        transaction = Transaction()
+        if not transaction.user or not transaction.check_access:
+            return
+        manager = ModelData.get_id('quarantine', 'group_site_manager')
+        if manager not in User.get_groups():
+            return
+        user = User(transaction.user)
+        with transaction.set_user(0):
+            User.write([user], {
+                    'quarantine_sites': [('add', [s.id for s in sites])]})
+
+    @classmethod
     def on_modification(cls, mode, sites, field_names=None):
         super().on_modification(mode, sites, field_names=field_names)
         if mode != 'write' or 'area' in field_names:

@@ -1,6 +1,7 @@
 # This file is part of the quarantine_supply module.  See README.md.
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import without_check_access
 
 
 class Site(metaclass=PoolMeta):
@@ -30,9 +31,16 @@ class Site(metaclass=PoolMeta):
     def create_warehouses(cls, sites):
         """Give each site a warehouse whose storage also receives, so a
         delivery is on hand as soon as it is received"""
-        Location = Pool().get('stock.location')
         if not sites:
             return
+        # whoever may create a site gets its warehouse: stock locations
+        # are otherwise the stock administrators'
+        with without_check_access():
+            cls._create_warehouses(sites)
+
+    @classmethod
+    def _create_warehouses(cls, sites):
+        Location = Pool().get('stock.location')
         storages = Location.create([{
                     'name': site.name, 'code': site.code,
                     'type': 'storage',

@@ -1,0 +1,414 @@
+"""Prepare, through proteus, what the browser journeys of
+tests/test_browser.py need, and write it down as JSON.
+
+Run by the test's fixture after the modules were activated and the demo
+city loaded:
+
+    python -O tests/browser/prepare_data.py DATABASE CONFIG OUTPUT_DIR
+
+It takes the demo city's company (or creates one), creates one user per
+role (zh_CN, their sites, a random password each), and:
+
+* site manager: the arrival list (.xlsx, the import template's columns) of
+  a bus, for a site the journey creates itself;
+* medical: an active site with a resident whose 14 days end today, every
+  earlier test negative, the first exit specimen taken by one laboratory and
+  the second still to record, plus a resident due for his day-4 test today;
+* transfer team: a vehicle and a draft transfer of two persons from a
+  community to a site;
+* logistics: an active site with residents, one supplier's contract
+  covering every product of the ration norms, a purchase being delivered,
+  a disinfected truck, its driver tested negative 5 hours ago, and a draft
+  dispatch loading the purchase for the site.
+
+Prints nothing but errors; OUTPUT_DIR/data.json holds the names and
+passwords the journeys use.
+"""
+import datetime as dt
+import json
+import os
+import secrets
+import sys
+from decimal import Decimal
+
+from openpyxl import Workbook
+from proteus import Model, Wizard, config as pconfig
+from stdnum.cn import ric, uscc
+
+from trytond.modules.company.tests.tools import create_company
+from trytond.modules.quarantine.arrival_import import COLUMNS
+
+TODAY = dt.date.today()
+NOW = dt.datetime.now()
+
+
+def days(n):
+    return dt.timedelta(days=n)
+
+
+def identity(birth_date, sequence):
+    "A valid resident identity number (Beijing Chaoyang district)"
+    body = '110105' + birth_date.strftime('%Y%m%d') + sequence
+    return body + ric.calc_check_digit(body + '0')
+
+
+def credit_code(body):
+    return body + uscc.calc_check_digit(body)
+
+
+def xml_id(module, fs_id):
+    ModelData = Model.get('ir.model.data')
+    return ModelData.get_id(module, fs_id, {})
+
+
+def password():
+    # res.user refuses short or low-entropy passwords
+    return 'Bt-' + secrets.token_urlsafe(15)
+
+
+def make_company(config):
+    "The company of the demo city if it has one, else a new one"
+    Company = Model.get('company.company')
+    User = Model.get('res.user')
+    companies = Company.find([], order=[('id', 'ASC')], limit=1)
+    if companies:
+        company, = companies
+        admin, = User.find([('login', '=', 'admin')])
+        if admin.company != company:
+            if company not in admin.companies:
+                admin.companies.append(Company(company.id))
+            admin.company = company
+            admin.save()
+        config._context = User.get_preferences(True, {})
+        return company
+    Currency = Model.get('currency.currency')
+    Party = Model.get('party.party')
+    currencies = Currency.find([('code', '=', 'CNY')])
+    if currencies:
+        cny, = currencies
+    else:
+        cny = Currency(name="人民币", code='CNY', symbol='¥',
+            rounding=Decimal('0.01'))
+        cny.save()
+    party = Party(name="示范市疫情防控指挥部")
+    party.save()
+    create_company(party=party, currency=cny, config=config)
+    company, = Company.find([('party', '=', party.id)])
+    return company
+
+
+def make_user(login, name, groups, sites, company, lang):
+    User = Model.get('res.user')
+    Group = Model.get('res.group')
+    Site = Model.get('quarantine.site')
+    secret = password()
+    user = User(login=login, name=name, password=secret, language=lang)
+    for module, fs_id in groups:
+        user.groups.append(Group(xml_id(module, fs_id)))
+    for site in sites:
+        user.quarantine_sites.append(Site(site.id))
+    user.companies.append(company)
+    user.company = company
+    user.save()
+    return {'login': login, 'password': secret, 'name': name}
+
+
+def make_site(name, code, rooms, **values):
+    "An active site with `rooms` rooms on floor 1"
+    Site = Model.get('quarantine.site')
+    Room = Model.get('quarantine.room')
+    site = Site(name=name, code=code, **values)
+    site.save()
+    for number in range(1, rooms + 1):
+        Room(site=site, name=f'{code}-{100 + number}', floor='1',
+            sequence=number).save()
+    site.click('activate')  # fewer rooms than the minimum: warning skipped
+    site.reload()
+    return site
+
+
+def make_person(name, number, phone=None):
+    Party = Model.get('party.party')
+    person = Party(name=name)
+    identifier = person.identifiers.new()
+    identifier.type = 'cn_ric'
+    identifier.code = number
+    if phone:
+        mechanism = person.contact_mechanisms.new()
+        mechanism.type = 'mobile'
+        mechanism.value = phone
+    person.save()
+    return person
+
+
+def admit(site, person, exposure, arrival, category='close_contact'):
+    Stay = Model.get('quarantine.stay')
+    Room = Model.get('quarantine.room')
+    Regime = Model.get('quarantine.regime')
+    regime, = Regime.find([('code', '=', 'centralized_14')])
+    room = Room.find([('site', '=', site.id), ('state', '=', 'available')],
+        order=[('name', 'ASC')], limit=1)[0]
+    stay = Stay(person=person, regime=regime, site=site, room=room,
+        category=category, exposure_date=exposure, arrival_date=arrival)
+    stay.save()
+    stay.click('admit')
+    stay.reload()
+    return stay
+
+
+def record(samples, institution, reagent, collected_at):
+    wizard = Wizard('quarantine.sample.record', samples)
+    wizard.form.result = 'negative'
+    wizard.form.institution = institution
+    wizard.form.reagent = reagent
+    wizard.form.collected_at = collected_at
+    wizard.execute('record')
+
+
+def site_manager_data(out_dir):
+    """The arrival list of a bus: a household with a child and the guardian
+    who shares its room, a secondary contact and an inbound traveller"""
+    child_birth = TODAY.replace(year=TODAY.year - 8, day=1)
+    child = identity(child_birth, '032')
+    rows = [
+        ("欧阳志远", identity(dt.date(1978, 3, 21), '011'), "13700000001",
+            "密切接触者", TODAY - days(2), "本市社区排查", "欧阳家",
+            "和平社区", None),
+        ("欧阳小雨", child, None, "密切接触者", TODAY - days(2),
+            "本市社区排查", "欧阳家", "和平社区", None),
+        ("司马慧琳", identity(dt.date(1980, 7, 9), '022'), "13700000003",
+            "密切接触者", TODAY - days(2), "本市社区排查", "欧阳家",
+            "和平社区", child),
+        ("诸葛文博", identity(dt.date(1969, 11, 30), '013'), "13700000004",
+            "次密切接触者", TODAY - days(1), "本市社区排查", None,
+            "解放社区", None),
+        ("上官雅琴", identity(dt.date(1991, 5, 17), '024'), "13700000005",
+            "入境人员", None, "浦东机场", None, "解放社区", None),
+        ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "到达人员名单"
+    sheet.append([title for _, title, _ in COLUMNS])
+    keys = [key for key, _, _ in COLUMNS]
+    for (name, number, phone, category, exposure, origin, group,
+            community, companion_of) in rows:
+        values = {
+            'name': name, 'identity_number': number, 'phone': phone,
+            'category': category, 'exposure_date': exposure,
+            'origin': origin, 'group': group, 'community': community,
+            'companion_of': companion_of, 'notes': None,
+            }
+        sheet.append([values[k] for k in keys])
+    for cell in sheet['E'][1:]:
+        cell.number_format = 'yyyy-mm-dd'
+    path = os.path.join(out_dir, 'arrivals.xlsx')
+    workbook.save(path)
+    return {
+        'site_name': "浏览器验收隔离酒店",
+        'site_code': 'BTS1',
+        'arrivals_xlsx': path,
+        'arrivals': [r[0] for r in rows],
+        'child': rows[1][0],
+        'guardian': rows[2][0],
+        # buildings × floors × numbers of the room wizard
+        'buildings': 'A',
+        'floor_from': 1,
+        'floor_to': 2,
+        'number_from': 1,
+        'number_to': 4,
+        }
+
+
+def medical_data():
+    Party = Model.get('party.party')
+    Sample = Model.get('quarantine.sample')
+    site = make_site("医学观察验收点", 'BTM1', 4)
+    lab_a = Party(name="示范市疾病预防控制中心")
+    lab_a.save()
+    lab_b = Party(name="金域医学检验所")
+    lab_b.save()
+    # Exposed 13 days ago: day 14, the exit day, is today.
+    leaving = admit(site, make_person(
+            "慕容秋实", identity(dt.date(1975, 2, 14), '017')),
+        exposure=TODAY - days(13), arrival=TODAY - days(12))
+    assert leaving.end_date == TODAY, leaving.end_date
+    # Exposed 3 days ago: his day-4 test is today.
+    staying = admit(site, make_person(
+            "东方明哲", identity(dt.date(1983, 9, 3), '019')),
+        exposure=TODAY - days(3), arrival=TODAY - days(2))
+    earlier = Sample.find([
+            ('stay', 'in', [leaving.id, staying.id]),
+            ('planned_date', '<', TODAY),
+            ])
+    record(earlier, lab_a, "圣湘", NOW - days(1))
+    exits = Sample.find([('stay', '=', leaving.id), ('exit_sample', '=', True)],
+        order=[('id', 'ASC')])
+    assert len(exits) == 2, exits
+    # This morning's first exit specimen, by the county's laboratory.
+    record(exits[:1], lab_a, "圣湘", NOW - dt.timedelta(minutes=30))
+    roster = Sample.find([
+            ('stay.site', '=', site.id),
+            ('planned_date', '=', TODAY),
+            ('result', '=', 'pending'),
+            ])
+    return site, {
+        'site_name': site.name,
+        'resident': leaving.person.name,
+        'other_resident': staying.person.name,
+        'roster_count': len(roster),
+        'institution': lab_b.name,
+        'reagent': "达安",
+        }
+
+
+def transfer_data(site):
+    Vehicle = Model.get('quarantine.vehicle')
+    Transfer = Model.get('quarantine.transfer')
+    vehicle = Vehicle(plate="京A·Z0731", kind='bus', seats=12,
+        driver="陈国栋", driver_phone="13900000007")
+    vehicle.save()
+    transfer = Transfer(origin="朝阳门社区", to_site=site)
+    for name, number, phone in [
+            ("皇甫嘉懿", identity(dt.date(1987, 4, 5), '028'), "13600000001"),
+            ("令狐子墨", identity(dt.date(1992, 12, 24), '015'),
+                "13600000002"),
+            ]:
+        line = transfer.lines.new()
+        line.person = make_person(name, number)
+        line.category = 'close_contact'
+        line.phone = phone
+    transfer.save()
+    return {
+        'origin': transfer.origin,
+        'site_name': site.name,
+        'vehicle': vehicle.plate,
+        'driver': vehicle.driver,
+        'driver_phone': vehicle.driver_phone,
+        'escorts': "李医生、王护士",
+        'persons': [l.person.name for l in transfer.lines],
+        }
+
+
+def logistics_data(company):
+    Party = Model.get('party.party')
+    Norm = Model.get('quarantine.supply.norm')
+    Contract = Model.get('quarantine.supply.contract')
+    Purchase = Model.get('purchase.purchase')
+    Truck = Model.get('quarantine.supply.truck')
+    Disinfection = Model.get('quarantine.supply.truck.disinfection')
+    DriverTest = Model.get('quarantine.supply.driver_test')
+    Dispatch = Model.get('quarantine.supply.dispatch')
+
+    site = make_site("物资保障验收点", 'BTL1', 4,
+        handover_point="东门无接触物资交接点")
+    for name, number in [
+            ("宇文浩然", identity(dt.date(1979, 6, 8), '035')),
+            ("长孙若溪", identity(dt.date(1995, 1, 19), '046')),
+            ]:
+        admit(site, make_person(name, number),
+            exposure=TODAY - days(3), arrival=TODAY - days(2))
+
+    # Names and numbers of their own: the demo city has suppliers and
+    # trucks too.
+    supplier = Party(name="浏览器验收保供超市")
+    identifier = supplier.identifiers.new()
+    identifier.type = 'cn_vat'
+    identifier.code = credit_code('91110105MA7BT0000')
+    assert supplier.addresses, "a party has a default address"
+    supplier.save()
+    products = [n.product for n in Norm.find([])]
+    assert products, "no ration norm"
+    contract = Contract(supplier=supplier, kind='supermarket', trucks=5,
+        lead_days=1, start_date=TODAY - days(30),
+        end_date=TODAY + days(60))
+    units = {}
+    for product in products:
+        line = contract.lines.new(product=product)
+        line.daily_capacity = 500
+        line.unit_price = Decimal('8.00')
+        units[product.id] = line.unit
+    contract.save()
+    contract.click('activate')
+
+    # An order being delivered: the first two products of the norms.
+    purchase = Purchase(party=supplier, warehouse=site.warehouse,
+        purchase_date=TODAY, invoice_method='manual')
+    for product in products[:2]:
+        line = purchase.lines.new()
+        line.product = product
+        line.unit = units[product.id]
+        line.quantity = 20
+        line.unit_price = Decimal('8.00')
+    purchase.save()
+    purchase.click('quote')
+    purchase.click('confirm')
+    purchase.reload()
+    assert purchase.state == 'processing', purchase.state
+
+    numbers = [t.number
+        for t in Truck.find([('active', 'in', [True, False])])]
+    truck = Truck(number=max(numbers, default=0) + 1, plate="京B·BT007",
+        supplier=supplier, capacity=2000)
+    truck.save()
+    Disinfection(truck=truck, disinfected_at=NOW - dt.timedelta(hours=1),
+        disinfected_by="清洁消毒组").save()
+    driver = Party(name="刘振华")
+    driver.save()
+    DriverTest(driver=driver, result='negative',
+        tested_at=NOW - dt.timedelta(hours=5),
+        institution="示范市疾病预防控制中心").save()
+
+    dispatch = Dispatch(contract=contract, site=site, vehicle=truck,
+        driver=driver, driver_phone="13800000009")
+    dispatch.purchase = purchase
+    assert dispatch.lines, "the purchase loaded no line"
+    dispatch.save()
+    return {
+        'site_name': site.name,
+        'supplier': supplier.name,
+        'dispatch': dispatch.number,
+        'products': len(products),
+        }
+
+
+def main():
+    database, config_file, out_dir = sys.argv[1:4]
+    # proteus picks its backend from TRYTOND_DATABASE_URI
+    config = pconfig.set_trytond(database, config_file=config_file)
+    config.skip_warning = True
+    Lang = Model.get('ir.lang')
+    zh_cn, = Lang.find([('code', '=', 'zh_CN')])
+    company = make_company(config)
+
+    data = {'today': TODAY.isoformat()}
+    data['site_manager'] = site_manager_data(out_dir)
+    medical_site, data['medical'] = medical_data()
+    data['transfer'] = transfer_data(medical_site)
+    data['logistics'] = logistics_data(company)
+
+    Site = Model.get('quarantine.site')
+    logistics_site, = Site.find([('code', '=', 'BTL1')])
+    users = {
+        'site_manager': make_user('bt_site_manager', "点长 张伟",
+            [('quarantine', 'group_site_manager')], [], company, zh_cn),
+        'medical': make_user('bt_medical', "医生 刘洋",
+            [('quarantine', 'group_medical')], [medical_site], company,
+            zh_cn),
+        'transfer': make_user('bt_transfer', "转运组 赵强",
+            [('quarantine_transfer', 'group_transfer')], [medical_site],
+            company, zh_cn),
+        'logistics': make_user('bt_logistics', "后勤 孙丽",
+            [('quarantine', 'group_logistics'),
+                ('stock', 'group_stock'),
+                ('purchase', 'group_purchase')],
+            [logistics_site], company, zh_cn),
+        }
+    for role, user in users.items():
+        data[role]['user'] = user
+    with open(os.path.join(out_dir, 'data.json'), 'w',
+            encoding='utf-8') as f:
+        json.dump(data, f, ensure_ascii=False, indent=2)
+
+
+if __name__ == '__main__':
+    main()
