@@ -16,6 +16,7 @@ from trytond.transaction import Transaction
 from reports.supply import render_allocation_requests
 
 from .exceptions import AllocationError
+from .product_unit import ProductUnitMixin
 
 PAPERWORK_DAYS = 7
 # an emergency request shipped before its approval
@@ -402,7 +403,7 @@ class Allocation(Workflow, ModelSQL, ModelView):
                 })
 
 
-class AllocationLine(ModelSQL, ModelView):
+class AllocationLine(ProductUnitMixin, ModelSQL, ModelView):
     "Supply Allocation Request Line"
     __name__ = 'quarantine.supply.allocation.line'
     __string__ = "Supply Allocation Request Line"
@@ -424,9 +425,6 @@ class AllocationLine(ModelSQL, ModelView):
         domain=[If(Eval('product_uom_category'),
                 ('category', '=', Eval('product_uom_category', -1)), ())],
         states=_states)
-    product_uom_category = fields.Function(
-        fields.Many2One('product.uom.category', "Product UoM Category"),
-        'on_change_with_product_uom_category')
 
     del _states
 
@@ -452,10 +450,6 @@ class AllocationLine(ModelSQL, ModelView):
     def default_allocation_state():
         return 'draft'
 
-    @fields.depends('product')
-    def on_change_with_product_uom_category(self, name=None):
-        return self.product.default_uom_category if self.product else None
-
     @fields.depends('product', 'unit')
     def on_change_product(self):
         if self.product and (not self.unit
@@ -465,13 +459,8 @@ class AllocationLine(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, lines, field_names):
         super().validate_fields(lines, field_names)
-        if field_names & {'product', 'unit'}:
-            for line in lines:
-                if line.unit.category != line.product.default_uom_category:
-                    raise AllocationError(gettext(
-                            'quarantine_supply.msg_allocation_unit_category',
-                            product=line.product.rec_name,
-                            unit=line.unit.rec_name))
+        cls.check_unit_category(lines, field_names, AllocationError,
+            'quarantine_supply.msg_allocation_unit_category')
 
     def get_rec_name(self, name):
         return f'{self.allocation.rec_name} / {self.product.rec_name}'

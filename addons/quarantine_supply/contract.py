@@ -17,6 +17,7 @@ from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .exceptions import ContractError
+from .product_unit import ProductUnitMixin
 
 KINDS = [
     ('supermarket', "Supermarket"),
@@ -323,7 +324,7 @@ class Contract(Workflow, ModelSQL, ModelView):
         return super().copy(contracts, default=default)
 
 
-class ContractLine(ModelSQL, ModelView):
+class ContractLine(ProductUnitMixin, ModelSQL, ModelView):
     "Supply Contract Line"
     __name__ = 'quarantine.supply.contract.line'
     __string__ = "Supply Contract Line"
@@ -335,9 +336,6 @@ class ContractLine(ModelSQL, ModelView):
     unit = fields.Many2One('product.uom', "Unit", required=True,
         domain=[If(Eval('product_uom_category'),
                 ('category', '=', Eval('product_uom_category', -1)), ())])
-    product_uom_category = fields.Function(
-        fields.Many2One('product.uom.category', "Product UoM Category"),
-        'on_change_with_product_uom_category')
     daily_capacity = fields.Float("Daily Capacity", digits='unit',
         required=True,
         help="What the supplier can deliver a day, in the unit.")
@@ -356,10 +354,6 @@ class ContractLine(ModelSQL, ModelView):
                 'quarantine_supply.msg_unit_price_positive'),
             ]
 
-    @fields.depends('product')
-    def on_change_with_product_uom_category(self, name=None):
-        return self.product.default_uom_category if self.product else None
-
     @fields.depends('product', 'unit')
     def on_change_product(self):
         if self.product and not self.unit:
@@ -374,13 +368,7 @@ class ContractLine(ModelSQL, ModelView):
                 if line.unit_price < 0:
                     raise ContractError(gettext(
                             'quarantine_supply.msg_unit_price_positive'))
-        if field_names & {'product', 'unit'}:
-            for line in lines:
-                if line.unit.category != line.product.default_uom.category:
-                    raise ContractError(gettext(
-                            'quarantine_supply.msg_unit_category',
-                            unit=line.unit.rec_name,
-                            product=line.product.rec_name))
+        cls.check_unit_category(lines, field_names, ContractError)
 
 
 class ContractCommunity(ModelSQL, ModelView):

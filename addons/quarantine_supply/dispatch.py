@@ -15,6 +15,7 @@ from trytond.transaction import Transaction
 from reports.supply import render_dispatch_notes
 
 from .exceptions import DispatchError
+from .product_unit import ProductUnitMixin
 
 
 class Dispatch(Workflow, ModelSQL, ModelView):
@@ -476,7 +477,7 @@ class Dispatch(Workflow, ModelSQL, ModelView):
         super().delete(dispatches)
 
 
-class DispatchLine(ModelSQL, ModelView):
+class DispatchLine(ProductUnitMixin, ModelSQL, ModelView):
     "Supply Dispatch Line"
     __name__ = 'quarantine.supply.dispatch.line'
     __string__ = "Supply Dispatch Line"
@@ -499,9 +500,6 @@ class DispatchLine(ModelSQL, ModelView):
         domain=[If(Eval('product_uom_category'),
                 ('category', '=', Eval('product_uom_category', -1)), ())],
         states={'readonly': Eval('dispatch_state') != 'draft'})
-    product_uom_category = fields.Function(
-        fields.Many2One('product.uom.category', "Product UoM Category"),
-        'on_change_with_product_uom_category')
     received_quantity = fields.Float("Received", digits='unit',
         states={'readonly': Eval('dispatch_state') != 'in_transit'},
         help="What the site counted at the handover point; empty means "
@@ -530,10 +528,6 @@ class DispatchLine(ModelSQL, ModelView):
     @staticmethod
     def default_dispatch_state():
         return 'draft'
-
-    @fields.depends('product')
-    def on_change_with_product_uom_category(self, name=None):
-        return self.product.default_uom_category if self.product else None
 
     @fields.depends('product', 'unit')
     def on_change_product(self):

@@ -1,14 +1,14 @@
 # This file is part of the quarantine_supply module.  See README.md.
 """Ration norms (人均定额): what one person needs a day of each product."""
-from trytond.i18n import gettext
 from trytond.model import Check, DeactivableMixin, ModelSQL, ModelView, \
     Unique, fields
 from trytond.pyson import Eval, If
 
 from .exceptions import NormError
+from .product_unit import ProductUnitMixin
 
 
-class Norm(DeactivableMixin, ModelSQL, ModelView):
+class Norm(ProductUnitMixin, DeactivableMixin, ModelSQL, ModelView):
     "Ration Norm"
     __name__ = 'quarantine.supply.norm'
     __string__ = "Ration Norm"
@@ -24,9 +24,6 @@ class Norm(DeactivableMixin, ModelSQL, ModelView):
     unit = fields.Many2One('product.uom', "Unit", required=True,
         domain=[If(Eval('product_uom_category'),
                 ('category', '=', Eval('product_uom_category', -1)), ())])
-    product_uom_category = fields.Function(
-        fields.Many2One('product.uom.category', "Product UoM Category"),
-        'on_change_with_product_uom_category')
     notes = fields.Char("Notes")
 
     @classmethod
@@ -40,10 +37,6 @@ class Norm(DeactivableMixin, ModelSQL, ModelView):
                 'quarantine_supply.msg_norm_quantity_positive'),
             ]
         cls._order.insert(0, ('product', 'ASC'))
-
-    @fields.depends('product')
-    def on_change_with_product_uom_category(self, name=None):
-        return self.product.default_uom_category if self.product else None
 
     @fields.depends('product', 'unit')
     def on_change_product(self):
@@ -60,10 +53,4 @@ class Norm(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, norms, field_names):
         super().validate_fields(norms, field_names)
-        if field_names & {'product', 'unit'}:
-            for norm in norms:
-                if norm.unit.category != norm.product.default_uom.category:
-                    raise NormError(gettext(
-                            'quarantine_supply.msg_unit_category',
-                            unit=norm.unit.rec_name,
-                            product=norm.product.rec_name))
+        cls.check_unit_category(norms, field_names, NormError)
