@@ -576,6 +576,77 @@ class SupplyTestCase(ActivatedTestCase):
             self.assertEqual(grain[9], 1)
 
     @with_transaction()
+    def test_plan_refusals(self):
+        "No company, no site to forecast, or deleting a confirmed plan"
+        Plan = Pool().get('quarantine.supply.plan')
+        site = active_site(rooms=2)
+        record = plan(site, population=10)
+        Plan.compute([record])
+        with self.assertRaises(UserError) as cm:
+            Plan.confirm([record])  # no company in the context
+        self.assertIn("company", str(cm.exception))
+        self.assertEqual(record.state, 'computed')
+        empty = plan(scope='sites')
+        with self.assertRaises(UserError) as cm:
+            Plan.compute([empty])
+        self.assertIn("no site", str(cm.exception))
+        self.assertEqual(empty.lines, ())
+        with self.company():
+            contract("A", [n.product for n in norms().values()])
+            Plan.compute([record])
+            Plan.confirm([record])
+            with self.assertRaises(UserError) as cm:
+                Plan.delete([record])
+            self.assertIn("cannot be deleted", str(cm.exception))
+            self.assertEqual(Plan.search_count([('id', '=', record.id)]), 1)
+
+    @with_transaction()
+    def test_load_refusals(self):
+        "Nothing to load, another supplier's purchase, over the capacity"
+        Dispatch = Pool().get('quarantine.supply.dispatch')
+        with self.company():
+            site = active_site(rooms=2)
+            _, purchase = self.purchased(site)
+            dispatch, grain, _ = self.warehouse_dispatch([site],
+                quantity=600)
+            Dispatch.write([dispatch], {'vehicle': truck(capacity=500).id})
+            with self.assertRaises(UserError) as cm:
+                Dispatch.load([dispatch])
+            self.assertIn("carries 500 kg", str(cm.exception))
+            Dispatch.write([dispatch], {'from_warehouse': None,
+                    'vehicle': None})
+            with self.assertRaises(UserError) as cm:
+                Dispatch.load([dispatch])
+            self.assertIn("neither from a purchase", str(cm.exception))
+            empty, = Dispatch.create([{'contract': dispatch.contract.id,
+                        'site': site.id}])
+            with self.assertRaises(UserError) as cm:
+                Dispatch.load([empty])
+            self.assertIn("nothing to load", str(cm.exception))
+            Dispatch.write([empty], {'lines': [('create', [{
+                                'site': site.id, 'product': grain.id,
+                                'unit': grain.default_uom.id,
+                                'quantity': 1,
+                                'purchase': purchase.id}])]})
+            with self.assertRaises(UserError) as cm:
+                Dispatch.load([empty])
+            self.assertIn("is not from supplier", str(cm.exception))
+            self.assertEqual({dispatch.state, empty.state}, {'draft'})
+
+    @with_transaction()
+    def test_delivered_dispatch_not_deleted(self):
+        "A dispatch that left the draft state stays"
+        Dispatch = Pool().get('quarantine.supply.dispatch')
+        with self.company():
+            site = active_site(rooms=2)
+            dispatch, _, _ = self.warehouse_dispatch([site], quantity=10)
+            Dispatch.load([dispatch])
+            with self.assertRaises(UserError) as cm:
+                Dispatch.delete([dispatch])
+            self.assertIn("cannot be deleted", str(cm.exception))
+            self.assertEqual(Dispatch.search_count([]), 1)
+
+    @with_transaction()
     def test_truck_number_unique(self):
         "Two trucks cannot share a fleet number"
         truck(7)
