@@ -175,11 +175,17 @@ class ReleaseTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_sampling_roster(self):
-        "Today's roster lists the residents to sample, room by room"
+        """Today's roster lists the residents to sample, room by room,
+        and the staff"""
         pool = Pool()
         Roster = pool.get('quarantine.site.sampling_roster', type='report')
         Date = pool.get('ir.date')
+        Staff = pool.get('quarantine.staff')
+        Party = pool.get('party.party')
         stay = admitted_stay(days_ago=3)
+        nurse, = Party.create([{'name': "护士甲"}])
+        Staff.create([{'site': stay.site.id, 'party': nurse.id,
+                    'role': 'medical'}])
         day4, = [s for s in stay.samples if s.day == 4]
         self.assertEqual(day4.planned_date, Date.today())
         _, content, _, _ = Roster.execute([stay.site.id], {})
@@ -187,6 +193,8 @@ class ReleaseTestCase(ActivatedTestCase):
         self.assertIn(stay.person.rec_name, text)
         self.assertIn(day4.code, text)
         self.assertIn(stay.room.name, text)
+        # the staff are sampled too, listed with their work group
+        self.assertIn("护士甲", text)
 
         PrintRoster = pool.get('quarantine.site.print_roster', type='wizard')
         session_id, _, _ = PrintRoster.create()
