@@ -38,14 +38,17 @@ class ReleaseCertificate(PDFReport):
                 raise ReleaseError(gettext(
                         'quarantine.msg_certificate_not_released',
                         stay=stay.rec_name))
+        Stay = Pool().get('quarantine.stay')
         with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
-            return render_certificates(
-                [cls.certificate(s) for s in stays])
+            # read in the certificate's language, together: the ORM then
+            # reads each field for all the stays at once (one by one,
+            # 1,000 certificates sent 4,000 queries)
+            stays = Stay.browse([s.id for s in stays])
+            return render_certificates([cls.certificate(s) for s in stays])
 
     @classmethod
     def certificate(cls, stay):
-        Stay = Pool().get('quarantine.stay')
-        stay = Stay(stay.id)  # read in the certificate's language
+        "The data of the certificate of the stay (read in its language)"
         code = stay.certificate_code()
         tests = [s for s in stay.samples if s.result != 'pending']
         return {
