@@ -56,7 +56,8 @@ def arrival_list():
 
 
 def create_database(database=DATABASE, module='quarantine'):
-    "A new PostgreSQL database with module activated"
+    "A new PostgreSQL database with module (a name or a list) activated"
+    modules = [module] if isinstance(module, str) else list(module)
     env = dict(os.environ, TRYTOND_DATABASE__URI=PG_URI)
     drop_database(database)
     subprocess.run(['psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-c',
@@ -69,7 +70,7 @@ def create_database(database=DATABASE, module='quarantine'):
             '-c', os.path.join(REPO, 'trytond.conf'), '-d', database]
         subprocess.run(admin + ['--all', '--email', 'admin@example.com'],
             check=True, env=env, capture_output=True)
-        subprocess.run(admin + ['-u', module, '--activate-dependencies'],
+        subprocess.run(admin + ['-u', *modules, '--activate-dependencies'],
             check=True, env=env, capture_output=True)
 
 
@@ -275,13 +276,13 @@ def documents_benchmark(pool, tx, site):
     return results
 
 
-def raw_sql_baseline(arrivals, site_id, regime_id):
+def raw_sql_baseline(arrivals, site_id, regime_id, database=DATABASE):
     """Insert the same residents, give them rooms and plan their tests with
     plain SQL in one transaction, rolled back: the floor of what the
     database costs"""
     import psycopg
     today = dt.date.today()
-    with psycopg.connect(PG_URI + DATABASE) as conn:
+    with psycopg.connect(PG_URI + database) as conn:
         start = time.perf_counter()
         with conn.cursor() as cursor:
             cursor.execute("SELECT id FROM quarantine_room WHERE site = %s "

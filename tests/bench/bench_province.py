@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""The province benchmarks of issue 9, on the province of province.py.
+
+For each piece of work a user asks of the server, prints the time through
+trytond (as the RPC runs it, python -O), the number of SQL statements, the
+time of the same work in raw SQL (psycopg, same database, same run) and
+the ratio, next to the issue's goal.  Nothing is asserted about the clock.
+
+    python -O tests/bench/bench_province.py
+
+builds the province first (about 10 minutes on 2 cores) unless
+BENCH_PROVINCE_DB names one already built (with province.py), which it
+then leaves in place; BENCH_SCALE builds a smaller one.
+"""
+import datetime as dt
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_intake import (  # noqa: E402
+    QueryCounter, arrival_list, drop_database, profiled, raw_sql_baseline)
+from province import PG_URI, Shape, build  # noqa: E402
+
+DATABASE = 'bench_province'
+ARRIVALS = 10000
+CERTIFICATES = 1000
+# what the site list (view/site_list.xml) asks of each site
+SITE_FIELDS = ['code', 'name', 'area.rec_name', 'room_count',
+    'available_count', 'occupied_count', 'cleaning_count',
+    'out_of_service_count', 'occupancy', 'resident_count',
+    'medical_staff_count', 'medical_staff_required', 'staff_short',
+    'expansion_alert', 'drill_lagging', 'activation_started_at', 'state']
+AREA_FIELDS = ['name', 'parent.rec_name', 'population', 'reserve_required',
+    'reserve_rooms', 'reserve_shortfall']
+
+# The same figures in one SQL statement: rooms by state, residents and
+# medical staff per site, for one page of the list
+SITE_SQL = """
+    SELECT s.id, s.code, s.name, a.name, s.state, s.activation_started_at,
+        r.rooms, r.available, r.occupied, r.cleaning, r.out_of_service,
+        COALESCE(st.residents, 0), COALESCE(sf.medical, 0),
+        COALESCE(sf.staff, 0)
+    FROM quarantine_site s
+    LEFT JOIN quarantine_area a ON a.id = s.area
+    LEFT JOIN (SELECT site, COUNT(*) AS rooms,
+            COUNT(*) FILTER (WHERE state = 'available') AS available,
+            COUNT(*) FILTER (WHERE state = 'occupied') AS occupied,
+            COUNT(*) FILTER (WHERE state = 'cleaning') AS cleaning,
+            COUNT(*) FILTER (WHERE state = 'out_of_service')
+                AS out_of_service
+        FROM quarantine_room GROUP BY site) r ON r.site = s.id
+    LEFT JOIN (SELECT site, COUNT(*) AS residents FROM quarantine_stay
+        WHERE state = 'admitted' GROUP BY site) st ON st.site = s.id
+    LEFT JOIN (SELECT site, COUNT(*) AS staff, COUNT(*) FILTER (
+                WHERE role IN ('medical', 'infection_control')) AS medical
+        FROM quarantine_staff WHERE active GROUP BY site) sf
+        ON sf.site = s.id
+    WHERE s.id = ANY(%s)
+    """
+AREA_SQL = """
+    WITH RECURSIVE tree(id, root) AS (
+        SELECT id, id FROM quarantine_area
+        UNION ALL
+        SELECT a.id, t.root FROM quarantine_area a JOIN tree t
+            ON a.parent = t.id)
+    SELECT t.root, COUNT(r.id) FROM tree t
+    JOIN quarantine_site s ON s.area = t.id AND s.state != 'closed'
+    JOIN quarantine_room r ON r.site = s.id
+    GROUP BY t.root
+    """
+
+
+class Bench:
+
+    def __init__(self, pool, transaction, database):
+        import psycopg
+        self.pool = pool
+        self.transaction = transaction
+        self.raw = psycopg.connect(PG_URI + database)
+        self.rows = []
+
+    def measure(self, label, goal, orm, raw):
+        """Run orm() counting its statements, then raw(); keep the times.
+        Each is run once before, so that both read warm caches"""
+        orm()
+        raw()
+        self.transaction.rollback()
+        counter = QueryCounter()
+        with counter.counting(self.transaction.connection):
+            start = time.perf_counter()
+            with profiled(label):
+                result = orm()
+            orm_time = time.perf_counter() - start
+        start = time.perf_counter()
+        raw()
+        raw_time = time.perf_counter() - start
+        self.rows.append((label, goal, orm_time, counter.count, raw_time))
+        print(f"  {label}: {orm_time:.3f} s, {counter.count} statements "
+            f"(raw SQL {raw_time:.3f} s)", flush=True)
+        return result
+
+    def sql(self, query, params=()):
+        with self.raw.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+
+    def print_table(self):
+        print()
+        print(f"{'work':46} {'goal':>6} {'trytond':>9} {'stmts':>6} "
+            f"{'raw SQL':>9} {'ratio':>7}")
+        for label, goal, orm, count, raw in self.rows:
+            ratio = f"{orm / raw:6.1f}x" if raw else '      -'
+            goal = f"{goal:g} s" if goal else ''
+            print(f"{label:46} {goal:>6} {orm:8.3f}s {count:6d} "
+                f"{raw:8.3f}s {ratio}")
+        print("(statements: those trytond sent; an executemany counts as "
+            "one. raw SQL: psycopg, the same rows, same run)")
+
+
+def site_list(bench, Site, page):
+    ids = [s.id for s in Site.search([], limit=page)]
+    bench.measure(f"site list: {len(ids)} sites with their figures", 1,
+        lambda: Site.search_read([], 0, page, None, SITE_FIELDS),
+        lambda: bench.sql(SITE_SQL + " ORDER BY s.name, s.id", (ids,)))
+
+
+def free_rooms(bench, Room, site):
+    domain = [('site', '=', site), ('state', '=', 'available')]
+    bench.measure("free-room search in a 1,000-room site", 0.2,
+        lambda: Room.search_read(domain, 0, 1000, None,
+            ['rec_name', 'floor', 'sequence', 'accessible']),
+        lambda: bench.sql("SELECT id, name, floor, sequence, accessible "
+            "FROM quarantine_room WHERE site = %s AND state = 'available' "
+            "ORDER BY building, floor, sequence, name, id LIMIT 1000",
+            (site,)))
+    # the first page of a site's rooms, of all states
+    bench.measure("room list of a 1,000-room site", 1,
+        lambda: Room.search_read([('site', '=', site)], 0, 1000, None,
+            ['rec_name', 'floor', 'sequence', 'state', 'accessible']),
+        lambda: bench.sql("SELECT id, name, floor, sequence, state, "
+            "accessible FROM quarantine_room WHERE site = %s "
+            "ORDER BY building, floor, sequence, name, id LIMIT 1000",
+            (site,)))
+
+
+def roster(bench, pool, site, today):
+    from reports.roster import render_roster
+    Roster = pool.get('quarantine.site.sampling_roster', type='report')
+    Site = pool.get('quarantine.site')
+    data = Roster.roster(Site(site), today)
+    rows = sum(len(g['rows']) for g in data['groups'])
+
+    def raw():
+        bench.sql("SELECT r.building, r.floor, r.sequence, r.name, p.name, "
+            "st.identity_number, s.day, s.exit_sample, s.id "
+            "FROM quarantine_sample s JOIN quarantine_stay st "
+            "ON st.id = s.stay JOIN quarantine_room r ON r.id = st.room "
+            "JOIN party_party p ON p.id = st.person WHERE st.site = %s "
+            "AND st.state = 'admitted' AND s.planned_date = %s "
+            "AND s.result = 'pending'", (site, today))
+        bench.sql("SELECT p.name, f.role FROM quarantine_staff f "
+            "JOIN party_party p ON p.id = f.party WHERE f.site = %s",
+            (site,))
+        render_roster(data)
+    bench.measure(f"daily roster PDF of a 1,000-room site ({rows} rows)",
+        1, lambda: Roster.execute([site], {'date': today}), raw)
+
+
+def area_dashboard(bench, pool, city):
+    "What the administrator's board of a city reads"
+    Area = pool.get('quarantine.area')
+    Site = pool.get('quarantine.site')
+    alerts = ['OR', ('expansion_alert', '=', True),
+        ('staff_short', '=', True)]
+
+    def orm():
+        Area.search_read([('parent', 'child_of', [city])], 0, None, None,
+            AREA_FIELDS)
+        Site.search_read([('area', 'child_of', [city], 'parent'),
+                ('state', '=', 'active')], 0, 1000, None, SITE_FIELDS)
+        Site.search_count([('area', 'child_of', [city], 'parent')] + [alerts])
+    site_ids = [s.id for s in Site.search([('area', 'child_of', [city], 'parent'),
+                ('state', '=', 'active')])]
+
+    def raw():
+        bench.sql(AREA_SQL)
+        rows = bench.sql(SITE_SQL, (site_ids,))
+        # the alert filter over the same figures
+        sum(1 for r in rows if r[6] and r[8] / r[6] >= 0.9
+            or r[12] * 50 < r[11])
+    bench.measure(f"area dashboard of a city ({len(site_ids)} sites)", 1,
+        orm, raw)
+
+
+def intake(bench, pool, transaction, regime):
+    """10,000 arrivals into a new site: reading the list, creating the
+    residents and stays, allocating the rooms and admitting (no commit)"""
+    from trytond.modules.quarantine.arrival_import import read_arrivals
+    Site = pool.get('quarantine.site')
+    Room = pool.get('quarantine.room')
+    Stay = pool.get('quarantine.stay')
+    today = dt.date.today()
+    data = arrival_list()
+    site, = Site.create([{'name': "方舱",
+                'code': f'FC{time.time():.0f}'}])
+    Room.create([{'site': site.id, 'floor': str(i // 50 + 1),
+                'sequence': i % 50 + 1,
+                'name': f'F{i // 50 + 1}-{i % 50 + 1:02d}'}
+            for i in range(ARRIVALS + ARRIVALS // 20)])
+    Site.write([site], {'state': 'active'})
+    transaction.commit()
+    arrivals, errors, _, _ = read_arrivals(data, today)
+    assert not errors, errors[:3]
+    raw_time = raw_sql_baseline(arrivals, site.id, regime.id,
+        pool.database_name)
+    counter = QueryCounter()
+    with counter.counting(transaction.connection):
+        start = time.perf_counter()
+        with profiled('intake'):
+            arrivals, _, _, _ = read_arrivals(data, today)
+            stays = Stay.import_arrivals(arrivals, regime, today, site)
+            Stay.allocate(stays, site)
+        orm_time = time.perf_counter() - start
+    # both rolled back (the raw SQL too): a province kept for another run
+    # keeps its free rooms and has none of these residents
+    transaction.rollback()
+    bench.rows.append((f"batch intake of {ARRIVALS:,} arrivals (xlsx)", 10,
+            orm_time, counter.count, raw_time))
+    print(f"  intake: {orm_time:.2f} s (raw SQL {raw_time:.2f} s)",
+        flush=True)
+
+
+def certificates(bench, pool):
+    from reports.certificate import render_certificates
+    from trytond.transaction import Transaction
+    Stay = pool.get('quarantine.stay')
+    Certificate = pool.get(
+        'quarantine.stay.release_certificate', type='report')
+    Configuration = pool.get('quarantine.configuration')
+    # what the first release does: make the key of the verification codes
+    with Transaction().new_transaction(
+            _lock_tables=[Configuration._table]) as locked:
+        Configuration(1).get_certificate_secret()
+        locked.commit()
+    bench.transaction.rollback()  # a new snapshot, which sees the key
+    ids = [s.id for s in Stay.search([('state', '=', 'released')],
+            limit=CERTIFICATES, order=[('id', 'DESC')])]
+    data = [Certificate.certificate(s) for s in Stay.browse(ids)]
+
+    def raw():
+        bench.sql("SELECT st.id, st.certificate_number, p.name, "
+            "st.identity_number, st.sex, st.birth_date, s.name, r.name, "
+            "st.exposure_date, st.arrival_date, st.end_date, "
+            "st.release_date FROM quarantine_stay st "
+            "JOIN party_party p ON p.id = st.person "
+            "JOIN quarantine_site s ON s.id = st.site "
+            "JOIN quarantine_room r ON r.id = st.room WHERE st.id = ANY(%s)",
+            (ids,))
+        bench.sql("SELECT s.stay, s.planned_date, s.day, s.exit_sample, "
+            "s.result, p.name, s.reagent FROM quarantine_sample s "
+            "LEFT JOIN party_party p ON p.id = s.institution "
+            "WHERE s.stay = ANY(%s) AND s.result != 'pending' "
+            "ORDER BY s.stay, s.planned_date", (ids,))
+        render_certificates(data)
+    bench.measure(f"{len(ids):,} release certificates, one PDF", 60,
+        lambda: Certificate.execute(ids, {}), raw)
+
+
+def main():
+    database = os.environ.get('BENCH_PROVINCE_DB')
+    keep = bool(database)
+    if not database:
+        database = DATABASE
+        build(database, Shape.scaled(float(os.environ.get('BENCH_SCALE',
+                        1))))
+    os.environ['TRYTOND_DATABASE__URI'] = PG_URI
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(database)
+    pool.init()
+    try:
+        with Transaction().start(database, 1, context={
+                    'language': 'zh_CN'}) as transaction:
+            bench = Bench(pool, transaction, database)
+            Site = pool.get('quarantine.site')
+            Room = pool.get('quarantine.room')
+            Area = pool.get('quarantine.area')
+            Regime = pool.get('quarantine.regime')
+            Date = pool.get('ir.date')
+            today = Date.today()
+            sites = Site.search_count([])
+            rooms = Room.search_count([])
+            print(f"\n{database}: {sites:,} sites, {rooms:,} rooms",
+                flush=True)
+            big, = Site.search([], order=[('id', 'ASC')], limit=1)
+            # a city: an area under the province
+            city, = Area.search([('code', 'like', 'P36C__')],
+                order=[('code', 'ASC')], limit=1)
+            site_list(bench, Site, 1000)
+            site_list(bench, Site, None)
+            free_rooms(bench, Room, big.id)
+            roster(bench, pool, big.id, today)
+            area_dashboard(bench, pool, city.id)
+            certificates(bench, pool)
+            regime, = Regime.search([('code', '=', 'centralized_14')])
+            intake(bench, pool, transaction, regime)
+            bench.print_table()
+            bench.raw.close()
+            transaction.rollback()
+    finally:
+        if not keep:
+            drop_database(database)
+
+
+if __name__ == '__main__':
+    main()
