@@ -11,7 +11,7 @@ export TRYTOND_DATABASE__PATH := $(CURDIR)/var/db
 export TRYTOND_WEB__ROOT := $(CURDIR)/var/sao
 export TRYTONPASSFILE := $(CURDIR)/var/adminpass
 
-.PHONY: run test venv sao system-deps db demo bench clean
+.PHONY: run test test-long venv sao system-deps db demo bench clean
 
 venv: $(VENV)/.installed
 
@@ -40,6 +40,10 @@ run: venv sao system-deps demo
 
 test: venv sao system-deps
 	scripts/test.sh
+
+# The long tests (PostgreSQL): concurrent clients and a killed server
+test-long: venv system-deps
+	scripts/test_long.sh
 
 bench: venv system-deps
 	scripts/bench.sh

@@ -37,7 +37,7 @@ else
     results+=("pyflakes: FAILED"); status=1
 fi
 
-if DB_CACHE=$cache/sqlite run_pytest SQLite -q addons/*/tests tests reports; then
+if DB_CACHE=$cache/sqlite run_pytest SQLite -q -m "not long" addons/*/tests tests reports; then
     results+=("SQLite: passed")
 else
     results+=("SQLite: FAILED"); status=1
@@ -48,7 +48,7 @@ if pg_up; then
     # make it unique, so that two runs at once cannot meet.
     if TRYTOND_DATABASE__URI=$PG_URI DB_CACHE=$cache/postgresql \
             DB_NAME=test_$$_$(date +%s) \
-            run_pytest PostgreSQL -q -m "not sqlite_only" addons/*/tests tests; then
+            run_pytest PostgreSQL -q -m "not sqlite_only and not long" addons/*/tests tests; then
         results+=("PostgreSQL: passed")
     else
         results+=("PostgreSQL: FAILED"); status=1
