@@ -11,7 +11,7 @@ export TRYTOND_DATABASE__PATH := $(CURDIR)/var/db
 export TRYTOND_WEB__ROOT := $(CURDIR)/var/sao
 export TRYTONPASSFILE := $(CURDIR)/var/adminpass
 
-.PHONY: run test test-long venv sao system-deps db demo bench clean
+.PHONY: run test test-long venv sao system-deps db demo demo-scale bench clean
 
 venv: $(VENV)/.installed
 
@@ -47,6 +47,9 @@ test-long: venv system-deps
 
 bench: venv system-deps
 	scripts/bench.sh
+
+demo-scale: venv
+	$(BIN)/python -O tests/bench/province.py
 
 clean:
 	rm -rf var test-artifacts
