@@ -100,7 +100,8 @@ def environment(**extra):
             'TRYTOND_WEB__LISTEN', 'TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE',
             'TRYTOND_DATABASE_URI']:
         env.pop(name, None)
-    env['TRYTOND_DATABASE__URI'] = pg_uri()
+    if pg_uri():
+        env['TRYTOND_DATABASE__URI'] = pg_uri()
     env['PYTHONUNBUFFERED'] = '1'
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -460,6 +461,8 @@ class Worker:
             json.dumps(kwargs, cls=JSONEncoder)]
         if orm:
             cmd += ['--orm', orm]
+        # in the caller's directory, else a temporary file removed by kill()
+        self._temporary = log_dir is None
         self.stderr_path = Path(log_dir or tempfile.gettempdir()) / (
             f'{self.label}-{os.getpid()}-{secrets.token_hex(4)}.stderr')
         self._stderr = open(self.stderr_path, 'w', encoding='utf-8')
@@ -526,6 +529,8 @@ class Worker:
             self.proc.kill()
             self.proc.wait()
         self._stderr.close()
+        if self._temporary:
+            self.stderr_path.unlink(missing_ok=True)
 
 
 def start_worker(module_file, function, label=None, log_dir=None, **kwargs):
