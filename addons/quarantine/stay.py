@@ -286,6 +286,12 @@ class Stay(Workflow, ModelSQL, ModelView):
         cls._sql_indexes.update({
                 Index(t, (t.site, Index.Equality()),
                     (t.state, Index.Equality(cardinality='low'))),
+                # the stays of a room or a person, whatever their state
+                # (the constraints' indexes hold only the open ones): without
+                # them each room or party deleted scanned a province's
+                # 400,000 stays for its references
+                Index(t, (t.room, Index.Range())),
+                Index(t, (t.person, Index.Range())),
                 Index(t, (t.end_date, Index.Range()),
                     where=admitted),
                 })

@@ -59,16 +59,17 @@ SITE_SQL = """
         ON sf.site = s.id
     WHERE s.id = ANY(%s)
     """
+# The rooms of the areas of a city (the reserve figures are their sums up
+# the tree)
 AREA_SQL = """
-    WITH RECURSIVE tree(id, root) AS (
-        SELECT id, id FROM quarantine_area
+    WITH RECURSIVE city(id) AS (
+        SELECT id FROM quarantine_area WHERE id = %(city)s
         UNION ALL
-        SELECT a.id, t.root FROM quarantine_area a JOIN tree t
-            ON a.parent = t.id)
-    SELECT t.root, COUNT(r.id) FROM tree t
-    JOIN quarantine_site s ON s.area = t.id AND s.state != 'closed'
-    JOIN quarantine_room r ON r.site = s.id
-    GROUP BY t.root
+        SELECT a.id FROM quarantine_area a JOIN city c ON a.parent = c.id)
+    SELECT s.area, COUNT(r.id) FROM quarantine_room r
+    JOIN quarantine_site s ON s.id = r.site
+    WHERE s.area IN (SELECT id FROM city) AND s.state != 'closed'
+    GROUP BY s.area
     """
 
 
@@ -185,7 +186,7 @@ def area_dashboard(bench, pool, city):
                 ('state', '=', 'active')])]
 
     def raw():
-        bench.sql(AREA_SQL)
+        bench.sql(AREA_SQL, {'city': city})
         rows = bench.sql(SITE_SQL, (site_ids,))
         # the alert filter over the same figures
         sum(1 for r in rows if r[6] and r[8] / r[6] >= 0.9
@@ -228,6 +229,11 @@ def intake(bench, pool, transaction, regime):
     transaction.rollback()
     bench.rows.append((f"batch intake of {ARRIVALS:,} arrivals (xlsx)", 10,
             orm_time, counter.count, raw_time))
+    # and the new site goes, for the next run on a kept province
+    cursor = transaction.connection.cursor()
+    cursor.execute('DELETE FROM quarantine_room WHERE site = %s', (site.id,))
+    cursor.execute('DELETE FROM quarantine_site WHERE id = %s', (site.id,))
+    transaction.commit()
     print(f"  intake: {orm_time:.2f} s (raw SQL {raw_time:.2f} s)",
         flush=True)
 
