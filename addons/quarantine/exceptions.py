@@ -61,3 +61,7 @@ class ReleaseError(UserError):
 
 class ExportAccessError(AccessError):
     pass
+
+
+class DispatchError(UserError):
+    pass

@@ -209,15 +209,13 @@ class Transfer(Workflow, ModelSQL, ModelView):
 
     def check_dispatch(self):
         "Refuse a dispatch that breaks a rule, naming the rule and persons"
+        Vehicle = Pool().get('quarantine.vehicle')
         vehicle = self.vehicle
         if not vehicle:
             raise DispatchError(gettext(
                     'quarantine_transfer.msg_dispatch_no_vehicle',
                     transfer=self.rec_name))
-        if vehicle.needs_disinfection:
-            raise DispatchError(gettext(
-                    'quarantine_transfer.msg_dispatch_not_disinfected',
-                    vehicle=vehicle.rec_name))
+        Vehicle.check_disinfected([vehicle])
         if len(self.lines) > vehicle.seats:
             raise DispatchError(gettext(
                     'quarantine_transfer.msg_dispatch_seats',
@@ -250,7 +248,7 @@ class Transfer(Workflow, ModelSQL, ModelView):
         now = dt.datetime.now()
         cls._hand_over(transfers)
         cls._arrive(transfers, now)
-        Vehicle.write([t.vehicle for t in transfers], {'last_run_at': now})
+        Vehicle.record_run([t.vehicle for t in transfers], now)
 
     @classmethod
     @Workflow.transition('arrived')

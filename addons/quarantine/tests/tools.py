@@ -33,14 +33,16 @@ def scenario_test_case(load_tests):
 
 
 class ActivatedTestCase(unittest.TestCase):
-    "Tests on a database with `module` activated, dropped at the end"
+    """Tests on a database with `module` (and the modules of `extras`)
+    activated, dropped at the end"""
     module = 'quarantine'
+    extras = ()
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         drop_db()
-        activate_module(cls.module)
+        activate_module([cls.module, *cls.extras])
 
     @classmethod
     def tearDownClass(cls):
@@ -143,6 +145,19 @@ def savepoint():
         raise
     else:
         cursor.execute('RELEASE SAVEPOINT quarantine_test')
+
+
+def load_translations(module, language='zh_CN'):
+    "Load the module's locale/<language>.po into the test database"
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    Translation = pool.get('ir.translation')
+    lang, = Lang.search([('code', '=', language)])
+    Lang.write([lang], {'translatable': True})
+    directory = os.path.dirname(
+        import_module(f'trytond.modules.{module}').__file__)
+    Translation.translation_import(language, module,
+        os.path.join(directory, 'locale', f'{language}.po'))
 
 
 def untranslated(module, language='zh_CN'):

@@ -91,7 +91,8 @@ class TransferTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_dispatch_refusals(self):
-        "No vehicle, too many, positive mixed or in a normal vehicle, dirty"
+        """No vehicle, too many (a truck has no seat), positive mixed or in
+        a normal vehicle, dirty"""
         pool = Pool()
         Transfer = pool.get('quarantine.transfer')
         Disinfection = pool.get('quarantine.vehicle.disinfection')
@@ -101,10 +102,13 @@ class TransferTestCase(ActivatedTestCase):
         car = vehicle('豫A1', seats=2, kind='car')
         ambulance = vehicle('豫A2', seats=2, negative_pressure=True,
             kind='ambulance')
+        truck = vehicle('豫A3', seats=0, kind='truck')
         cases = [
             (transfer([a], to_site=site), 'without a vehicle'),
             (transfer([a, b, c], to_site=site, vehicle=car),
                 '2 seats for 3 persons'),
+            (transfer([a], to_site=site, vehicle=truck),
+                '0 seats for 1 persons'),
             (transfer([a, b], destination="医院", vehicle=ambulance,
                     positive=[a]), 'never travels with anyone'),
             (transfer([a], destination="医院", vehicle=car,
