@@ -204,7 +204,7 @@ def load_supply(sites):
         return
     Contract = Model.get('quarantine.supply.contract')
     Norm = Model.get('quarantine.supply.norm')
-    Truck = Model.get('quarantine.supply.truck')
+    Vehicle = Model.get('quarantine.vehicle')
     DriverTest = Model.get('quarantine.supply.driver_test')
     Party = Model.get('party.party')
     Plan = Model.get('quarantine.supply.plan')
@@ -232,16 +232,20 @@ def load_supply(sites):
             line.unit_price = Decimal('9.50' if supermarket else '6.80')
         contract.save()
         contract.click('activate')
-    # Ruijin's fleet: trucks 1-40, five for each supermarket in this order
+    # Ruijin's fleet: trucks 1-40, five for each supermarket in this order,
+    # washed this morning by the city's vehicle disinfection station
+    station = Party(name="瑞金市车辆洗消站")
+    station.save()
     order = ["国光超市", "苏尔玛超市", "步步高玛特超市", "好又多超市",
         "铜锣湾超市", "发到家超市城东店", "发到家超市万合店", "君和超市"]
     for name in order:
         supplier, = Party.find([('name', '=', name)])
         for _ in range(5):
             trucks += 1
-            truck = Truck(number=trucks, plate=f"赣B·D{trucks:04d}",
-                supplier=supplier, capacity=3000)
-            truck.disinfections.new(disinfected_at=dt.datetime.now())
+            truck = Vehicle(kind='truck', seats=0, number=trucks,
+                plate=f"赣B·D{trucks:04d}", supplier=supplier, capacity=3000)
+            truck.disinfections.new(disinfected_at=dt.datetime.now(),
+                disinfected_by=station)
             truck.save()
     driver = Party(name="刘师傅")
     driver.save()

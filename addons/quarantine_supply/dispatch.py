@@ -32,8 +32,21 @@ class Dispatch(Workflow, ModelSQL, ModelView):
         required=True, states=_states, domain=[('state', '=', 'active')])
     supplier = fields.Function(fields.Many2One('party.party', "Supplier"),
         'on_change_with_supplier', searcher='search_supplier')
-    vehicle = fields.Many2One('quarantine.supply.truck', "Vehicle",
-        states={'readonly': ~Eval('state').in_(['draft', 'loaded'])})
+    vehicle = fields.Many2One('quarantine.vehicle', "Vehicle",
+        domain=[
+            ('kind', '=', 'truck'),
+            If(Eval('supplier'),
+                [
+                    ('supplier', '=', Eval('supplier', -1)),
+                    ['OR',
+                        ('contract', '=', None),
+                        ('contract', '=', Eval('contract', -1)),
+                        ],
+                    ],
+                []),
+            ],
+        states={'readonly': ~Eval('state').in_(['draft', 'loaded'])},
+        help="A truck of the contract's supplier.")
     driver = fields.Many2One('party.party', "Driver",
         states={'readonly': ~Eval('state').in_(['draft', 'loaded'])})
     driver_phone = fields.Char("Driver Phone",
@@ -299,27 +312,24 @@ class Dispatch(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('in_transit')
     def depart(cls, dispatches):
-        pool = Pool()
-        Truck = pool.get('quarantine.supply.truck')
+        Vehicle = Pool().get('quarantine.vehicle')
         now = dt.datetime.now()
         for dispatch in dispatches:
             dispatch.check_departure(now)
             dispatch.departed_at = now
         cls.save(dispatches)
-        Truck.write([d.vehicle for d in dispatches], {'last_run_at': now})
+        Vehicle.record_run([d.vehicle for d in dispatches], now)
 
     def check_departure(self, now):
         pool = Pool()
         Configuration = pool.get('quarantine.configuration')
         DriverTest = pool.get('quarantine.supply.driver_test')
+        Vehicle = pool.get('quarantine.vehicle')
         if not self.vehicle:
             raise DispatchError(gettext(
                     'quarantine_supply.msg_dispatch_no_vehicle',
                     dispatch=self.rec_name))
-        if self.vehicle.needs_disinfection:
-            raise DispatchError(gettext(
-                    'quarantine_supply.msg_dispatch_not_disinfected',
-                    vehicle=self.vehicle.rec_name))
+        Vehicle.check_disinfected([self.vehicle])
         if not self.handover_point:
             raise DispatchError(gettext(
                     'quarantine_supply.msg_dispatch_no_handover_point',

@@ -1,5 +1,7 @@
 # This file is part of the quarantine_supply module.  See README.md.
 from trytond.exceptions import UserError
+from trytond.modules.quarantine.exceptions import (
+    DispatchError as VehicleDispatchError)
 
 
 class ContractError(UserError):
@@ -14,7 +16,7 @@ class PlanError(UserError):
     pass
 
 
-class DispatchError(UserError):
+class DispatchError(VehicleDispatchError):
     pass
 
 

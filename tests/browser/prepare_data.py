@@ -294,8 +294,8 @@ def logistics_data(company):
     Norm = Model.get('quarantine.supply.norm')
     Contract = Model.get('quarantine.supply.contract')
     Purchase = Model.get('purchase.purchase')
-    Truck = Model.get('quarantine.supply.truck')
-    Disinfection = Model.get('quarantine.supply.truck.disinfection')
+    Vehicle = Model.get('quarantine.vehicle')
+    Disinfection = Model.get('quarantine.vehicle.disinfection')
     DriverTest = Model.get('quarantine.supply.driver_test')
     Dispatch = Model.get('quarantine.supply.dispatch')
 
@@ -345,13 +345,17 @@ def logistics_data(company):
     purchase.reload()
     assert purchase.state == 'processing', purchase.state
 
-    numbers = [t.number
-        for t in Truck.find([('active', 'in', [True, False])])]
-    truck = Truck(number=max(numbers, default=0) + 1, plate="京B·BT007",
+    numbers = [t.number for t in Vehicle.find([
+                ('kind', '=', 'truck'), ('number', '!=', None),
+                ('active', 'in', [True, False])])]
+    truck = Vehicle(kind='truck', seats=0,
+        number=max(numbers, default=0) + 1, plate="京B·BT007",
         supplier=supplier, capacity=2000)
     truck.save()
-    Disinfection(truck=truck, disinfected_at=NOW - dt.timedelta(hours=1),
-        disinfected_by="清洁消毒组").save()
+    cleaners = Party(name="清洁消毒组")
+    cleaners.save()
+    Disinfection(vehicle=truck, disinfected_at=NOW - dt.timedelta(hours=1),
+        disinfected_by=cleaners).save()
     driver = Party(name="刘振华")
     driver.save()
     DriverTest(driver=driver, result='negative',

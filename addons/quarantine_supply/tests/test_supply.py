@@ -69,10 +69,14 @@ def plan(site=None, population=None, reserve_days=15, **values):
     return plan
 
 
-def truck(number=1, **values):
-    Truck = Pool().get('quarantine.supply.truck')
-    truck, = Truck.create([dict(
-                {'number': number, 'plate': f'赣B{number:05d}'}, **values)])
+def truck(supplier, number=1, **values):
+    "A truck of the supplier's fleet"
+    Vehicle = Pool().get('quarantine.vehicle')
+    truck, = Vehicle.create([dict({
+                    'kind': 'truck', 'seats': 0, 'number': number,
+                    'plate': f'赣B{number:05d}',
+                    'supplier': supplier.id if supplier else None,
+                    }, **values)])
     return truck
 
 
@@ -83,6 +87,29 @@ def driver_with_test(name="刘师傅", hours_ago=5, result='negative'):
                 'tested_at': dt.datetime.now() - dt.timedelta(
                     hours=hours_ago)}])
     return driver
+
+
+def warehouse_dispatch(sites, quantity=50, received=None):
+    "A loaded dispatch of grain from a city warehouse to sites"
+    pool = Pool()
+    Dispatch = pool.get('quarantine.supply.dispatch')
+    Location = pool.get('stock.location')
+    grain = norms()['Grain'].product
+    city, = Location.search([('code', '=', 'WH')])
+    stock(city, grain, 1000)
+    supply = contract("Storage", [grain], kind='storage')
+    dispatch, = Dispatch.create([{
+                'contract': supply.id, 'site': sites[0].id,
+                'from_warehouse': city.id,
+                'handover_point': "东门",
+                'lines': [('create', [{
+                                'site': s.id, 'product': grain.id,
+                                'unit': grain.default_uom.id,
+                                'quantity': quantity,
+                                'received_quantity': received,
+                                } for s in sites])],
+                }])
+    return dispatch, grain, city
 
 
 def stock(warehouse, product, quantity):
@@ -289,36 +316,14 @@ class SupplyTestCase(ActivatedTestCase):
             grain_lines = [l for l in record.lines if l.product == grain]
             self.assertEqual([l.contract for l in grain_lines], [None])
 
-    def warehouse_dispatch(self, sites, quantity=50, received=None):
-        "A loaded dispatch of grain from a city warehouse to sites"
-        pool = Pool()
-        Dispatch = pool.get('quarantine.supply.dispatch')
-        Location = pool.get('stock.location')
-        grain = norms()['Grain'].product
-        city, = Location.search([('code', '=', 'WH')])
-        stock(city, grain, 1000)
-        supply = contract("Storage", [grain], kind='storage')
-        dispatch, = Dispatch.create([{
-                    'contract': supply.id, 'site': sites[0].id,
-                    'from_warehouse': city.id,
-                    'handover_point': "东门",
-                    'lines': [('create', [{
-                                    'site': s.id, 'product': grain.id,
-                                    'unit': grain.default_uom.id,
-                                    'quantity': quantity,
-                                    'received_quantity': received,
-                                    } for s in sites])],
-                    }])
-        return dispatch, grain, city
-
     @with_transaction()
     def test_dispatch_from_warehouse_to_two_sites(self):
         "A truck delivers a warehouse's stock to two sites"
         Dispatch = Pool().get('quarantine.supply.dispatch')
         with self.company():
             sites = [active_site(code=f'S{i}', rooms=2) for i in range(2)]
-            dispatch, grain, city = self.warehouse_dispatch(sites)
-            Dispatch.write([dispatch], {'vehicle': truck().id,
+            dispatch, grain, city = warehouse_dispatch(sites)
+            Dispatch.write([dispatch], {'vehicle': truck(dispatch.supplier).id,
                     'driver': driver_with_test().id})
             Dispatch.load([dispatch])
             Dispatch.depart([dispatch])
@@ -333,13 +338,13 @@ class SupplyTestCase(ActivatedTestCase):
         "No truck, an undisinfected truck, no or an old or positive test"
         pool = Pool()
         Dispatch = pool.get('quarantine.supply.dispatch')
-        Disinfection = pool.get('quarantine.supply.truck.disinfection')
+        Disinfection = pool.get('quarantine.vehicle.disinfection')
         with self.company():
             site = active_site(rooms=2)
-            dispatch, _, _ = self.warehouse_dispatch([site])
+            dispatch, _, _ = warehouse_dispatch([site])
             Dispatch.load([dispatch])
-            vehicle = truck(last_run_at=dt.datetime.now()
-                - dt.timedelta(hours=2))
+            vehicle = truck(dispatch.supplier,
+                last_run_at=dt.datetime.now() - dt.timedelta(hours=2))
             cases = [
                 ({}, "without a truck"),
                 ({'vehicle': vehicle.id, 'driver': driver_with_test().id},
@@ -351,8 +356,9 @@ class SupplyTestCase(ActivatedTestCase):
                     with self.assertRaises(UserError) as cm:
                         Dispatch.depart([dispatch])
                     self.assertIn(message, str(cm.exception))
-            Disinfection.create([{'truck': vehicle.id,
-                        'disinfected_at': dt.datetime.now()}])
+            Disinfection.create([{'vehicle': vehicle.id,
+                        'disinfected_at': dt.datetime.now(),
+                        'disinfected_by': create_party("洗消站").id}])
             for driver, message in [
                     (create_party("无检测"), "no negative test"),
                     (driver_with_test("超时", hours_ago=49), "no negative test"),
@@ -376,9 +382,9 @@ class SupplyTestCase(ActivatedTestCase):
         Dispatch = Pool().get('quarantine.supply.dispatch')
         with self.company():
             site = active_site(rooms=2)
-            dispatch, grain, _ = self.warehouse_dispatch([site],
+            dispatch, grain, _ = warehouse_dispatch([site],
                 received=60)
-            Dispatch.write([dispatch], {'vehicle': truck().id,
+            Dispatch.write([dispatch], {'vehicle': truck(dispatch.supplier).id,
                     'driver': driver_with_test().id})
             Dispatch.load([dispatch])
             Dispatch.depart([dispatch])
@@ -394,8 +400,8 @@ class SupplyTestCase(ActivatedTestCase):
         Dispatch = Pool().get('quarantine.supply.dispatch')
         with self.company():
             site = active_site(rooms=2)
-            vehicle, driver = truck(), driver_with_test()
-            first, _, _ = self.warehouse_dispatch([site], quantity=10)
+            first, _, _ = warehouse_dispatch([site], quantity=10)
+            vehicle, driver = truck(first.supplier), driver_with_test()
             second, = Dispatch.copy([first])
             Dispatch.write([first, second], {'vehicle': vehicle.id,
                     'driver': driver.id})
@@ -411,7 +417,7 @@ class SupplyTestCase(ActivatedTestCase):
         Dispatch = Pool().get('quarantine.supply.dispatch')
         with self.company():
             site = active_site(rooms=2)
-            dispatch, _, city = self.warehouse_dispatch([site],
+            dispatch, _, city = warehouse_dispatch([site],
                 quantity=1500)
             with self.assertRaises(UserError) as cm:
                 Dispatch.load([dispatch])
@@ -448,7 +454,7 @@ class SupplyTestCase(ActivatedTestCase):
             supply, purchase = self.purchased(site)
             self.assertEqual(purchase.state, 'processing')
             dispatch = Dispatch(contract=supply, site=site, purchase=purchase,
-                vehicle=truck(), driver=driver_with_test(),
+                vehicle=truck(supply.supplier), driver=driver_with_test(),
                 handover_point="东门")
             dispatch.on_change_purchase()
             dispatch.save()
@@ -554,7 +560,7 @@ class SupplyTestCase(ActivatedTestCase):
             site = active_site(rooms=2)
             supply, purchase = self.purchased(site, population=100)
             dispatch = Dispatch(contract=supply, site=site,
-                purchase=purchase, vehicle=truck(),
+                purchase=purchase, vehicle=truck(supply.supplier),
                 driver=driver_with_test(), handover_point="东门")
             dispatch.on_change_purchase()
             dispatch.save()
@@ -607,9 +613,10 @@ class SupplyTestCase(ActivatedTestCase):
         with self.company():
             site = active_site(rooms=2)
             _, purchase = self.purchased(site)
-            dispatch, grain, _ = self.warehouse_dispatch([site],
+            dispatch, grain, _ = warehouse_dispatch([site],
                 quantity=600)
-            Dispatch.write([dispatch], {'vehicle': truck(capacity=500).id})
+            Dispatch.write([dispatch], {
+                    'vehicle': truck(dispatch.supplier, capacity=500).id})
             with self.assertRaises(UserError) as cm:
                 Dispatch.load([dispatch])
             self.assertIn("carries 500 kg", str(cm.exception))
@@ -639,7 +646,7 @@ class SupplyTestCase(ActivatedTestCase):
         Dispatch = Pool().get('quarantine.supply.dispatch')
         with self.company():
             site = active_site(rooms=2)
-            dispatch, _, _ = self.warehouse_dispatch([site], quantity=10)
+            dispatch, _, _ = warehouse_dispatch([site], quantity=10)
             Dispatch.load([dispatch])
             with self.assertRaises(UserError) as cm:
                 Dispatch.delete([dispatch])
@@ -649,9 +656,9 @@ class SupplyTestCase(ActivatedTestCase):
     @with_transaction()
     def test_truck_number_unique(self):
         "Two trucks cannot share a fleet number"
-        truck(7)
+        truck(None, 7)
         with self.assertRaises(SQLConstraintError), savepoint():
-            truck(7, plate='其它')
+            truck(None, 7, plate='其它')
 
 
 del ActivatedTestCase
