@@ -13,13 +13,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(
-        not os.environ.get('TRYTOND_DATABASE__URI', '').startswith(
-            'postgresql'),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://"),
-    ]
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -34,13 +34,7 @@ import pytest
 import rpc_harness
 from rpc_harness import RPCError
 
-pytestmark = [
-    pytest.mark.long,
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(not rpc_harness.pg_uri(),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://..."
-        " (a real server killed in the middle of a transaction)"),
-    ]
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 ARRIVALS = 10000
 ROOMS_PER_FLOOR = 100

@@ -11,7 +11,6 @@ resident can be released through the normal workflow.
 PostgreSQL only (COPY): the PostgreSQL pass of scripts/test.sh.
 """
 import datetime as dt
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -27,13 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent / 'bench'))
 
 from province import MODULES, Shape, fill  # noqa: E402
 
-pytestmark = [
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(
-        not os.environ.get('TRYTOND_DATABASE__URI', '').startswith(
-            'postgresql'),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://"),
-    ]
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 SHAPE = Shape(cities=2, districts=2, sites_per_district=3, big_sites=2,
     big_rooms=40, small_rooms=10, stays=600)

@@ -39,13 +39,7 @@ import pytest
 import rpc_harness
 from rpc_harness import RPCError
 
-pytestmark = [
-    pytest.mark.long,
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(not rpc_harness.pg_uri(),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://..."
-        " (a real server, concurrent transactions)"),
-    ]
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 CLIENTS = 8
 ATTEMPTS = 500  # per client

@@ -6,8 +6,7 @@ from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
     admit_residents, create_party, create_site, savepoint,
-    unrenderable_list_fields,
-    untranslated)
+    dependency_problems, unrenderable_list_fields, untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -26,6 +25,11 @@ class QuarantineTestCase(ModuleTestCase):
     def test_translations_complete(self):
         "Every string a user sees has its zh_CN translation"
         self.assertEqual(untranslated(self.module), [])
+
+    @with_transaction()
+    def test_dependencies_declared(self):
+        "tryton.cfg and pyproject.toml name exactly what the module uses"
+        self.assertEqual(dependency_problems(self.module), [])
 
     @with_transaction()
     def test_list_views_render_in_web_client(self):
