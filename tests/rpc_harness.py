@@ -55,6 +55,8 @@ HARNESS = Path(__file__).resolve()
 BIN = Path(sys.executable).parent
 PYTHON = BIN / 'python'
 MODULES = ('quarantine',)
+# every module, as `make run` activates them: the backup and province tests
+ALL_MODULES = ('quarantine_supply', 'quarantine_transfer')
 SERVER_START_TIMEOUT = 180  # seconds; the machine may be busy
 ADMIN_TIMEOUT = 1200  # seconds for trytond-admin
 CALL_TIMEOUT = 900  # seconds for one RPC call
@@ -143,21 +145,22 @@ class Template:
     cloned by fresh_database(); dropped when the process exits"""
     _instances = {}
 
-    def __init__(self, modules):
+    def __init__(self, modules, language=None):
         self.modules = tuple(modules)
+        self.language = language
         self.name = unique_name('rpctpl')
         self.password = 'Admin-' + secrets.token_urlsafe(12)
         self.workdir = Path(tempfile.mkdtemp(prefix='rpc-template-'))
 
     @classmethod
-    def get(cls, modules=MODULES):
-        modules = tuple(modules)
-        if modules not in cls._instances:
-            template = cls(modules)
+    def get(cls, modules=MODULES, language=None):
+        key = (tuple(modules), language)
+        if key not in cls._instances:
+            template = cls(*key)
             atexit.register(template.drop)
             template.build()
-            cls._instances[modules] = template
-        return cls._instances[modules]
+            cls._instances[key] = template
+        return cls._instances[key]
 
     def build(self):
         passfile = self.workdir / 'adminpass'
@@ -171,7 +174,9 @@ class Template:
             '-d', self.name]
         _run(admin + ['--all', '--email', 'admin@example.com'], env,
             f'trytond-admin --all ({self.name})', ADMIN_TIMEOUT)
-        _run(admin + ['-u', *self.modules, '--activate-dependencies'], env,
+        languages = ['-l', self.language] if self.language else []
+        _run(admin + ['-u', *self.modules, '--activate-dependencies']
+            + languages, env,
             f'trytond-admin -u {" ".join(self.modules)}', ADMIN_TIMEOUT)
 
     def drop(self):
@@ -202,11 +207,13 @@ class Database:
 
 
 @contextmanager
-def fresh_database(modules=MODULES):
-    """Yield a new Database with the modules activated; drop it at the end,
-    whatever happens"""
-    template = Template.get(modules)
-    name = unique_name()
+def fresh_database(modules=MODULES, language=None, name=None):
+    """Yield a new Database (named `name`, or a unique name) with the
+    modules (and the language) activated; drop it at the end, whatever
+    happens.  The template is built once per process for each modules and
+    language: the long tests that need the same share it."""
+    template = Template.get(modules, language)
+    name = name or unique_name()
     try:
         start = time.monotonic()
         with connect() as conn:

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
+import rpc_harness
+
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, db_exist, drop_db)
+from trytond.tests.test_tryton import DB_NAME, db_exist, drop_db
 from trytond.transaction import Transaction
 
 sys.path.insert(0, str(Path(__file__).parent / 'bench'))
 
-from province import MODULES, Shape, fill  # noqa: E402
+from province import Shape, fill  # noqa: E402
 
 pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
@@ -37,13 +38,16 @@ VALIDATED = ['quarantine.area', 'quarantine.site', 'quarantine.room',
 
 @pytest.fixture(scope='module')
 def province():
+    """The province in a copy of the long tests' shared database of all
+    the modules in zh_CN (rpc_harness), under trytond's test DB_NAME"""
     if db_exist(DB_NAME):
         drop_db()
-    activate_module(MODULES)
-    try:
-        yield fill(DB_NAME, SHAPE)
-    finally:
-        drop_db()
+    with rpc_harness.fresh_database(rpc_harness.ALL_MODULES, 'zh_CN',
+            name=DB_NAME):
+        try:
+            yield fill(DB_NAME, SHAPE)
+        finally:
+            drop_db()
 
 
 def transaction(**kwargs):
