@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.board import PDFReport
+from trytond.modules.quarantine.report import (
+    PDFReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -486,10 +487,7 @@ class AllocationForm(PDFReport):
     @classmethod
     def request(cls, allocation):
         "Return the plain data the layout of reports/ draws"
-        states = dict(allocation.fields_get(['state'])['state']['selection'])
-
-        def when(value):
-            return value.strftime('%Y-%m-%d %H:%M') if value else ''
+        states = selection_labels(allocation, 'state')
 
         def name(user):
             return user.rec_name if user else ''
@@ -500,9 +498,9 @@ class AllocationForm(PDFReport):
             'number': allocation.number or '',
             'applicant': allocation.applicant or '',
             'reason': allocation.reason or '',
-            'requested_at': when(allocation.submitted_at
+            'requested_at': minute(allocation.submitted_at
                 or allocation.create_date),
-            'needed_by': when(allocation.needed_by),
+            'needed_by': minute(allocation.needed_by),
             'destination': ' / '.join(dict.fromkeys(destination)),
             'receiving_unit': allocation.receiving_unit or '',
             'contact': allocation.contact or '',
@@ -515,8 +513,8 @@ class AllocationForm(PDFReport):
                     } for l in allocation.lines],
             'emergency': bool(allocation.emergency),
             'reviewed_by': name(allocation.reviewed_by),
-            'reviewed_at': when(allocation.reviewed_at),
+            'reviewed_at': minute(allocation.reviewed_at),
             'approved_by': name(allocation.approved_by),
-            'approved_at': when(allocation.approved_at),
+            'approved_at': minute(allocation.approved_at),
             'state': states[allocation.state],
             }

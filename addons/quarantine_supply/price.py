@@ -20,6 +20,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, fields)
 from trytond.modules.quarantine.excel import SheetExportMixin, save, text
+from trytond.modules.quarantine.report import selection_labels
 from trytond.modules.quarantine.sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
 from trytond.pool import Pool, PoolMeta
@@ -384,7 +385,7 @@ class PlanPriceAlert(metaclass=PoolMeta):
         by_date = defaultdict(list)
         for plan in plans:
             by_date[plan.date].append(plan)
-        labels = dict(Price.fields_get(['grade'])['grade']['selection'])
+        labels = selection_labels(Price, 'grade')
         alerts = {}
         for date, dated_plans in by_date.items():
             grades = Price.latest_grades(list(set().union(
@@ -632,6 +633,6 @@ class PriceReport(SheetExportMixin, Wizard):
         date = self.start.date
         prices = sorted(Price.search([('date', '=', date)]),
             key=lambda p: (p.product.rec_name, p.market or ''))
-        labels = dict(Price.fields_get(['grade'])['grade']['selection'])
+        labels = selection_labels(Price, 'grade')
         return self.deliver(report_workbook(date, prices, labels),
             f'price-report-{date}.xlsx', len(prices))

@@ -3,11 +3,7 @@
 from reports.handover import render_blank_handover, render_handover
 from reports.identity import mask_identity
 
-from trytond.modules.quarantine.board import PDFReport
-
-
-def _time(value):
-    return value.strftime('%Y-%m-%d %H:%M') if value else ''
+from trytond.modules.quarantine.report import PDFReport, minute
 
 
 class HandoverForm(PDFReport):
@@ -37,9 +33,9 @@ class HandoverForm(PDFReport):
             'driver_phone': transfer.driver_phone or '',
             'origin': transfer.origin or '',
             'destination': destination,
-            'requested_at': _time(transfer.requested_at),
-            'dispatched_at': _time(transfer.dispatched_at),
-            'arrived_at': _time(transfer.arrived_at),
+            'requested_at': minute(transfer.requested_at),
+            'dispatched_at': minute(transfer.dispatched_at),
+            'arrived_at': minute(transfer.arrived_at),
             'notes': '',
             }
 
