@@ -16,6 +16,20 @@ class PDFReport(Report):
         return 'pdf', data
 
 
+class FormReport(PDFReport):
+    """A PDF of one form a record: `form(record)` gathers the plain data of
+    a record's form, `draw` (a function of reports/) draws a list of them"""
+    draw = None
+
+    @classmethod
+    def render(cls, report, report_context):
+        return cls.draw([cls.form(r) for r in report_context['records']])
+
+    @classmethod
+    def form(cls, record):
+        raise NotImplementedError
+
+
 class WorkbookReport(Report):
     "A report whose render returns the bytes of a workbook (.xlsx)"
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.quarantine.report import (
-    PDFReport, minute, selection_labels)
+    FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -475,17 +475,13 @@ class Move(metaclass=PoolMeta):
         return super()._get_origin() + ['quarantine.supply.allocation.line']
 
 
-class AllocationForm(PDFReport):
+class AllocationForm(FormReport):
     "The allocation application and approval (物资调用申请/审批件)"
     __name__ = 'quarantine.supply.allocation.form'
+    draw = staticmethod(render_allocation_requests)
 
     @classmethod
-    def render(cls, report, report_context):
-        return render_allocation_requests(
-            [cls.request(a) for a in report_context['records']])
-
-    @classmethod
-    def request(cls, allocation):
+    def form(cls, allocation):
         "Return the plain data the layout of reports/ draws"
         states = selection_labels(allocation, 'state')
 

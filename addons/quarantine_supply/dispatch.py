@@ -8,7 +8,7 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.quarantine.report import (
-    PDFReport, minute, selection_labels)
+    FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -571,17 +571,13 @@ class Move(metaclass=PoolMeta):
         return super()._get_origin() + ['quarantine.supply.dispatch.line']
 
 
-class DispatchNote(PDFReport):
+class DispatchNote(FormReport):
     "The dispatch note the driver carries and the site signs"
     __name__ = 'quarantine.supply.dispatch.note'
+    draw = staticmethod(render_dispatch_notes)
 
     @classmethod
-    def render(cls, report, report_context):
-        return render_dispatch_notes(
-            [cls.note(d) for d in report_context['records']])
-
-    @classmethod
-    def note(cls, dispatch):
+    def form(cls, dispatch):
         pool = Pool()
         DriverTest = pool.get('quarantine.supply.driver_test')
         states = selection_labels(dispatch, 'state')

@@ -3,16 +3,12 @@
 from reports.handover import render_blank_handover, render_handover
 from reports.identity import mask_identity
 
-from trytond.modules.quarantine.report import PDFReport, minute
+from trytond.modules.quarantine.report import FormReport, PDFReport, minute
 
 
-class HandoverForm(PDFReport):
+class HandoverForm(FormReport):
     __name__ = 'quarantine.transfer.handover'
-
-    @classmethod
-    def render(cls, report, report_context):
-        return render_handover(
-            [cls.form(t) for t in report_context['records']])
+    draw = staticmethod(render_handover)
 
     @classmethod
     def form(cls, transfer):
