@@ -68,7 +68,7 @@ def read_arrivals(data, arrival_date):
 
 def _read_row(row, arrival_date):
     row.require(REQUIRED)
-    result = {key: text or None for key, text in row.texts().items()}
+    result = {key: value or None for key, value in row.texts().items()}
     number = result['identity_number']
     if number:
         number = ric.compact(number).upper()

@@ -6,14 +6,13 @@ reported, as the arrival lists."""
 import datetime as dt
 from collections import namedtuple
 
-from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.wizard import Wizard
 
 from .excel import text
 from .sheet import (
-    RowError, Sheet, SheetImport, SheetImportStart, import_start, template)
+    Sheet, SheetImport, SheetImportStart, import_start, template)
 from .stay import ric
 
 COLUMNS = [
@@ -45,8 +44,7 @@ def read_results(data):
     sheet = Sheet(data, COLUMNS)
     if not sheet.errors and not (
             {'sample_code', 'identity_number'} & sheet.positions.keys()):
-        sheet.errors.append(RowError(1, "样本编码", gettext(
-                    'quarantine.msg_lab_identify_column')))
+        sheet.error(1, 'sample_code', 'quarantine.msg_lab_identify_column')
     rows = [_read_row(row) for row in sheet.rows()]
     results = _find_samples(sheet, rows) if rows else []
     sheet.errors.sort(key=lambda e: e.row)
@@ -54,7 +52,7 @@ def read_results(data):
 
 
 def _read_row(row):
-    values = {key: text or None for key, text in row.texts().items()}
+    values = {key: value or None for key, value in row.texts().items()}
     if not values['sample_code'] and not values['identity_number']:
         row.error('sample_code', 'quarantine.msg_lab_identify')
     if values['identity_number']:
