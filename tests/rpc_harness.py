@@ -27,11 +27,9 @@ Needs TRYTOND_DATABASE__URI=postgresql://...: the tests skip otherwise.
 import atexit
 import base64
 import configparser
-import datetime as dt
 import gzip
 import http.client
 import importlib.util
-import io
 import json
 import os
 import queue
@@ -580,37 +578,6 @@ def _worker_main(argv):
     else:
         result = target(**kwargs)
     print('RESULT ' + json.dumps(result, cls=JSONEncoder), flush=True)
-
-
-# Residents and arrival lists -----------------------------------------------
-
-def identity(i):
-    """A valid resident identity card number, distinct for i < 20,000
-    (all adults)"""
-    from stdnum.cn import ric
-    birth = dt.date(1950, 1, 1) + dt.timedelta(days=(i * 37) % 20000)
-    body = f'110105{birth:%Y%m%d}{i % 1000:03d}'
-    return body + ric.calc_check_digit(body + '0')
-
-
-def arrival_sheet(count, exposure_date):
-    """Return (xlsx bytes, identity numbers) of an arrival list of `count`
-    valid rows (as tests/bench/bench_intake.py writes it)"""
-    from openpyxl import Workbook
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(["姓名", "身份证号", "联系电话", "人员类别", "末次暴露日期",
-            "来源", "家庭/团组"])
-    numbers = []
-    for i in range(count):
-        number = identity(i)
-        numbers.append(number)
-        sheet.append([f"旅客{i}", number, f"139{i:08d}",
-                "密切接触者" if i % 5 else "次密切接触者", exposure_date,
-                "航班CA1234", f"团{i // 3}" if i % 7 == 0 else None])
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue(), numbers
 
 
 # PostgreSQL's view of the server -------------------------------------------

@@ -33,6 +33,7 @@ import pytest
 
 import rpc_harness
 from rpc_harness import RPCError
+from sheets import arrival_sheet
 
 pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
@@ -143,7 +144,7 @@ def intake(tmp_path_factory):
     workdir = tmp_path_factory.mktemp('faults')
     password = 'Intake-' + secrets.token_urlsafe(12)
     arrival_date = dt.date.today()
-    data, numbers = rpc_harness.arrival_sheet(
+    data, numbers = arrival_sheet(
         ARRIVALS, arrival_date - dt.timedelta(days=2))
     sheet = workdir / 'arrivals.xlsx'
     sheet.write_bytes(data)

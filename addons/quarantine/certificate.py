@@ -1,7 +1,6 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 """The release certificate (解除集中医学观察证明) and the daily sampling
 roster, drawn by reports/ from data gathered here"""
-import datetime as dt
 from collections import defaultdict, namedtuple
 
 from reports.certificate import render_certificates
@@ -16,9 +15,10 @@ from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateReport, StateTransition, StateView, Wizard)
 
-from .board import PDFReport, floor_sort_key
+from .board import floor_sort_key
 from .excel import SheetExportMixin, save
 from .exceptions import ReleaseError
+from .report import PDFReport, printed_at
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
 
@@ -158,7 +158,7 @@ class SamplingRoster(PDFReport):
             'title': gettext('quarantine.msg_roster_title'),
             'site': site.rec_name,
             'date': str(date),
-            'printed_at': dt.datetime.now().strftime('%Y-%m-%d %H:%M'),
+            'printed_at': printed_at(),
             'groups': result,
             'totals': [
                 (gettext('quarantine.msg_roster_residents'), count),

@@ -20,6 +20,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .excel import save
+from .report import printed_at
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
 ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
@@ -211,7 +212,7 @@ class DailyReport(Wizard):
         report = {
             'title': gettext('quarantine.msg_daily_report_title'),
             'date': str(date), 'scope': scope,
-            'printed_at': dt.datetime.now().strftime('%Y-%m-%d %H:%M'),
+            'printed_at': printed_at(),
             'columns': columns, 'rows': rows, 'totals': totals,
             'labels': {
                 'zero': gettext('quarantine.msg_daily_report_zero'),

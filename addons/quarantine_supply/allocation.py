@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.board import PDFReport
+from trytond.modules.quarantine.report import (
+    FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -474,22 +475,15 @@ class Move(metaclass=PoolMeta):
         return super()._get_origin() + ['quarantine.supply.allocation.line']
 
 
-class AllocationForm(PDFReport):
+class AllocationForm(FormReport):
     "The allocation application and approval (物资调用申请/审批件)"
     __name__ = 'quarantine.supply.allocation.form'
+    draw = staticmethod(render_allocation_requests)
 
     @classmethod
-    def render(cls, report, report_context):
-        return render_allocation_requests(
-            [cls.request(a) for a in report_context['records']])
-
-    @classmethod
-    def request(cls, allocation):
+    def form(cls, allocation):
         "Return the plain data the layout of reports/ draws"
-        states = dict(allocation.fields_get(['state'])['state']['selection'])
-
-        def when(value):
-            return value.strftime('%Y-%m-%d %H:%M') if value else ''
+        states = selection_labels(allocation, 'state')
 
         def name(user):
             return user.rec_name if user else ''
@@ -500,9 +494,9 @@ class AllocationForm(PDFReport):
             'number': allocation.number or '',
             'applicant': allocation.applicant or '',
             'reason': allocation.reason or '',
-            'requested_at': when(allocation.submitted_at
+            'requested_at': minute(allocation.submitted_at
                 or allocation.create_date),
-            'needed_by': when(allocation.needed_by),
+            'needed_by': minute(allocation.needed_by),
             'destination': ' / '.join(dict.fromkeys(destination)),
             'receiving_unit': allocation.receiving_unit or '',
             'contact': allocation.contact or '',
@@ -515,8 +509,8 @@ class AllocationForm(PDFReport):
                     } for l in allocation.lines],
             'emergency': bool(allocation.emergency),
             'reviewed_by': name(allocation.reviewed_by),
-            'reviewed_at': when(allocation.reviewed_at),
+            'reviewed_at': minute(allocation.reviewed_at),
             'approved_by': name(allocation.approved_by),
-            'approved_at': when(allocation.approved_at),
+            'approved_at': minute(allocation.approved_at),
             'state': states[allocation.state],
             }

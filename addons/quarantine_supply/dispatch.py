@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.board import PDFReport
+from trytond.modules.quarantine.report import (
+    FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -570,27 +571,19 @@ class Move(metaclass=PoolMeta):
         return super()._get_origin() + ['quarantine.supply.dispatch.line']
 
 
-class DispatchNote(PDFReport):
+class DispatchNote(FormReport):
     "The dispatch note the driver carries and the site signs"
     __name__ = 'quarantine.supply.dispatch.note'
+    draw = staticmethod(render_dispatch_notes)
 
     @classmethod
-    def render(cls, report, report_context):
-        return render_dispatch_notes(
-            [cls.note(d) for d in report_context['records']])
-
-    @classmethod
-    def note(cls, dispatch):
+    def form(cls, dispatch):
         pool = Pool()
         DriverTest = pool.get('quarantine.supply.driver_test')
-        states = dict(dispatch.fields_get(['state'])['state']['selection'])
-        results = dict(DriverTest.fields_get(['result'])['result'][
-                'selection'])
+        states = selection_labels(dispatch, 'state')
+        results = selection_labels(DriverTest, 'result')
         test = (DriverTest.latest([dispatch.driver]).get(dispatch.driver.id)
             if dispatch.driver else None)
-
-        def when(value):
-            return value.strftime('%Y-%m-%d %H:%M') if value else ''
 
         def number(value, unit):
             return f'{value:g} {unit.symbol}' if value is not None else ''
@@ -600,17 +593,17 @@ class DispatchNote(PDFReport):
             'vehicle': dispatch.vehicle.rec_name if dispatch.vehicle else '',
             'driver': dispatch.driver.rec_name if dispatch.driver else '',
             'driver_phone': dispatch.driver_phone or '',
-            'driver_test': (f'{when(test.tested_at)} {results[test.result]}'
+            'driver_test': (f'{minute(test.tested_at)} {results[test.result]}'
                 if test else ''),
-            'disinfected_at': when(dispatch.vehicle.disinfected_at
+            'disinfected_at': minute(dispatch.vehicle.disinfected_at
                 if dispatch.vehicle else None),
             'handover_point': dispatch.handover_point or '',
             'source': (dispatch.from_warehouse.rec_name
                 if dispatch.from_warehouse else '、'.join(sorted({
                             l.purchase.rec_name for l in dispatch.lines
                             if l.purchase}))),
-            'departed_at': when(dispatch.departed_at),
-            'delivered_at': when(dispatch.delivered_at),
+            'departed_at': minute(dispatch.departed_at),
+            'delivered_at': minute(dispatch.delivered_at),
             'state': states[dispatch.state],
             'lines': [{
                     'site': l.site.rec_name,

@@ -18,9 +18,5 @@ class DispatchError(UserError):
     pass
 
 
-class PriceError(UserError):
-    pass
-
-
 class AllocationError(UserError):
     pass
