@@ -20,9 +20,9 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .excel import save
+from .room import ROOM_STATES
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
-ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
 
 
 def day_bounds(date):
