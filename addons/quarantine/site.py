@@ -8,7 +8,7 @@ from sql import Cast, Column, Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
-from trytond import backend
+from trytond import backend, tools
 from trytond.i18n import gettext
 from trytond.model import (
     Check, DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields, tree)
@@ -17,7 +17,6 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .cursor import cursor_dict
 from .exceptions import SiteRoomsWarning, SiteStateError
 from .room import ROOM_STATES
 
@@ -346,7 +345,8 @@ class Site(Workflow, ModelSQL, ModelView):
         # the query filters each of its four tables by the sites
         for sub_ids in grouped_slice([s.id for s in sites], IN_MAX // 4):
             cursor.execute(*cls._figures_query(list(sub_ids)))
-            for row in cursor_dict(cursor):
+            # trytond's, or the module's faster one (cursor.py)
+            for row in tools.cursor_dict(cursor):
                 values = dict(row, **cls._drill_figures(row, now))
                 for flag in SQL_FLAGS:
                     # SQLite has no boolean: 0 or 1

@@ -745,6 +745,8 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         Configuration = pool.get('quarantine.configuration')
         Date = pool.get('ir.date')
         HomeMonitoring = pool.get('quarantine.home_monitoring')
+        if not stays:
+            return
         problems = cls.release_problems(stays)
         if problems:
             stay, found = next(iter(problems.items()))
