@@ -21,9 +21,9 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .excel import save
 from .report import printed_at
+from .room import ROOM_STATES
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
-ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
 
 
 def day_bounds(date):

@@ -14,7 +14,7 @@ from stdnum.cn import ric
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, Exclude, Index, ModelSQL, ModelView, Workflow, fields)
+    Check, Exclude, Index, ModelSQL, ModelView, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
@@ -28,7 +28,7 @@ from .exceptions import (
     StayValidationError)
 from .history import change_logs
 from .registry import (
-    create_residents, insert_rows, set_states, update_rows)
+    BulkWorkflow, create_residents, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
 
 CHILD_MAX_AGE = 14
@@ -101,7 +101,7 @@ def age_on(birth_date, date):
         (date.month, date.day) < (birth_date.month, birth_date.day))
 
 
-class Stay(Workflow, ModelSQL, ModelView):
+class Stay(BulkWorkflow, ModelSQL, ModelView):
     "Isolation Stay"
     __name__ = 'quarantine.stay'
     _history = True
@@ -647,29 +647,34 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @BulkWorkflow.transition('admitted')
     def admit(cls, stays):
         """Admit the draft stays into their rooms.
 
         A bus is admitted as one: the checks read what they need in one
         query, and the stays and rooms change state (logged as transitions)
-        in a few statements instead of an ORM write per record.  The
-        database's exclusion constraints stay the last line; on SQLite,
-        trytond checks them below."""
+        in a few statements instead of an ORM write per record (see
+        BulkWorkflow).  The database's exclusion constraints stay the last
+        line; on SQLite, trytond checks them when the state is written."""
         pool = Pool()
         Room = pool.get('quarantine.room')
         Regime = pool.get('quarantine.regime')
         Sample = pool.get('quarantine.sample')
-        rows = [r for r in cls._admission_rows(stays) if r.state == 'draft']
+        rows = cls._admission_rows(stays)
         cls.check_rooms_free(rows)
-        ids = [r.id for r in rows]
-        set_states(cls, ids, 'admitted', admitted_at=dt.datetime.now())
-        cls.validate(cls.browse(ids))
-        set_states(Room, list({r.room for r in rows
-                    if r.room_state == 'available'}), 'occupied')
+        Room.occupy(Room.browse(list({r.room for r in rows
+                        if r.room_state == 'available'})))
         regimes = {r.id: r for r in Regime.browse({r.regime for r in rows})}
         Sample.plan([(r.id, regimes[r.regime],
                     start_date_of(regimes[r.regime], r.exposure_date,
                         r.arrival_date), r.end_date) for r in rows])
+
+    @classmethod
+    def _write_transition(cls, stays, state, **values):
+        # the time of admission is written with the state
+        if state == 'admitted':
+            values.setdefault('admitted_at', dt.datetime.now())
+        super()._write_transition(stays, state, **values)
 
     @classmethod
     def flag_positive(cls, stays):
@@ -731,6 +736,7 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @BulkWorkflow.transition('released')
     def release(cls, stays):
         """Release the residents whose period is served and tested
         negative, number their certificates and send their rooms to cleaning
@@ -739,7 +745,8 @@ class Stay(Workflow, ModelSQL, ModelView):
         Configuration = pool.get('quarantine.configuration')
         Date = pool.get('ir.date')
         HomeMonitoring = pool.get('quarantine.home_monitoring')
-        stays = [s for s in stays if s.state == 'admitted']
+        if not stays:
+            return
         problems = cls.release_problems(stays)
         if problems:
             stay, found = next(iter(problems.items()))
@@ -755,7 +762,7 @@ class Stay(Workflow, ModelSQL, ModelView):
             stay.certificate_number = sequence.get()
             stay.release_date = today
         cls.save(stays)
-        cls._vacate(stays, 'released')
+        cls.leave(stays)
         HomeMonitoring.plan(stays)
 
     def certificate_code(self):
@@ -799,13 +806,43 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cancelled')
+    @BulkWorkflow.transition('cancelled')
     def cancel(cls, stays):
-        cls._vacate([s for s in stays if s.state == 'admitted'], 'cancelled')
+        cls.leave([s for s in stays if s.state == 'admitted'])
+
+    @classmethod
+    @BulkWorkflow.transition('transferred')
+    def transfer_out(cls, stays):
+        """The admitted residents of `stays` are transferred away (to
+        hospital or another site, see quarantine_transfer): they leave
+        their rooms and their stays end as transferred"""
+        cls.leave(stays)
+
+    @classmethod
+    def leave(cls, stays):
+        """The residents of the admitted `stays` leave their rooms, together:
+        the time is noted and each room goes to cleaning unless a roommate
+        (the companion of a child, or the child) stays on.
+
+        The transitions that end an admitted stay call it (release, cancel,
+        transfer_out) and write the new state; it does not change the
+        state itself."""
+        Room = Pool().get('quarantine.room')
+        if not stays:
+            return
+        rooms = {s.room for s in stays if s.room}
+        cls.write(list(stays), {'left_at': dt.datetime.now()})
+        staying = {s.room for s in cls.search([
+                    ('room', 'in', [r.id for r in rooms]),
+                    ('state', '=', 'admitted'),
+                    ('id', 'not in', [s.id for s in stays]),
+                    ])}
+        Room.start_cleaning([r for r in rooms
+                if r not in staying and r.state == 'occupied'])
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('draft')
+    @BulkWorkflow.transition('draft')
     def draft(cls, stays):
         cls.write(stays, {'room': None, 'admitted_at': None})
 
@@ -990,20 +1027,6 @@ class Stay(Workflow, ModelSQL, ModelView):
         Room.occupy([room])
         cls.write(moving, {'room': room.id})
         Room.to_cleaning([old_room])
-
-    @classmethod
-    def _vacate(cls, stays, state):
-        """End the stays in `state` and send to cleaning the rooms they
-        leave, unless someone they shared it with stays on"""
-        Room = Pool().get('quarantine.room')
-        rooms = {s.room for s in stays if s.room}
-        cls.write(list(stays), {'state': state, 'left_at': dt.datetime.now()})
-        still = {s.room for s in cls.search([
-                    ('room', 'in', [r.id for r in rooms]),
-                    ('state', '=', 'admitted'),
-                    ])}
-        Room.to_cleaning([r for r in rooms
-                if r not in still and r.state == 'occupied'])
 
     @classmethod
     def copy(cls, stays, default=None):

@@ -18,6 +18,7 @@ from reports.supply import render_allocation_requests
 
 from .exceptions import AllocationError
 from .product_unit import ProductUnitMixin
+from .shipment import ship_internally
 
 PAPERWORK_DAYS = 7
 # an emergency request shipped before its approval
@@ -352,38 +353,13 @@ class Allocation(Workflow, ModelSQL, ModelView):
     def ship(cls, allocations):
         """Move the lines from the reserve to the destination by a done
         internal shipment each"""
-        pool = Pool()
-        Move = pool.get('stock.move')
-        Shipment = pool.get('stock.shipment.internal')
-        Date = pool.get('ir.date')
-        company = Transaction().context.get('company')
-        date = Date.today()
-        shipments = []
-        for allocation in allocations:
-            source = allocation.from_warehouse.storage_location
-            destination = allocation.destination_warehouse.storage_location
-            shipments.append(Shipment(
-                    company=company,
-                    from_location=source,
-                    to_location=destination,
-                    planned_date=date,
-                    planned_start_date=date,
-                    effective_date=date,
-                    effective_start_date=date,
-                    reference=allocation.number,
-                    moves=[Move(product=l.product, unit=l.unit,
-                            quantity=l.unit.round(l.quantity),
-                            from_location=source, to_location=destination,
-                            planned_date=date, company=company,
-                            origin=l) for l in allocation.lines]))
-        Shipment.save(shipments)
-        Shipment.wait(shipments)
-        Shipment.assign_force(shipments)
-        # between warehouses the stock goes through transit: out, then in
-        in_transit = [s for s in shipments if s.transit_location]
-        Shipment.pack(in_transit)
-        Shipment.ship(in_transit)
-        Shipment.do(shipments)
+        Date = Pool().get('ir.date')
+        shipments = ship_internally([(
+                    allocation.from_warehouse.storage_location,
+                    allocation.destination_warehouse.storage_location,
+                    allocation.number,
+                    [(l, l.unit.round(l.quantity)) for l in allocation.lines])
+                for allocation in allocations], Date.today())
         for allocation, shipment in zip(allocations, shipments):
             allocation.shipment = shipment
 

@@ -17,6 +17,7 @@ from reports.supply import render_dispatch_notes
 
 from .exceptions import DispatchError
 from .product_unit import ProductUnitMixin
+from .shipment import ship_internally
 
 
 class Dispatch(Workflow, ModelSQL, ModelView):
@@ -414,47 +415,22 @@ class Dispatch(Workflow, ModelSQL, ModelView):
 
     def move_from_warehouse(self):
         "Move the warehouse lines to each site by an internal shipment"
-        pool = Pool()
-        Move = pool.get('stock.move')
-        Shipment = pool.get('stock.shipment.internal')
         by_site = defaultdict(list)
         for line in self.lines:
             if not line.purchase and line.received_quantity:
                 by_site[line.site].append(line)
         if not by_site:
             return
-        company = Transaction().context.get('company')
         source = self.from_warehouse.storage_location
-        date = self.delivered_at.date()
-        shipments = []
+        deliveries = []
         for site, lines in by_site.items():
             if not site.warehouse:
                 raise DispatchError(gettext(
                         'quarantine_supply.msg_site_no_warehouse',
                         site=site.rec_name))
-            destination = site.warehouse.storage_location
-            shipments.append(Shipment(
-                    company=company,
-                    from_location=source,
-                    to_location=destination,
-                    planned_date=date,
-                    planned_start_date=date,
-                    effective_date=date,
-                    effective_start_date=date,
-                    reference=self.number,
-                    moves=[Move(product=l.product, unit=l.unit,
-                            quantity=l.received_quantity,
-                            from_location=source, to_location=destination,
-                            planned_date=date, company=company,
-                            origin=l) for l in lines]))
-        Shipment.save(shipments)
-        Shipment.wait(shipments)
-        Shipment.assign_force(shipments)
-        # between warehouses the stock goes through transit: out, then in
-        in_transit = [s for s in shipments if s.transit_location]
-        Shipment.pack(in_transit)
-        Shipment.ship(in_transit)
-        Shipment.do(shipments)
+            deliveries.append((source, site.warehouse.storage_location,
+                    self.number, [(l, l.received_quantity) for l in lines]))
+        ship_internally(deliveries, self.delivered_at.date())
 
     @classmethod
     @ModelView.button
