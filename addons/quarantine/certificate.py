@@ -16,9 +16,10 @@ from trytond.wizard import Button, StateReport, StateTransition, Wizard
 
 from .board import floor_sort_key
 from .excel import (
-    SheetExport, SheetExportResult, export_result, export_start, save)
+    SheetExport, SheetExportResult, export_result, save)
 from .exceptions import ReleaseError
 from .report import PDFReport, printed_at
+from .tools import start_view
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
 
@@ -209,11 +210,9 @@ def roster_workbook(roster):
 class PrintRoster(SheetExport, Wizard):
     "Print Sampling Roster"
     __name__ = 'quarantine.site.print_roster'
-    start = export_start('quarantine.site.print_roster.start',
-        'quarantine.site_print_roster_start_view_form', [
-            Button("Excel", 'excel', 'tryton-save'),
-            Button("Print", 'print_', 'tryton-print', default=True),
-            ])
+    start = start_view('quarantine.site.print_roster.start',
+        'quarantine.site_print_roster_start_view_form', "Print", 'print_',
+        'tryton-print', others=[Button("Excel", 'excel', 'tryton-save')])
     print_ = StateReport('quarantine.site.sampling_roster')
     excel = StateTransition()
     result = export_result('quarantine.site.print_roster.result',

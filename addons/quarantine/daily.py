@@ -19,9 +19,10 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, Wizard
 
-from .excel import SheetExport, export_result, export_start, save
+from .excel import SheetExport, export_result, save
 from .report import printed_at
 from .room import ROOM_STATES
+from .tools import start_view
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
 
@@ -135,11 +136,9 @@ class DailyReport(SheetExport, Wizard):
 
     An export of its own result: the summary, the PDF and the workbook."""
     __name__ = 'quarantine.daily_report'
-    start = export_start('quarantine.daily_report.start',
-        'quarantine.daily_report_start_view_form', [
-            Button("Submit", 'submit', 'tryton-forward'),
-            Button("Print", 'print_', 'tryton-print', default=True),
-            ])
+    start = start_view('quarantine.daily_report.start',
+        'quarantine.daily_report_start_view_form', "Print", 'print_',
+        'tryton-print', others=[Button("Submit", 'submit', 'tryton-forward')])
     print_ = StateTransition()
     submit = StateTransition()
     result = export_result('quarantine.daily_report.result',

@@ -7,7 +7,8 @@ import io
 from trytond.model import fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateView
+
+from .tools import close_view, start_view
 
 
 def save(workbook):
@@ -44,21 +45,14 @@ class SheetExportResult:
         cls.count.string = cls.count_string
 
 
-def export_start(model, view, buttons=None):
-    """The start state of an export: its form, Cancel and `buttons`, by
-    default Export"""
-    return StateView(model, view, [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            ] + (buttons or [
-                Button("Export", 'export', 'tryton-ok', default=True),
-                ]))
+def export_start(model, view):
+    "The start state of an export: its form, Cancel and Export"
+    return start_view(model, view, "Export", 'export')
 
 
 def export_result(model, view):
     "The result state of an export: its form and Close"
-    return StateView(model, view, [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    return close_view(model, view)
 
 
 class SheetExport:
@@ -67,7 +61,8 @@ class SheetExport:
     launched from, and the transition that writes the workbook `deliver`s
     it to the `result` form (a SheetExportResult).
 
-    The wizard declares its states (see export_start and export_result)
+    The wizard declares its states (see export_start and export_result,
+    or tools.start_view for other buttons)
     and says in start_values(today) what its start proposes and in
     site_field which of its fields takes the site (a Many2Many field takes
     every selected site).
