@@ -16,7 +16,7 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.wizard import StateTransition, Wizard
 
-from .tools import start_view
+from .common import start_view
 
 # Floors are taken from the top for these categories, from the bottom for
 # the others.

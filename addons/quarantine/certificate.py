@@ -19,7 +19,7 @@ from .excel import (
     SheetExport, SheetExportResult, export_result, save)
 from .exceptions import ReleaseError
 from .report import PDFReport, printed_at
-from .tools import start_view
+from .common import start_view
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
 

@@ -22,7 +22,7 @@ from trytond.wizard import Button, StateTransition, Wizard
 from .excel import SheetExport, export_result, save
 from .report import printed_at
 from .room import ROOM_STATES
-from .tools import start_view
+from .common import start_view
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
 

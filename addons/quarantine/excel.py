@@ -8,7 +8,7 @@ from trytond.model import fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .tools import close_view, start_view
+from .common import close_view, start_view
 
 
 def save(workbook):
@@ -62,7 +62,7 @@ class SheetExport:
     it to the `result` form (a SheetExportResult).
 
     The wizard declares its states (see export_start and export_result,
-    or tools.start_view for other buttons)
+    or common.start_view for other buttons)
     and says in start_values(today) what its start proposes and in
     site_field which of its fields takes the site (a Many2Many field takes
     every selected site).

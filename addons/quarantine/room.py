@@ -12,7 +12,7 @@ from trytond.wizard import StateTransition, Wizard
 from .exceptions import (
     RoomClearError, RoomCreationError, RoomStateError, RoomValidationError)
 from .registry import BulkWorkflow
-from .tools import rec_name_domain, start_view
+from .common import rec_name_domain, start_view
 
 ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
 

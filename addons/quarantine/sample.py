@@ -14,7 +14,7 @@ from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import SampleError
 from .registry import insert_rows
-from .tools import rec_name_domain, start_view
+from .common import rec_name_domain, start_view
 
 # What a recorded result holds: set once, by record_results
 RESULT_FIELDS = {'result', 'institution', 'reagent', 'collected_at'}

@@ -25,7 +25,7 @@ from trytond.wizard import StateTransition
 
 from .excel import save, text
 from .exceptions import SheetImportError
-from .tools import close_view, start_view
+from .common import close_view, start_view
 
 # A list is a bus or a plane, a lab's day, or a whole district at the most.
 MAXIMUM_ROWS = 20000

@@ -30,7 +30,7 @@ from .history import change_logs
 from .registry import (
     BulkWorkflow, create_residents, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
-from .tools import rec_name_domain, start_view
+from .common import rec_name_domain, start_view
 
 CHILD_MAX_AGE = 14
 # The fields whose changes the stay's change log lists
@@ -1087,25 +1087,41 @@ class ChangeEndDateStart(ModelView):
         "history.")
 
 
-class ChangeEndDate(Wizard):
+class ChangeStay:
+    """A wizard that changes its stay, for the reason of its `start` form:
+    the form shows the stay and its current_values(), `change` applies
+    it with apply(Stay)"""
+    change = StateTransition()
+
+    def current_values(self):
+        raise NotImplementedError
+
+    def apply(self, Stay):
+        raise NotImplementedError
+
+    def default_start(self, fields):
+        return {'stay': self.record.id, **self.current_values()}
+
+    def transition_change(self):
+        self.apply(Pool().get('quarantine.stay'))
+        return 'end'
+
+
+class ChangeEndDate(ChangeStay, Wizard):
     "Change End Date"
     __name__ = 'quarantine.stay.change_end_date'
     start = start_view('quarantine.stay.change_end_date.start',
         'quarantine.stay_change_end_date_start_view_form', "Change", 'change')
-    change = StateTransition()
 
-    def default_start(self, fields):
+    def current_values(self):
         return {
-            'stay': self.record.id,
             'current_end_date': self.record.end_date,
             'end_date': self.record.end_date,
             }
 
-    def transition_change(self):
-        Stay = Pool().get('quarantine.stay')
+    def apply(self, Stay):
         Stay.change_end_dates(
             [self.record], self.start.end_date, self.start.reason)
-        return 'end'
 
 
 class ChangeRoomStart(ModelView):
@@ -1123,21 +1139,17 @@ class ChangeRoomStart(ModelView):
     reason = fields.Char("Reason", required=True)
 
 
-class ChangeRoom(Wizard):
+class ChangeRoom(ChangeStay, Wizard):
     "Change Room"
     __name__ = 'quarantine.stay.change_room'
     start = start_view('quarantine.stay.change_room.start',
         'quarantine.stay_change_room_start_view_form', "Change", 'change')
-    change = StateTransition()
 
-    def default_start(self, fields):
+    def current_values(self):
         return {
-            'stay': self.record.id,
             'site': self.record.site.id if self.record.site else None,
             'current_room': self.record.room.id if self.record.room else None,
             }
 
-    def transition_change(self):
-        Stay = Pool().get('quarantine.stay')
+    def apply(self, Stay):
         Stay.move_to_room(self.record, self.start.room, self.start.reason)
-        return 'end'
