@@ -54,10 +54,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.textsplit import wordSplit
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
+from .drawing import draw_outlined_title, fit_text, new_canvas
 from .fonts import register_cjk_font
-from .room_board import fit_text
 
 DEFAULT_LABELS = {
     'number': '编号',
@@ -243,13 +242,6 @@ def make_columns(specification, left, right):
     return tuple(columns)
 
 
-def new_canvas(buffer, pagesize, title, font):
-    # initialFontName keeps a non-embedded Helvetica out of the file
-    canvas = Canvas(buffer, pagesize=pagesize, initialFontName=font)
-    canvas.setTitle(title)
-    return canvas
-
-
 def stamp(canvas, forms, key, draw, y=0):
     """Draw through a form made once per key, moved up by y.
 
@@ -331,16 +323,9 @@ def draw_block(canvas, font, lines, size, x, middle, align='left'):
 
 
 def draw_title(canvas, font, title, center, baseline, max_width):
-    title, size = fit_text(title, font, TITLE_SIZE, 10, max_width)
-    canvas.saveState()
-    # The font has no bold face: fill and stroke the outline instead
-    canvas.setFillColor(INK)
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.5)
-    canvas.setFont(font, size)
-    canvas.drawCentredString(center, baseline, title, mode=2,
-        charSpace=TITLE_CHAR_SPACE)
-    canvas.restoreState()
+    draw_outlined_title(canvas, font, title, center, baseline,
+        size=TITLE_SIZE, min_size=10, width=max_width,
+        char_space=TITLE_CHAR_SPACE, ink=INK)
 
 
 def draw_footer(canvas, font, left, right, labels, number, page, pages,
