@@ -54,3 +54,36 @@ def draw_outlined_title(canvas, font, title, center, baseline, *, size,
     canvas.drawCentredString(center, baseline, title, mode=2,
         charSpace=char_space)
     canvas.restoreState()
+
+
+class CellTexts:
+    """The texts of a table's cells written as one text object, fitted into
+    their cells; changing the font only when the size changes keeps a
+    thousand cells small and fast"""
+
+    def __init__(self, canvas, font, size, padding):
+        self.canvas = canvas
+        self.font = font
+        self.size = size
+        self.padding = padding
+        self.text_object = canvas.beginText()
+        self.current_size = None
+
+    def write(self, value, x, width, baseline, align='left'):
+        "Write value in the cell at x of width, aligned left, right or centre"
+        value, size = fit_text(value, self.font, self.size, 5,
+            width - 2 * self.padding)
+        if size != self.current_size:
+            self.text_object.setFont(self.font, size)
+            self.current_size = size
+        if align == 'left':
+            x += self.padding
+        else:
+            text_width = stringWidth(value, self.font, size)
+            x = (x + width - self.padding - text_width if align == 'right'
+                else x + (width - text_width) / 2)
+        self.text_object.setTextOrigin(x, baseline)
+        self.text_object.textOut(value)
+
+    def draw(self):
+        self.canvas.drawText(self.text_object)

@@ -34,7 +34,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .drawing import draw_outlined_title, fit_text, new_canvas
+from .drawing import (
+    CellTexts, draw_outlined_title, fit_text, new_canvas)
 from .fonts import register_cjk_font
 
 DEFAULT_TITLE = '闭环转运交接单'
@@ -534,8 +535,7 @@ def draw_rows(canvas, font, first, persons):
     if not persons:
         return
     canvas.setFillColor(INK)
-    text_object = canvas.beginText()
-    current_size = None
+    cells = CellTexts(canvas, font, TEXT_SIZE, CELL_PADDING)
     for position, person in enumerate(persons):
         top = TABLE_TOP - TABLE_HEADER - position * ROW_HEIGHT
         baseline = top - ROW_HEIGHT / 2 - TEXT_SIZE * 0.36
@@ -544,18 +544,7 @@ def draw_rows(canvas, font, first, persons):
                 value = str(first + position + 1)
             else:
                 value = text(person.get(column.key))
-            if not value:
-                continue
-            value, size = fit_text(value, font, TEXT_SIZE, 5,
-                column.width - 2 * CELL_PADDING)
-            if size != current_size:
-                text_object.setFont(font, size)
-                current_size = size
-            if column.key == 'index':
-                x = (column.x + column.width / 2
-                    - stringWidth(value, font, size) / 2)
-            else:
-                x = column.x + CELL_PADDING
-            text_object.setTextOrigin(x, baseline)
-            text_object.textOut(value)
-    canvas.drawText(text_object)
+            if value:
+                cells.write(value, column.x, column.width, baseline,
+                    'centre' if column.key == 'index' else 'left')
+    cells.draw()

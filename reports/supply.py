@@ -55,7 +55,8 @@ from reportlab.lib.textsplit import wordSplit
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .drawing import draw_outlined_title, fit_text, new_canvas
+from .drawing import (
+    CellTexts, draw_outlined_title, fit_text, new_canvas)
 from .fonts import register_cjk_font
 
 DEFAULT_LABELS = {
@@ -374,34 +375,16 @@ def draw_table(canvas, font, columns, headers, rows, top, header_height,
 
 
 def draw_cells(canvas, font, columns, rows, top, row_height):
-    """Draw the rows as one text object.
-
-    Changing the font only when the size changes keeps a thousand cells
-    small and fast.
-    """
-    text_object = canvas.beginText()
-    current_size = None
+    "Draw the rows as one text object (see CellTexts)"
+    cells = CellTexts(canvas, font, TEXT_SIZE, CELL_PADDING)
     for row in rows:
         baseline = top - row_height / 2 - TEXT_SIZE * 0.36
         top -= row_height
         for column, value in zip(columns, row):
-            if not value:
-                continue
-            value, size = fit_text(value, font, TEXT_SIZE, 5,
-                column.width - 2 * CELL_PADDING)
-            if size != current_size:
-                text_object.setFont(font, size)
-                current_size = size
-            if column.align == 'left':
-                x = column.x + CELL_PADDING
-            else:
-                width = stringWidth(value, font, size)
-                x = (column.x + column.width - CELL_PADDING - width
-                    if column.align == 'right'
-                    else column.x + (column.width - width) / 2)
-            text_object.setTextOrigin(x, baseline)
-            text_object.textOut(value)
-    canvas.drawText(text_object)
+            if value:
+                cells.write(value, column.x, column.width, baseline,
+                    column.align)
+    cells.draw()
 
 
 # The stocking plan
