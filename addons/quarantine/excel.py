@@ -4,6 +4,12 @@ of a cell, the result of an export wizard.  The sheets they import are read
 by sheet.py."""
 import io
 
+from trytond.model import fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .common import close_view, start_view
+
 
 def save(workbook):
     stream = io.BytesIO()
@@ -20,8 +26,61 @@ def text(value):
     return str(value).strip()
 
 
-class SheetExportMixin:
-    "The result of an export wizard: the file and how many records"
+class SheetExportResult:
+    """The result form of an export: the workbook, its name and how many
+    records it holds, labelled by the model that mixes this in with
+    file_string and count_string"""
+    __slots__ = ()
+    file_string = "File"
+    count_string = "Count"
+
+    file = fields.Binary("File", readonly=True, filename='filename')
+    filename = fields.Char("File Name", readonly=True)
+    count = fields.Integer("Count", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.file.string = cls.file_string
+        cls.count.string = cls.count_string
+
+
+def export_start(model, view):
+    "The start state of an export: its form, Cancel and Export"
+    return start_view(model, view, "Export", 'export')
+
+
+def export_result(model, view):
+    "The result state of an export: its form and Close"
+    return close_view(model, view)
+
+
+class SheetExport:
+    """What every export wizard does, mixed in a Wizard, the twin of
+    sheet.SheetImport: its `start` proposes today and the site it is
+    launched from, and the transition that writes the workbook `deliver`s
+    it to the `result` form (a SheetExportResult).
+
+    The wizard declares its states (see export_start and export_result,
+    or common.start_view for other buttons)
+    and says in start_values(today) what its start proposes and in
+    site_field which of its fields takes the site (a Many2Many field takes
+    every selected site).
+    """
+    site_field = 'site'
+
+    def start_values(self, today):
+        return {}
+
+    def default_start(self, fields):
+        context = Transaction().context
+        values = self.start_values(Pool().get('ir.date').today())
+        if context.get('active_model') == 'quarantine.site':
+            if self.start._fields[self.site_field]._type == 'many2many':
+                values[self.site_field] = context.get('active_ids', [])
+            else:
+                values[self.site_field] = context.get('active_id')
+        return values
 
     def deliver(self, content, filename, count):
         self.result.file = content
@@ -35,3 +94,7 @@ class SheetExportMixin:
             'filename': self.result.filename,
             'count': self.result.count,
             }
+
+
+# quarantine_supply's price report still names the first version
+SheetExportMixin = SheetExport

@@ -8,12 +8,19 @@ import datetime as dt
 from trytond.report import Report
 
 
-class PDFReport(Report):
-    "A report drawn by reportlab (reports/): no template to convert"
+class FileReport(Report):
+    """A report whose render returns the bytes of its file, of the format
+    `output_format`: no template to convert"""
+    output_format = None
 
     @classmethod
     def convert(cls, report, data, **kwargs):
-        return 'pdf', data
+        return cls.output_format, data
+
+
+class PDFReport(FileReport):
+    "A report drawn by reportlab (reports/): no template to convert"
+    output_format = 'pdf'
 
 
 class FormReport(PDFReport):
@@ -30,12 +37,9 @@ class FormReport(PDFReport):
         raise NotImplementedError
 
 
-class WorkbookReport(Report):
+class WorkbookReport(FileReport):
     "A report whose render returns the bytes of a workbook (.xlsx)"
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        return 'xlsx', data
+    output_format = 'xlsx'
 
 
 def minute(value):

@@ -7,11 +7,12 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import (
     RoomClearError, RoomCreationError, RoomStateError, RoomValidationError)
 from .registry import BulkWorkflow
+from .common import rec_name_domain, start_view
 
 ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
 
@@ -124,13 +125,7 @@ class Room(BulkWorkflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('name', operator, value),
-            ('site.code', operator, value),
-            ]
+        return rec_name_domain(clause, 'name', 'site.code')
 
     @classmethod
     def view_attributes(cls):
@@ -365,13 +360,6 @@ class CreateRoomsStart(ModelView):
     def default_pattern():
         return '{building}-{floor}{number:02d}'
 
-    @classmethod
-    def search(cls, domain, *args, **kwargs):
-        # Set by the room field of a draft stay: offer the free rooms only.
-        if Transaction().context.get('quarantine_available_rooms'):
-            domain = [domain, ('state', '=', 'available')]
-        return super().search(domain, *args, **kwargs)
-
     @staticmethod
     def default_capacity():
         return 1
@@ -432,11 +420,8 @@ class CreateRooms(Wizard):
     # real site.
     MAXIMUM = 20000
 
-    start = StateView('quarantine.room.create.start',
-        'quarantine.room_create_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Create", 'create_', 'tryton-ok', default=True),
-            ])
+    start = start_view('quarantine.room.create.start',
+        'quarantine.room_create_start_view_form', "Create", 'create_')
     create_ = StateTransition()
 
     def default_start(self, fields):

@@ -21,10 +21,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pyson import PYSONEncoder
-from trytond.wizard import Button, StateTransition, StateView
+from trytond.wizard import StateTransition
 
 from .excel import save, text
 from .exceptions import SheetImportError
+from .common import close_view, start_view
 
 # A list is a bus or a plane, a lab's day, or a whole district at the most.
 MAXIMUM_ROWS = 20000
@@ -222,10 +223,7 @@ class SheetImportErrors(ModelView):
 
 def import_start(model, view):
     "The start state of a sheet import: its form, Cancel and Import"
-    return StateView(model, view, [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Import", 'import_', 'tryton-ok', default=True),
-            ])
+    return start_view(model, view, "Import", 'import_')
 
 
 class SheetImport:
@@ -244,10 +242,8 @@ class SheetImport:
     the wizard does not declare import_ or errors again.
     """
     import_ = StateTransition()
-    errors = StateView('quarantine.sheet.import.errors',
-        'quarantine.sheet_import_errors_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    errors = close_view('quarantine.sheet.import.errors',
+        'quarantine.sheet_import_errors_view_form')
     error_filename = 'errors.xlsx'
     imported_state = 'end'
 

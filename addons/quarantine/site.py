@@ -31,6 +31,17 @@ in_ = fields.SQL_OPERATORS['in']
 IN_MAX = backend.MAX_QUERY_PARAMS
 
 
+def figure(field):
+    "A figure of a site: get_figures reads it for many sites at once"
+    return fields.Function(field, 'get_figures')
+
+
+def figure_flag(string, help):
+    "A flag among the figures of a site, searchable"
+    return fields.Function(fields.Boolean(string, help=help), 'get_figures',
+        searcher='search_flag')
+
+
 class Area(tree(), ModelSQL, ModelView):
     "Administrative Area"
     __string__ = "Administrative Area"
@@ -180,73 +191,45 @@ class Site(Workflow, ModelSQL, ModelView):
         "ready 1/3 within 24 h, 2/3 within 48 h and all within 72 h.")
     closed_at = fields.DateTime("Closed at", readonly=True)
 
-    room_count = fields.Function(fields.Integer("Rooms"), 'get_figures')
-    available_count = fields.Function(
-        fields.Integer("Available"), 'get_figures')
-    occupied_count = fields.Function(
-        fields.Integer("Occupied"), 'get_figures')
-    cleaning_count = fields.Function(
-        fields.Integer("Cleaning"), 'get_figures')
-    out_of_service_count = fields.Function(
-        fields.Integer("Out of Service"), 'get_figures')
-    ready_count = fields.Function(
-        fields.Integer("Ready Rooms",
-            help="Rooms available or occupied."), 'get_figures')
-    occupancy = fields.Function(
-        fields.Float("Occupancy", digits=(1, 4),
-            help="Occupied rooms over the rooms in service."),
-        'get_figures')
-    expansion_alert = fields.Function(
-        fields.Boolean("Expansion Alert",
-            help="The occupancy reached the configured alert rate."),
-        'get_figures', searcher='search_flag')
-    resident_count = fields.Function(
-        fields.Integer("Residents"), 'get_figures')
+    room_count = figure(fields.Integer("Rooms"))
+    available_count = figure(fields.Integer("Available"))
+    occupied_count = figure(fields.Integer("Occupied"))
+    cleaning_count = figure(fields.Integer("Cleaning"))
+    out_of_service_count = figure(fields.Integer("Out of Service"))
+    ready_count = figure(fields.Integer("Ready Rooms",
+        help="Rooms available or occupied."))
+    occupancy = figure(fields.Float("Occupancy", digits=(1, 4),
+        help="Occupied rooms over the rooms in service."))
+    expansion_alert = figure_flag("Expansion Alert",
+        "The occupancy reached the configured alert rate.")
+    resident_count = figure(fields.Integer("Residents"))
 
-    drill_target_24h = fields.Function(
-        fields.Integer("Target at 24 h"), 'get_figures')
-    drill_target_48h = fields.Function(
-        fields.Integer("Target at 48 h"), 'get_figures')
-    drill_target_72h = fields.Function(
-        fields.Integer("Target at 72 h"), 'get_figures')
-    drill_due_count = fields.Function(
-        fields.Integer("Rooms Due Ready",
-            help="Rooms that must be ready by now."), 'get_figures')
-    drill_lagging = fields.Function(
-        fields.Boolean("Activation Lagging",
-            help="Fewer rooms ready than the activation targets ask."),
-        'get_figures', searcher='search_flag')
+    drill_target_24h = figure(fields.Integer("Target at 24 h"))
+    drill_target_48h = figure(fields.Integer("Target at 48 h"))
+    drill_target_72h = figure(fields.Integer("Target at 72 h"))
+    drill_due_count = figure(fields.Integer("Rooms Due Ready",
+        help="Rooms that must be ready by now."))
+    drill_lagging = figure_flag("Activation Lagging",
+        "Fewer rooms ready than the activation targets ask.")
 
-    staff_count = fields.Function(
-        fields.Integer("Staff"), 'get_figures')
-    medical_staff_count = fields.Function(
-        fields.Integer("Medical Staff",
-            help="Active medical and infection-control staff."),
-        'get_figures')
-    infection_control_count = fields.Function(
-        fields.Integer("Infection Control Staff"), 'get_figures')
-    other_staff_count = fields.Function(
-        fields.Integer("Other Staff"), 'get_figures')
-    medical_staff_required = fields.Function(
-        fields.Integer("Medical Staff Required",
-            help="Residents divided by the configured residents per "
-            "medical staff member, rounded up."),
-        'get_figures')
-    medical_staff_required_full = fields.Function(
-        fields.Integer("Medical Staff at Full Capacity"), 'get_figures')
-    other_staff_required = fields.Function(
-        fields.Integer("Other Staff Required",
-            help="The configured factor (3 to 4) times the medical staff "
-            "required."),
-        'get_figures')
-    staff_required_by_rooms = fields.Function(
-        fields.Integer("Staff Required by Rooms",
-            help="At least 15 staff per 100 rooms (configurable)."),
-        'get_figures')
-    staff_short = fields.Function(
-        fields.Boolean("Short of Staff",
-            help="An active site below any of the staffing minimums."),
-        'get_figures', searcher='search_flag')
+    staff_count = figure(fields.Integer("Staff"))
+    medical_staff_count = figure(fields.Integer("Medical Staff",
+        help="Active medical and infection-control staff."))
+    infection_control_count = figure(
+        fields.Integer("Infection Control Staff"))
+    other_staff_count = figure(fields.Integer("Other Staff"))
+    medical_staff_required = figure(fields.Integer("Medical Staff Required",
+        help="Residents divided by the configured residents per "
+        "medical staff member, rounded up."))
+    medical_staff_required_full = figure(
+        fields.Integer("Medical Staff at Full Capacity"))
+    other_staff_required = figure(fields.Integer("Other Staff Required",
+        help="The configured factor (3 to 4) times the medical staff "
+        "required."))
+    staff_required_by_rooms = figure(fields.Integer("Staff Required by Rooms",
+        help="At least 15 staff per 100 rooms (configurable)."))
+    staff_short = figure_flag("Short of Staff",
+        "An active site below any of the staffing minimums.")
 
     del _states
 

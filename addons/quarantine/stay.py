@@ -20,7 +20,7 @@ from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
 from .allocation import plan_allocation, units_of
 from .exceptions import (
@@ -30,6 +30,7 @@ from .history import change_logs
 from .registry import (
     BulkWorkflow, create_residents, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
+from .common import rec_name_domain, start_view
 
 CHILD_MAX_AGE = 14
 # The fields whose changes the stay's change log lists
@@ -378,13 +379,7 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('person.rec_name',) + tuple(clause[1:]),
-            ('identity_number', operator, value),
-            ]
+        return rec_name_domain(clause, 'person.rec_name', 'identity_number')
 
     def get_resident_count(self, name):
         return 1
@@ -1046,39 +1041,37 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         super().delete(stays)
 
 
-class StayEndDateChange(ModelSQL, ModelView):
+class StayChange:
+    "A change made to a stay with its reason, the latest first"
+    __slots__ = ()
+
+    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
+        ondelete='CASCADE', readonly=True)
+    reason = fields.Char("Reason", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+
+
+class StayEndDateChange(StayChange, ModelSQL, ModelView):
     "Stay End Date Change"
     __name__ = 'quarantine.stay.end_date_change'
     __string__ = "Stay End Date Change"
 
-    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
-        ondelete='CASCADE', readonly=True)
     old_end_date = fields.Date("Old End Date", readonly=True)
     new_end_date = fields.Date("New End Date", required=True, readonly=True)
-    reason = fields.Char("Reason", required=True, readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
 
 
-class StayRoomChange(ModelSQL, ModelView):
+class StayRoomChange(StayChange, ModelSQL, ModelView):
     "Stay Room Change"
     __name__ = 'quarantine.stay.room_change'
     __string__ = "Stay Room Change"
 
-    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
-        ondelete='CASCADE', readonly=True)
     old_room = fields.Many2One('quarantine.room', "Old Room", readonly=True)
     new_room = fields.Many2One('quarantine.room', "New Room", required=True,
         readonly=True)
-    reason = fields.Char("Reason", required=True, readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
 
 
 class ChangeEndDateStart(ModelView):
@@ -1094,28 +1087,41 @@ class ChangeEndDateStart(ModelView):
         "history.")
 
 
-class ChangeEndDate(Wizard):
-    "Change End Date"
-    __name__ = 'quarantine.stay.change_end_date'
-    start = StateView('quarantine.stay.change_end_date.start',
-        'quarantine.stay_change_end_date_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Change", 'change', 'tryton-ok', default=True),
-            ])
+class ChangeStay:
+    """A wizard that changes its stay, for the reason of its `start` form:
+    the form shows the stay and its current_values(), `change` applies
+    it with apply(Stay)"""
     change = StateTransition()
 
+    def current_values(self):
+        raise NotImplementedError
+
+    def apply(self, Stay):
+        raise NotImplementedError
+
     def default_start(self, fields):
+        return {'stay': self.record.id, **self.current_values()}
+
+    def transition_change(self):
+        self.apply(Pool().get('quarantine.stay'))
+        return 'end'
+
+
+class ChangeEndDate(ChangeStay, Wizard):
+    "Change End Date"
+    __name__ = 'quarantine.stay.change_end_date'
+    start = start_view('quarantine.stay.change_end_date.start',
+        'quarantine.stay_change_end_date_start_view_form', "Change", 'change')
+
+    def current_values(self):
         return {
-            'stay': self.record.id,
             'current_end_date': self.record.end_date,
             'end_date': self.record.end_date,
             }
 
-    def transition_change(self):
-        Stay = Pool().get('quarantine.stay')
+    def apply(self, Stay):
         Stay.change_end_dates(
             [self.record], self.start.end_date, self.start.reason)
-        return 'end'
 
 
 class ChangeRoomStart(ModelView):
@@ -1133,24 +1139,17 @@ class ChangeRoomStart(ModelView):
     reason = fields.Char("Reason", required=True)
 
 
-class ChangeRoom(Wizard):
+class ChangeRoom(ChangeStay, Wizard):
     "Change Room"
     __name__ = 'quarantine.stay.change_room'
-    start = StateView('quarantine.stay.change_room.start',
-        'quarantine.stay_change_room_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Change", 'change', 'tryton-ok', default=True),
-            ])
-    change = StateTransition()
+    start = start_view('quarantine.stay.change_room.start',
+        'quarantine.stay_change_room_start_view_form', "Change", 'change')
 
-    def default_start(self, fields):
+    def current_values(self):
         return {
-            'stay': self.record.id,
             'site': self.record.site.id if self.record.site else None,
             'current_room': self.record.room.id if self.record.room else None,
             }
 
-    def transition_change(self):
-        Stay = Pool().get('quarantine.stay')
+    def apply(self, Stay):
         Stay.move_to_room(self.record, self.start.room, self.start.reason)
-        return 'end'
