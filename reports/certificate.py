@@ -32,11 +32,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from .drawing import draw_outlined_title, fit_text, new_canvas
 from .fonts import FONT_NAME, register_cjk_font
-from .room_board import fit_text
 
 DEFAULT_LABELS = {
     'number': '编号',
@@ -190,10 +189,9 @@ def render_certificates(certificates):
         raise ValueError('No certificate to render')
     font = register_cjk_font()
     buffer = io.BytesIO()
-    # initialFontName keeps a non-embedded Helvetica out of the file
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=font)
-    canvas.setTitle(certificates[0]['title'] if len(certificates) == 1
-        else '%s (%d)' % (certificates[0]['title'], len(certificates)))
+    canvas = new_canvas(buffer, A4, certificates[0]['title']
+        if len(certificates) == 1
+        else '%s (%d)' % (certificates[0]['title'], len(certificates)), font)
     forms = {}
     for certificate in certificates:
         labels = dict(DEFAULT_LABELS, **(certificate.get('labels') or {}))
@@ -250,16 +248,9 @@ def draw_frame(canvas):
 
 
 def draw_title(canvas, font, title):
-    title, size = fit_text(title, font, TITLE_SIZE, 14, WIDTH)
-    canvas.saveState()
-    # The font has no bold face: fill and stroke the outline instead
-    canvas.setFillColor(INK)
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.6)
-    canvas.setFont(font, size)
-    canvas.drawCentredString(
-        CENTER, TITLE_Y, title, mode=2, charSpace=TITLE_CHAR_SPACE)
-    canvas.restoreState()
+    draw_outlined_title(canvas, font, title, CENTER, TITLE_Y,
+        size=TITLE_SIZE, min_size=14, width=WIDTH,
+        char_space=TITLE_CHAR_SPACE, ink=INK, line_width=0.6)
 
 
 def draw_person_grid(canvas, font, labels):

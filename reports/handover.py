@@ -33,10 +33,10 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
+from .drawing import (
+    CellTexts, draw_outlined_title, fit_text, new_canvas)
 from .fonts import register_cjk_font
-from .room_board import fit_text
 
 DEFAULT_TITLE = '闭环转运交接单'
 DEFAULT_PARTS = ('社区留存联', '隔离点留存联', '转运组留存联')
@@ -195,11 +195,10 @@ def render_handover(forms):
         raise ValueError('No handover form to render')
     font = register_cjk_font()
     buffer = io.BytesIO()
-    # initialFontName keeps a non-embedded Helvetica out of the file
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=font)
     title = forms[0].get('title') or DEFAULT_TITLE
-    canvas.setTitle('%s %s' % (title, text(forms[0].get('number')))
-        if len(forms) == 1 else '%s (%d)' % (title, len(forms)))
+    canvas = new_canvas(buffer, A4,
+        '%s %s' % (title, text(forms[0].get('number')))
+        if len(forms) == 1 else '%s (%d)' % (title, len(forms)), font)
     statics = {}
     sheet_count = 0
     for form in forms:
@@ -232,8 +231,7 @@ def render_blank_handover(count=1, title=None, parts=None, labels=None):
     title = title or DEFAULT_TITLE
     labels = dict(DEFAULT_LABELS, **(labels or {}))
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=font)
-    canvas.setTitle(title)
+    canvas = new_canvas(buffer, A4, title, font)
     static = static_form(canvas, font, {}, title, part_labels(parts), labels,
         blank=True)
     for _ in range(count):
@@ -329,16 +327,9 @@ def title_fit(title, font):
 
 
 def draw_title(canvas, font, title):
-    title, size = title_fit(title, font)
-    canvas.saveState()
-    # The font has no bold face: fill and stroke the outline instead
-    canvas.setFillColor(INK)
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.5)
-    canvas.setFont(font, size)
-    canvas.drawCentredString(CENTER, TITLE_BASELINE, title, mode=2,
-        charSpace=TITLE_CHAR_SPACE)
-    canvas.restoreState()
+    draw_outlined_title(canvas, font, title, CENTER, TITLE_BASELINE,
+        size=TITLE_SIZE, min_size=10, width=TITLE_MAX_WIDTH,
+        char_space=TITLE_CHAR_SPACE, ink=INK)
 
 
 def draw_info_grid(canvas, font, labels, blank):
@@ -544,8 +535,7 @@ def draw_rows(canvas, font, first, persons):
     if not persons:
         return
     canvas.setFillColor(INK)
-    text_object = canvas.beginText()
-    current_size = None
+    cells = CellTexts(canvas, font, TEXT_SIZE, CELL_PADDING)
     for position, person in enumerate(persons):
         top = TABLE_TOP - TABLE_HEADER - position * ROW_HEIGHT
         baseline = top - ROW_HEIGHT / 2 - TEXT_SIZE * 0.36
@@ -554,18 +544,7 @@ def draw_rows(canvas, font, first, persons):
                 value = str(first + position + 1)
             else:
                 value = text(person.get(column.key))
-            if not value:
-                continue
-            value, size = fit_text(value, font, TEXT_SIZE, 5,
-                column.width - 2 * CELL_PADDING)
-            if size != current_size:
-                text_object.setFont(font, size)
-                current_size = size
-            if column.key == 'index':
-                x = (column.x + column.width / 2
-                    - stringWidth(value, font, size) / 2)
-            else:
-                x = column.x + CELL_PADDING
-            text_object.setTextOrigin(x, baseline)
-            text_object.textOut(value)
-    canvas.drawText(text_object)
+            if value:
+                cells.write(value, column.x, column.width, baseline,
+                    'centre' if column.key == 'index' else 'left')
+    cells.draw()

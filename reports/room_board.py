@@ -13,15 +13,14 @@ The state is one of available, occupied, cleaning, out_of_service. Besides its
 colour each state has a pattern and a marker (the first character of its
 legend label) so that the board reads the same on a greyscale printer.
 """
-import io
 from collections import namedtuple
 
 from reportlab.lib.colors import HexColor, linearlyInterpolatedColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
+from .drawing import fit_text, render_pages
 from .fonts import register_cjk_font
 
 PAGE_FORMAT = '第 {page} 页 / 共 {pages} 页'
@@ -88,19 +87,14 @@ def render_room_board(board):
     pages = paginate(board['floors'])
     markers = state_markers(board['legend'])
     page_format = board.get('page_format', PAGE_FORMAT)
-    buffer = io.BytesIO()
-    # initialFontName keeps a non-embedded Helvetica out of the file
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
-        initialFontName=font)
-    canvas.setTitle(' '.join(filter(None, [board['title'], board['site']])))
-    for number, lines in enumerate(pages, 1):
+
+    def draw_page(canvas, lines, page_label):
         draw_header(canvas, font, board, markers)
         draw_lines(canvas, font, lines, markers)
-        draw_footer(canvas, font, board,
-            page_format.format(page=number, pages=len(pages)))
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+        draw_footer(canvas, font, board, page_label)
+    return render_pages(pages, draw_page,
+        ' '.join(filter(None, [board['title'], board['site']])), font,
+        page_format, pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
 
 
 def paginate(floors):
@@ -274,19 +268,6 @@ def hatch(width, height, pattern):
     if pattern == 'cross':
         segments += [(d - height, height, d, 0) for d in offsets]
     return segments
-
-
-def fit_text(text, font, size, min_size, width):
-    """Return text and the font size at which it fits width.
-
-    The size shrinks down to min_size, then the text is cut with an ellipsis.
-    """
-    text_width = stringWidth(text, font, size)
-    if text_width > width:
-        size = max(min_size, size * width / text_width)
-    while len(text) > 1 and stringWidth(text, font, size) > width:
-        text = text[:-2] + '…'
-    return text, size
 
 
 def draw_footer(canvas, font, board, page_label):

@@ -15,17 +15,15 @@ Each group is a table with a box to tick per person; a group that goes on
 over a page break is labelled again, with its header row. The roster ends
 with the count to sample and the lines the team signs on.
 """
-import io
 from collections import namedtuple
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
+from .drawing import CellTexts, fit_text, render_pages
 from .fonts import register_cjk_font
-from .room_board import fit_text
 
 PAGE_FORMAT = '第 {page} 页 / 共 {pages} 页'
 
@@ -122,19 +120,14 @@ def render_roster(roster):
     labels = dict(DEFAULT_LABELS, **(roster.get('labels') or {}))
     pages = paginate(roster['groups'])
     page_format = roster.get('page_format', PAGE_FORMAT)
-    buffer = io.BytesIO()
-    # initialFontName keeps a non-embedded Helvetica out of the file
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=font)
-    canvas.setTitle(' '.join(filter(None,
-                [roster['title'], roster['site'], roster['date']])))
-    for number, items in enumerate(pages, 1):
+
+    def draw_page(canvas, items, page_label):
         draw_header(canvas, font, roster, labels)
         draw_items(canvas, font, items, labels)
-        draw_footer(canvas, font, roster,
-            page_format.format(page=number, pages=len(pages)))
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+        draw_footer(canvas, font, roster, page_label)
+    return render_pages(pages, draw_page, ' '.join(filter(None,
+                [roster['title'], roster['site'], roster['date']])),
+        font, page_format)
 
 
 def paginate(groups):
@@ -299,16 +292,11 @@ def draw_table_header(canvas, font, header, labels):
 
 
 def draw_rows(canvas, font, rows):
-    """Draw the text of the rows as one text object.
-
-    Changing the font only when the size changes keeps a thousand rows
-    small and fast.
-    """
+    "Draw the text of the rows as one text object (see CellTexts)"
     if not rows:
         return
     canvas.setFillColor(INK)
-    text = canvas.beginText()
-    current_size = None
+    cells = CellTexts(canvas, font, TEXT_SIZE, CELL_PADDING)
     for item in rows:
         baseline = item.top - ROW_HEIGHT / 2 - TEXT_SIZE * 0.36
         for column in TABLE_COLUMNS[:-1]:
@@ -317,21 +305,10 @@ def draw_rows(canvas, font, rows):
             else:
                 value = item.row.get(column.key)
                 value = '' if value is None else str(value)
-            if not value:
-                continue
-            value, size = fit_text(value, font, TEXT_SIZE, 5,
-                column.width - 2 * CELL_PADDING)
-            if size != current_size:
-                text.setFont(font, size)
-                current_size = size
-            if column.key in ('index', 'room'):
-                x = (column.x + column.width / 2
-                    - stringWidth(value, font, size) / 2)
-            else:
-                x = column.x + CELL_PADDING
-            text.setTextOrigin(x, baseline)
-            text.textOut(value)
-    canvas.drawText(text)
+            if value:
+                cells.write(value, column.x, column.width, baseline,
+                    'centre' if column.key in ('index', 'room') else 'left')
+    cells.draw()
 
 
 def draw_signature(canvas, font, signature, labels):

@@ -54,10 +54,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.textsplit import wordSplit
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
+from .drawing import (
+    CellTexts, draw_outlined_title, fit_text, new_canvas)
 from .fonts import register_cjk_font
-from .room_board import fit_text
 
 DEFAULT_LABELS = {
     'number': '编号',
@@ -243,13 +243,6 @@ def make_columns(specification, left, right):
     return tuple(columns)
 
 
-def new_canvas(buffer, pagesize, title, font):
-    # initialFontName keeps a non-embedded Helvetica out of the file
-    canvas = Canvas(buffer, pagesize=pagesize, initialFontName=font)
-    canvas.setTitle(title)
-    return canvas
-
-
 def stamp(canvas, forms, key, draw, y=0):
     """Draw through a form made once per key, moved up by y.
 
@@ -331,16 +324,9 @@ def draw_block(canvas, font, lines, size, x, middle, align='left'):
 
 
 def draw_title(canvas, font, title, center, baseline, max_width):
-    title, size = fit_text(title, font, TITLE_SIZE, 10, max_width)
-    canvas.saveState()
-    # The font has no bold face: fill and stroke the outline instead
-    canvas.setFillColor(INK)
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.5)
-    canvas.setFont(font, size)
-    canvas.drawCentredString(center, baseline, title, mode=2,
-        charSpace=TITLE_CHAR_SPACE)
-    canvas.restoreState()
+    draw_outlined_title(canvas, font, title, center, baseline,
+        size=TITLE_SIZE, min_size=10, width=max_width,
+        char_space=TITLE_CHAR_SPACE, ink=INK)
 
 
 def draw_footer(canvas, font, left, right, labels, number, page, pages,
@@ -389,34 +375,16 @@ def draw_table(canvas, font, columns, headers, rows, top, header_height,
 
 
 def draw_cells(canvas, font, columns, rows, top, row_height):
-    """Draw the rows as one text object.
-
-    Changing the font only when the size changes keeps a thousand cells
-    small and fast.
-    """
-    text_object = canvas.beginText()
-    current_size = None
+    "Draw the rows as one text object (see CellTexts)"
+    cells = CellTexts(canvas, font, TEXT_SIZE, CELL_PADDING)
     for row in rows:
         baseline = top - row_height / 2 - TEXT_SIZE * 0.36
         top -= row_height
         for column, value in zip(columns, row):
-            if not value:
-                continue
-            value, size = fit_text(value, font, TEXT_SIZE, 5,
-                column.width - 2 * CELL_PADDING)
-            if size != current_size:
-                text_object.setFont(font, size)
-                current_size = size
-            if column.align == 'left':
-                x = column.x + CELL_PADDING
-            else:
-                width = stringWidth(value, font, size)
-                x = (column.x + column.width - CELL_PADDING - width
-                    if column.align == 'right'
-                    else column.x + (column.width - width) / 2)
-            text_object.setTextOrigin(x, baseline)
-            text_object.textOut(value)
-    canvas.drawText(text_object)
+            if value:
+                cells.write(value, column.x, column.width, baseline,
+                    column.align)
+    cells.draw()
 
 
 # The stocking plan

@@ -27,11 +27,9 @@ Needs TRYTOND_DATABASE__URI=postgresql://...: the tests skip otherwise.
 import atexit
 import base64
 import configparser
-import datetime as dt
 import gzip
 import http.client
 import importlib.util
-import io
 import json
 import os
 import queue
@@ -55,6 +53,8 @@ HARNESS = Path(__file__).resolve()
 BIN = Path(sys.executable).parent
 PYTHON = BIN / 'python'
 MODULES = ('quarantine',)
+# every module, as `make run` activates them: the backup and province tests
+ALL_MODULES = ('quarantine_supply', 'quarantine_transfer')
 SERVER_START_TIMEOUT = 180  # seconds; the machine may be busy
 ADMIN_TIMEOUT = 1200  # seconds for trytond-admin
 CALL_TIMEOUT = 900  # seconds for one RPC call
@@ -143,21 +143,22 @@ class Template:
     cloned by fresh_database(); dropped when the process exits"""
     _instances = {}
 
-    def __init__(self, modules):
+    def __init__(self, modules, language=None):
         self.modules = tuple(modules)
+        self.language = language
         self.name = unique_name('rpctpl')
         self.password = 'Admin-' + secrets.token_urlsafe(12)
         self.workdir = Path(tempfile.mkdtemp(prefix='rpc-template-'))
 
     @classmethod
-    def get(cls, modules=MODULES):
-        modules = tuple(modules)
-        if modules not in cls._instances:
-            template = cls(modules)
+    def get(cls, modules=MODULES, language=None):
+        key = (tuple(modules), language)
+        if key not in cls._instances:
+            template = cls(*key)
             atexit.register(template.drop)
             template.build()
-            cls._instances[modules] = template
-        return cls._instances[modules]
+            cls._instances[key] = template
+        return cls._instances[key]
 
     def build(self):
         passfile = self.workdir / 'adminpass'
@@ -171,7 +172,9 @@ class Template:
             '-d', self.name]
         _run(admin + ['--all', '--email', 'admin@example.com'], env,
             f'trytond-admin --all ({self.name})', ADMIN_TIMEOUT)
-        _run(admin + ['-u', *self.modules, '--activate-dependencies'], env,
+        languages = ['-l', self.language] if self.language else []
+        _run(admin + ['-u', *self.modules, '--activate-dependencies']
+            + languages, env,
             f'trytond-admin -u {" ".join(self.modules)}', ADMIN_TIMEOUT)
 
     def drop(self):
@@ -202,11 +205,13 @@ class Database:
 
 
 @contextmanager
-def fresh_database(modules=MODULES):
-    """Yield a new Database with the modules activated; drop it at the end,
-    whatever happens"""
-    template = Template.get(modules)
-    name = unique_name()
+def fresh_database(modules=MODULES, language=None, name=None):
+    """Yield a new Database (named `name`, or a unique name) with the
+    modules (and the language) activated; drop it at the end, whatever
+    happens.  The template is built once per process for each modules and
+    language: the long tests that need the same share it."""
+    template = Template.get(modules, language)
+    name = name or unique_name()
     try:
         start = time.monotonic()
         with connect() as conn:
@@ -573,37 +578,6 @@ def _worker_main(argv):
     else:
         result = target(**kwargs)
     print('RESULT ' + json.dumps(result, cls=JSONEncoder), flush=True)
-
-
-# Residents and arrival lists -----------------------------------------------
-
-def identity(i):
-    """A valid resident identity card number, distinct for i < 20,000
-    (all adults)"""
-    from stdnum.cn import ric
-    birth = dt.date(1950, 1, 1) + dt.timedelta(days=(i * 37) % 20000)
-    body = f'110105{birth:%Y%m%d}{i % 1000:03d}'
-    return body + ric.calc_check_digit(body + '0')
-
-
-def arrival_sheet(count, exposure_date):
-    """Return (xlsx bytes, identity numbers) of an arrival list of `count`
-    valid rows (as tests/bench/bench_intake.py writes it)"""
-    from openpyxl import Workbook
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(["姓名", "身份证号", "联系电话", "人员类别", "末次暴露日期",
-            "来源", "家庭/团组"])
-    numbers = []
-    for i in range(count):
-        number = identity(i)
-        numbers.append(number)
-        sheet.append([f"旅客{i}", number, f"139{i:08d}",
-                "密切接触者" if i % 5 else "次密切接触者", exposure_date,
-                "航班CA1234", f"团{i // 3}" if i % 7 == 0 else None])
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue(), numbers
 
 
 # PostgreSQL's view of the server -------------------------------------------

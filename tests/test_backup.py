@@ -5,7 +5,6 @@ original (README: "Deploying for a city or a province").
 Runs in the PostgreSQL pass of scripts/test.sh (needs pg_dump, pg_restore
 and psql of the server's version on the PATH).
 """
-import os
 import subprocess
 import sys
 import textwrap
@@ -13,13 +12,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(
-        not os.environ.get('TRYTOND_DATABASE__URI', '').startswith(
-            'postgresql'),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://"),
-    ]
+import rpc_harness
+
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -53,47 +48,40 @@ def counts(database):
 
 
 def test_dump_and_restore_demo_city(tmp_path):
-    uri = os.environ['TRYTOND_DATABASE__URI']
-    source = f'backup_src_{os.getpid()}'
-    copy = f'backup_dst_{os.getpid()}'
-    env = dict(os.environ, TRYTOND_DATABASE_URI=uri,
-        TRYTONPASSFILE=str(tmp_path / 'pass'))
-    (tmp_path / 'pass').write_text('admin\n')
-    conf = tmp_path / 'trytond.conf'
-    conf.write_text(f'[database]\nuri = {uri}\n')
-    admin = [str(BIN / 'python'), '-O', str(BIN / 'trytond-admin'),
-        '-c', str(conf), '-d', source]
-    try:
-        for name in [source, copy]:
-            psql('-c', f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-        psql('-c', f"CREATE DATABASE {source} ENCODING 'UTF8'")
-        subprocess.run(admin + ['--all', '--email', 'a@example.com'],
-            check=True, env=env, capture_output=True)
-        subprocess.run(admin + ['-u', 'quarantine_supply',
-                'quarantine_transfer', '--activate-dependencies', '-l', 'zh_CN'],
-            check=True, env=env, capture_output=True)
-        subprocess.run([str(BIN / 'python'), '-O',
-                str(REPO / 'scripts' / 'load_demo.py'), '-c', str(conf),
-                '-d', source], check=True, env=env, capture_output=True)
-        dump = tmp_path / 'city.dump'
-        subprocess.run(['pg_dump', '-h', '127.0.0.1', '-U', 'postgres',
-                '-Fc', '-f', str(dump), source], check=True)
-        psql('-c', f"CREATE DATABASE {copy} ENCODING 'UTF8'")
-        subprocess.run(['pg_restore', '-h', '127.0.0.1', '-U', 'postgres',
-                '--no-owner', '-d', copy, str(dump)], check=True)
+    """The demo city loaded into a database set up as `make run` sets it up
+    (trytond-admin: all modules, zh_CN; the long tests' shared template)
+    survives pg_dump and pg_restore: same rows, same figures read by
+    trytond"""
+    copy = rpc_harness.unique_name('backup_dst')
+    conf = rpc_harness.write_config(tmp_path / 'trytond.conf')
+    env = rpc_harness.environment(
+        TRYTOND_DATABASE_URI=rpc_harness.pg_uri())
+    with rpc_harness.fresh_database(
+            rpc_harness.ALL_MODULES, 'zh_CN') as database:
+        source = database.name
+        try:
+            subprocess.run([str(BIN / 'python'), '-O',
+                    str(REPO / 'scripts' / 'load_demo.py'), '-c', str(conf),
+                    '-d', source], check=True, env=env, capture_output=True)
+            dump = tmp_path / 'city.dump'
+            subprocess.run(['pg_dump', '-h', '127.0.0.1', '-U', 'postgres',
+                    '-Fc', '-f', str(dump), source], check=True)
+            psql('-c', f"CREATE DATABASE {copy} ENCODING 'UTF8'")
+            subprocess.run(['pg_restore', '-h', '127.0.0.1', '-U',
+                    'postgres', '--no-owner', '-d', copy, str(dump)],
+                check=True)
 
-        before, after = counts(source), counts(copy)
-        assert before == after
-        assert before['quarantine_stay'] > 100
-        assert before['quarantine_supply_plan_line'] > 0
+            before, after = counts(source), counts(copy)
+            assert before == after
+            assert before['quarantine_stay'] > 100
+            assert before['quarantine_supply_plan_line'] > 0
 
-        def read(database):
-            return subprocess.run([str(BIN / 'python'), '-c', READ,
-                    database, str(conf)], check=True, env=env,
-                capture_output=True, text=True).stdout
-        original = read(source)
-        assert 'SITES' in original and 'PLANS' in original
-        assert read(copy) == original
-    finally:
-        for name in [source, copy]:
-            psql('-c', f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+            def read(name):
+                return subprocess.run([str(BIN / 'python'), '-c', READ,
+                        name, str(conf)], check=True, env=env,
+                    capture_output=True, text=True).stdout
+            original = read(source)
+            assert 'SITES' in original and 'PLANS' in original
+            assert read(copy) == original
+        finally:
+            psql('-c', f'DROP DATABASE IF EXISTS {copy} WITH (FORCE)')

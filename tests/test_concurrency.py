@@ -31,7 +31,6 @@ PostgreSQL only: run with TRYTOND_DATABASE__URI=postgresql://... (the
 PostgreSQL pass of scripts/test.sh); skipped otherwise.
 """
 import itertools
-import os
 import threading
 import time
 
@@ -49,14 +48,7 @@ from trytond.tests.test_tryton import (
     CONTEXT, DB_NAME, USER, activate_module, db_exist, drop_db)
 from trytond.transaction import Transaction, TransactionError
 
-pytestmark = [
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(
-        not os.environ.get('TRYTOND_DATABASE__URI', '').startswith(
-            'postgresql'),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://..."
-        " (concurrent transactions and exclusion constraints)"),
-    ]
+pytestmark = [pytest.mark.postgresql_only]
 
 BARRIER_TIMEOUT = 10  # seconds for both threads to reach the barrier
 STATEMENT_TIMEOUT = 10  # seconds, PostgreSQL statement_timeout per thread

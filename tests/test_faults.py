@@ -33,14 +33,9 @@ import pytest
 
 import rpc_harness
 from rpc_harness import RPCError
+from sheets import arrival_sheet
 
-pytestmark = [
-    pytest.mark.long,
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(not rpc_harness.pg_uri(),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://..."
-        " (a real server killed in the middle of a transaction)"),
-    ]
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 ARRIVALS = 10000
 ROOMS_PER_FLOOR = 100
@@ -149,7 +144,7 @@ def intake(tmp_path_factory):
     workdir = tmp_path_factory.mktemp('faults')
     password = 'Intake-' + secrets.token_urlsafe(12)
     arrival_date = dt.date.today()
-    data, numbers = rpc_harness.arrival_sheet(
+    data, numbers = arrival_sheet(
         ARRIVALS, arrival_date - dt.timedelta(days=2))
     sheet = workdir / 'arrivals.xlsx'
     sheet.write_bytes(data)

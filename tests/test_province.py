@@ -11,29 +11,23 @@ resident can be released through the normal workflow.
 PostgreSQL only (COPY): the PostgreSQL pass of scripts/test.sh.
 """
 import datetime as dt
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+import rpc_harness
+
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, db_exist, drop_db)
+from trytond.tests.test_tryton import DB_NAME, db_exist, drop_db
 from trytond.transaction import Transaction
 
 sys.path.insert(0, str(Path(__file__).parent / 'bench'))
 
-from province import MODULES, Shape, fill  # noqa: E402
+from province import Shape, fill  # noqa: E402
 
-pytestmark = [
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(
-        not os.environ.get('TRYTOND_DATABASE__URI', '').startswith(
-            'postgresql'),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://"),
-    ]
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 SHAPE = Shape(cities=2, districts=2, sites_per_district=3, big_sites=2,
     big_rooms=40, small_rooms=10, stays=600)
@@ -44,13 +38,16 @@ VALIDATED = ['quarantine.area', 'quarantine.site', 'quarantine.room',
 
 @pytest.fixture(scope='module')
 def province():
+    """The province in a copy of the long tests' shared database of all
+    the modules in zh_CN (rpc_harness), under trytond's test DB_NAME"""
     if db_exist(DB_NAME):
         drop_db()
-    activate_module(MODULES)
-    try:
-        yield fill(DB_NAME, SHAPE)
-    finally:
-        drop_db()
+    with rpc_harness.fresh_database(rpc_harness.ALL_MODULES, 'zh_CN',
+            name=DB_NAME):
+        try:
+            yield fill(DB_NAME, SHAPE)
+        finally:
+            drop_db()
 
 
 def transaction(**kwargs):

@@ -38,14 +38,9 @@ import pytest
 
 import rpc_harness
 from rpc_harness import RPCError
+from sheets import identity
 
-pytestmark = [
-    pytest.mark.long,
-    pytest.mark.postgresql_only,
-    pytest.mark.skipif(not rpc_harness.pg_uri(),
-        reason="needs PostgreSQL: set TRYTOND_DATABASE__URI=postgresql://..."
-        " (a real server, concurrent transactions)"),
-    ]
+pytestmark = [pytest.mark.long, pytest.mark.postgresql_only]
 
 CLIENTS = 8
 ATTEMPTS = 500  # per client
@@ -77,7 +72,7 @@ def setup_site(pool, rooms, persons, managers, password):
                 } for i in range(rooms)])
     Site.activate([site])
     regime, = Regime.search([('code', '=', 'centralized_14')])
-    person_ids = create_residents([(f"Resident {i}", rpc_harness.identity(i))
+    person_ids = create_residents([(f"Resident {i}", identity(i))
             for i in range(persons)])
     group = ModelData.get_id('quarantine', 'group_site_manager')
     users = User.create([{

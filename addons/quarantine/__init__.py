@@ -1,0 +1,6 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+# trytond imports this package once, when it registers the module's classes
+# from tryton.cfg: the one place where the module changes the framework.
+from . import cursor
+
+cursor.install()

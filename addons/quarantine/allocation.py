@@ -14,7 +14,9 @@ from collections import defaultdict
 
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
+
+from .common import start_view
 
 # Floors are taken from the top for these categories, from the bottom for
 # the others.
@@ -141,11 +143,8 @@ class AllocateStart(ModelView):
 class Allocate(Wizard):
     "Allocate Rooms"
     __name__ = 'quarantine.stay.allocate'
-    start = StateView('quarantine.stay.allocate.start',
-        'quarantine.stay_allocate_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Allocate", 'allocate', 'tryton-ok', default=True),
-            ])
+    start = start_view('quarantine.stay.allocate.start',
+        'quarantine.stay_allocate_start_view_form', "Allocate", 'allocate')
     allocate = StateTransition()
 
     def stays(self):

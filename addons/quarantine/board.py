@@ -1,13 +1,13 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 "The room board of a site: each floor's rooms as cells coloured by state"
-import datetime as dt
 from collections import defaultdict
 
 from reports.room_board import render_room_board
 
 from trytond.i18n import gettext
 from trytond.pool import Pool
-from trytond.report import Report
+
+from .report import PDFReport, printed_at, selection_labels
 
 
 def floor_sort_key(room):
@@ -16,14 +16,6 @@ def floor_sort_key(room):
     except (TypeError, ValueError):
         level = 0
     return (room.building or '', level, room.floor or '')
-
-
-class PDFReport(Report):
-    "A report drawn by reportlab (reports/): no template to convert"
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        return 'pdf', data
 
 
 class RoomBoard(PDFReport):
@@ -51,11 +43,11 @@ class RoomBoard(PDFReport):
         for room in sorted(rooms, key=lambda r: (
                     floor_sort_key(r), r.sequence or 0, r.name)):
             floors[floor_sort_key(room)].append(room)
-        states = dict(Room.fields_get(['state'])['state']['selection'])
+        states = selection_labels(Room, 'state')
         return {
             'title': gettext('quarantine.msg_room_board_title'),
             'site': site.rec_name,
-            'printed_at': dt.datetime.now().strftime('%Y-%m-%d %H:%M'),
+            'printed_at': printed_at(),
             'legend': list(states.items()),
             'floors': [{
                     'label': cls.floor_label(*key),

@@ -1,7 +1,6 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 """The release certificate (解除集中医学观察证明) and the daily sampling
 roster, drawn by reports/ from data gathered here"""
-import datetime as dt
 from collections import defaultdict, namedtuple
 
 from reports.certificate import render_certificates
@@ -13,12 +12,14 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import (
-    Button, StateReport, StateTransition, StateView, Wizard)
+from trytond.wizard import Button, StateReport, StateTransition, Wizard
 
-from .board import PDFReport, floor_sort_key
-from .excel import SheetExportMixin, save
+from .board import floor_sort_key
+from .excel import (
+    SheetExport, SheetExportResult, export_result, save)
 from .exceptions import ReleaseError
+from .report import PDFReport, printed_at
+from .common import start_view
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
 
@@ -158,7 +159,7 @@ class SamplingRoster(PDFReport):
             'title': gettext('quarantine.msg_roster_title'),
             'site': site.rec_name,
             'date': str(date),
-            'printed_at': dt.datetime.now().strftime('%Y-%m-%d %H:%M'),
+            'printed_at': printed_at(),
             'groups': result,
             'totals': [
                 (gettext('quarantine.msg_roster_residents'), count),
@@ -182,14 +183,12 @@ class PrintRosterStart(ModelView):
     date = fields.Date("Date", required=True)
 
 
-class PrintRosterResult(ModelView):
+class PrintRosterResult(SheetExportResult, ModelView):
     "Sampling Roster"
     __name__ = 'quarantine.site.print_roster.result'
     __string__ = "Sampling Roster File"
-
-    file = fields.Binary("Roster", readonly=True, filename='filename')
-    filename = fields.Char("File Name", readonly=True)
-    count = fields.Integer("Samples", readonly=True)
+    file_string = "Roster"
+    count_string = "Samples"
 
 
 def roster_workbook(roster):
@@ -208,21 +207,16 @@ def roster_workbook(roster):
     return save(workbook)
 
 
-class PrintRoster(SheetExportMixin, Wizard):
+class PrintRoster(SheetExport, Wizard):
     "Print Sampling Roster"
     __name__ = 'quarantine.site.print_roster'
-    start = StateView('quarantine.site.print_roster.start',
-        'quarantine.site_print_roster_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Excel", 'excel', 'tryton-save'),
-            Button("Print", 'print_', 'tryton-print', default=True),
-            ])
+    start = start_view('quarantine.site.print_roster.start',
+        'quarantine.site_print_roster_start_view_form', "Print", 'print_',
+        'tryton-print', others=[Button("Excel", 'excel', 'tryton-save')])
     print_ = StateReport('quarantine.site.sampling_roster')
     excel = StateTransition()
-    result = StateView('quarantine.site.print_roster.result',
-        'quarantine.site_print_roster_result_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    result = export_result('quarantine.site.print_roster.result',
+        'quarantine.site_print_roster_result_view_form')
 
     def transition_excel(self):
         roster = SamplingRoster.roster(self.start.site, self.start.date)
@@ -230,14 +224,8 @@ class PrintRoster(SheetExportMixin, Wizard):
             f'roster-{self.start.site.code}-{self.start.date}.xlsx',
             sum(len(g['rows']) for g in roster['groups']))
 
-
-    def default_start(self, fields):
-        Date = Pool().get('ir.date')
-        context = Transaction().context
-        values = {'date': Date.today()}
-        if context.get('active_model') == 'quarantine.site':
-            values['site'] = context.get('active_id')
-        return values
+    def start_values(self, today):
+        return {'date': today}
 
     def do_print_(self, action):
         return action, {

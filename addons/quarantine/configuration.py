@@ -6,10 +6,6 @@ from trytond.pool import Pool
 from trytond.pyson import Id
 from trytond.transaction import without_check_access
 
-from . import cursor
-
-cursor.install()
-
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Quarantine Configuration"

@@ -17,12 +17,14 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateTransition, Wizard
 
-from .excel import save
+from .excel import SheetExport, export_result, save
+from .report import printed_at
+from .room import ROOM_STATES
+from .common import start_view
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
-ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
 
 
 def day_bounds(date):
@@ -129,29 +131,22 @@ class DailyReportResult(ModelView):
     xlsx_filename = fields.Char("Excel File Name", readonly=True)
 
 
-class DailyReport(Wizard):
-    "Daily Report"
+class DailyReport(SheetExport, Wizard):
+    """Daily Report
+
+    An export of its own result: the summary, the PDF and the workbook."""
     __name__ = 'quarantine.daily_report'
-    start = StateView('quarantine.daily_report.start',
-        'quarantine.daily_report_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Submit", 'submit', 'tryton-forward'),
-            Button("Print", 'print_', 'tryton-print', default=True),
-            ])
+    start = start_view('quarantine.daily_report.start',
+        'quarantine.daily_report_start_view_form', "Print", 'print_',
+        'tryton-print', others=[Button("Submit", 'submit', 'tryton-forward')])
     print_ = StateTransition()
     submit = StateTransition()
-    result = StateView('quarantine.daily_report.result',
-        'quarantine.daily_report_result_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    result = export_result('quarantine.daily_report.result',
+        'quarantine.daily_report_result_view_form')
+    site_field = 'sites'
 
-    def default_start(self, fields):
-        Date = Pool().get('ir.date')
-        context = Transaction().context
-        values = {'date': Date.today()}
-        if context.get('active_model') == 'quarantine.site':
-            values['sites'] = context.get('active_ids', [])
-        return values
+    def start_values(self, today):
+        return {'date': today}
 
     def report_sites(self):
         Site = Pool().get('quarantine.site')
@@ -211,7 +206,7 @@ class DailyReport(Wizard):
         report = {
             'title': gettext('quarantine.msg_daily_report_title'),
             'date': str(date), 'scope': scope,
-            'printed_at': dt.datetime.now().strftime('%Y-%m-%d %H:%M'),
+            'printed_at': printed_at(),
             'columns': columns, 'rows': rows, 'totals': totals,
             'labels': {
                 'zero': gettext('quarantine.msg_daily_report_zero'),

@@ -1,24 +1,14 @@
 # This file is part of the quarantine module.  See README.md for licensing.
-"""Excel sheets exchanged with communities, airports and laboratories: read
-a sheet by its column titles, send back the rows with the reasons they were
-refused.  Nothing here touches the database."""
-import datetime as dt
+"""Workbooks (.xlsx) given to the users: the bytes of a workbook, the text
+of a cell, the result of an export wizard.  The sheets they import are read
+by sheet.py."""
 import io
-from collections import namedtuple
-from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
+from trytond.model import fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
-from trytond.i18n import gettext
-
-from .exceptions import ArrivalImportError
-
-# A list is a bus or a plane, a lab's day, or a whole district at the most.
-MAXIMUM_ROWS = 20000
-
-RowError = namedtuple('RowError', ['row', 'column', 'message'])
+from .common import close_view, start_view
 
 
 def save(workbook):
@@ -36,131 +26,61 @@ def text(value):
     return str(value).strip()
 
 
-def read_sheet(data):
-    """Return (header, rows) of the first sheet; empty rows are dropped.
-    Refuse what is not a workbook, has no header, or has too many rows."""
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True,
-            data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError,
-            ValueError, TypeError, EOFError) as exception:
-        raise ArrivalImportError(gettext(
-                'quarantine.msg_import_not_xlsx')) from exception
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [text(v) for v in next(rows, ())]
-    raw = [list(r) for r in rows if any(
-            v is not None and text(v) for v in r)]
-    workbook.close()
-    if not any(header):
-        raise ArrivalImportError(gettext('quarantine.msg_import_empty'))
-    if len(raw) > MAXIMUM_ROWS:
-        raise ArrivalImportError(gettext('quarantine.msg_import_too_many',
-                count=len(raw), maximum=MAXIMUM_ROWS))
-    return header, raw
+class SheetExportResult:
+    """The result form of an export: the workbook, its name and how many
+    records it holds, labelled by the model that mixes this in with
+    file_string and count_string"""
+    __slots__ = ()
+    file_string = "File"
+    count_string = "Count"
+
+    file = fields.Binary("File", readonly=True, filename='filename')
+    filename = fields.Char("File Name", readonly=True)
+    count = fields.Integer("Count", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.file.string = cls.file_string
+        cls.count.string = cls.count_string
 
 
-def header_positions(header, columns):
-    """Return ({key: position}, errors) of `columns`, (key, title, required)
-    triples, found by title or by key in the header row"""
-    keys = {}
-    for key, title, _ in columns:
-        keys[title] = key
-        keys[key] = key
-    positions = {}
-    for position, title in enumerate(header):
-        if title in keys:
-            positions[keys[title]] = position
-    errors = [RowError(1, title, gettext(
-                'quarantine.msg_import_missing_column', column=title))
-        for key, title, required in columns
-        if required and key not in positions]
-    return positions, errors
+def export_start(model, view):
+    "The start state of an export: its form, Cancel and Export"
+    return start_view(model, view, "Export", 'export')
 
 
-def cell_getter(values, positions):
-    def cell(key):
-        position = positions.get(key)
-        if position is None or position >= len(values):
-            return None
-        return values[position]
-    return cell
+def export_result(model, view):
+    "The result state of an export: its form and Close"
+    return close_view(model, view)
 
 
-def template(title, columns, example):
-    "The bytes of an empty sheet with its column titles and one example"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append([header for _, header, _ in columns])
-    for cell, (_, _, required) in zip(sheet[1], columns):
-        cell.font = Font(bold=True, color='C00000' if required else None)
-    sheet.append(example)
-    for cell in sheet[1]:
-        sheet.column_dimensions[cell.column_letter].width = 18
-    return save(workbook)
+class SheetExport:
+    """What every export wizard does, mixed in a Wizard, the twin of
+    sheet.SheetImport: its `start` proposes today and the site it is
+    launched from, and the transition that writes the workbook `deliver`s
+    it to the `result` form (a SheetExportResult).
 
+    The wizard declares its states (see export_start and export_result,
+    or common.start_view for other buttons)
+    and says in start_values(today) what its start proposes and in
+    site_field which of its fields takes the site (a Many2Many field takes
+    every selected site).
+    """
+    site_field = 'site'
 
-def error_workbook(header, raw, errors):
-    "Return the list sent back with a column of reasons on the bad rows"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "错误报告"
-    reasons = {}
-    for error in errors:
-        reasons.setdefault(error.row, []).append(
-            f'{error.column}: {error.message}')
-    sheet.append(list(header) + ["错误原因"])
-    red = PatternFill('solid', fgColor='FFC7CE')
-    if 1 in reasons:
-        sheet.cell(1, len(header) + 1, '；'.join(reasons[1])).fill = red
-    for index, values in enumerate(raw, 2):
-        sheet.append([_cell_value(v) for v in values]
-            + ['；'.join(reasons.get(index, []))])
-        if index in reasons:
-            for cell in sheet[index]:
-                cell.fill = red
-    errors_sheet = workbook.create_sheet("错误明细")
-    errors_sheet.append(["行", "列", "原因"])
-    for error in errors:
-        errors_sheet.append([error.row, error.column, error.message])
-    return save(workbook)
+    def start_values(self, today):
+        return {}
 
-
-def _cell_value(value):
-    if isinstance(value, (str, int, float, dt.date, dt.datetime)) \
-            or value is None:
-        return value
-    return str(value)
-
-
-def refusal_summary(errors):
-    "The text shown when a list is refused, with its first reasons"
-    return gettext('quarantine.msg_import_refused',
-        rows=len({e.row for e in errors}), errors=len(errors),
-        first='\n'.join(f'{e.row} / {e.column}: {e.message}'
-            for e in errors[:10]))
-
-
-class SheetImportMixin:
-    "The refusal of an import wizard: a summary and the sheet sent back"
-
-    def refuse(self, errors, header, raw, filename):
-        self.errors.summary = refusal_summary(errors)
-        self.errors.report = error_workbook(header, raw, errors)
-        self.errors.report_filename = filename
-        return 'errors'
-
-    def default_errors(self, fields):
-        return {
-            'summary': self.errors.summary,
-            'report': self.errors.report,
-            'report_filename': self.errors.report_filename,
-            }
-
-
-class SheetExportMixin:
-    "The result of an export wizard: the file and how many records"
+    def default_start(self, fields):
+        context = Transaction().context
+        values = self.start_values(Pool().get('ir.date').today())
+        if context.get('active_model') == 'quarantine.site':
+            if self.start._fields[self.site_field]._type == 'many2many':
+                values[self.site_field] = context.get('active_ids', [])
+            else:
+                values[self.site_field] = context.get('active_id')
+        return values
 
     def deliver(self, content, filename, count):
         self.result.file = content
@@ -174,3 +94,7 @@ class SheetExportMixin:
             'filename': self.result.filename,
             'count': self.result.count,
             }
+
+
+# quarantine_supply's price report still names the first version
+SheetExportMixin = SheetExport

@@ -47,7 +47,7 @@ class MonitoringValidationError(ValidationError):
     pass
 
 
-class ArrivalImportError(UserError):
+class SheetImportError(UserError):
     pass
 
 

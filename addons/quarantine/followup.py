@@ -11,10 +11,10 @@ from openpyxl.styles import Font
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
-from .excel import SheetExportMixin, save
+from .excel import (
+    SheetExport, SheetExportResult, export_result, export_start, save)
 from .exceptions import StayError
 from .registry import insert_rows
 
@@ -102,41 +102,28 @@ class NotifyCommunitiesStart(ModelView):
         help="Leave empty for every site.")
 
 
-class NotifyCommunitiesResult(ModelView):
+class NotifyCommunitiesResult(SheetExportResult, ModelView):
     "Notify Communities"
     __name__ = 'quarantine.stay.notify.result'
     __string__ = "Community Notification"
-
-    file = fields.Binary("Notification", readonly=True, filename='filename')
-    filename = fields.Char("File Name", readonly=True)
-    count = fields.Integer("Released Residents", readonly=True)
+    file_string = "Notification"
+    count_string = "Released Residents"
 
 
-class NotifyCommunities(SheetExportMixin, Wizard):
+class NotifyCommunities(SheetExport, Wizard):
     """Notify Communities
 
     The released residents of a period, one sheet per home community, with
     their home-monitoring test dates."""
     __name__ = 'quarantine.stay.notify'
-    start = StateView('quarantine.stay.notify.start',
-        'quarantine.stay_notify_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Export", 'export', 'tryton-ok', default=True),
-            ])
+    start = export_start('quarantine.stay.notify.start',
+        'quarantine.stay_notify_start_view_form')
     export = StateTransition()
-    result = StateView('quarantine.stay.notify.result',
-        'quarantine.stay_notify_result_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    result = export_result('quarantine.stay.notify.result',
+        'quarantine.stay_notify_result_view_form')
 
-    def default_start(self, fields):
-        Date = Pool().get('ir.date')
-        today = Date.today()
-        values = {'date_from': today, 'date_to': today}
-        context = Transaction().context
-        if context.get('active_model') == 'quarantine.site':
-            values['site'] = context.get('active_id')
-        return values
+    def start_values(self, today):
+        return {'date_from': today, 'date_to': today}
 
     def transition_export(self):
         pool = Pool()

@@ -6,10 +6,10 @@ from openpyxl.styles import Font
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
-from .excel import SheetExportMixin, save
+from .excel import (
+    SheetExport, SheetExportResult, export_result, export_start, save)
 from .exceptions import StayError
 
 LEDGER_COLUMNS = [
@@ -58,38 +58,25 @@ class LedgerStart(ModelView):
     date_to = fields.Date("To", required=True)
 
 
-class LedgerResult(ModelView):
+class LedgerResult(SheetExportResult, ModelView):
     "Residents' Ledger"
     __name__ = 'quarantine.stay.ledger.result'
     __string__ = "Residents' Ledger File"
-
-    file = fields.Binary("Ledger", readonly=True, filename='filename')
-    filename = fields.Char("File Name", readonly=True)
-    count = fields.Integer("Residents", readonly=True)
+    file_string = "Ledger"
+    count_string = "Residents"
 
 
-class Ledger(SheetExportMixin, Wizard):
+class Ledger(SheetExport, Wizard):
     "Residents' Ledger"
     __name__ = 'quarantine.stay.ledger'
-    start = StateView('quarantine.stay.ledger.start',
-        'quarantine.stay_ledger_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Export", 'export', 'tryton-ok', default=True),
-            ])
+    start = export_start('quarantine.stay.ledger.start',
+        'quarantine.stay_ledger_start_view_form')
     export = StateTransition()
-    result = StateView('quarantine.stay.ledger.result',
-        'quarantine.stay_ledger_result_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    result = export_result('quarantine.stay.ledger.result',
+        'quarantine.stay_ledger_result_view_form')
 
-    def default_start(self, fields):
-        Date = Pool().get('ir.date')
-        context = Transaction().context
-        today = Date.today()
-        values = {'date_from': today.replace(day=1), 'date_to': today}
-        if context.get('active_model') == 'quarantine.site':
-            values['site'] = context.get('active_id')
-        return values
+    def start_values(self, today):
+        return {'date_from': today.replace(day=1), 'date_to': today}
 
     def transition_export(self):
         Stay = Pool().get('quarantine.stay')

@@ -14,14 +14,17 @@ database's constraints still hold them (trytond checks them on SQLite).
 import datetime as dt
 import re
 from contextlib import contextmanager
+from functools import wraps
 
 from trytond import backend
 from trytond.i18n import gettext
+from trytond.model import Workflow, fields
 from trytond.model.exceptions import SQLConstraintError
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-
+in_ = fields.SQL_OPERATORS['in']
 
 @contextmanager
 def constraint_errors(Model):
@@ -182,6 +185,71 @@ def set_states(Model, ids, state, **values):
             (f'{Model.__name__},{i}', user, 'transition',
                 f'{Model._transition_state}:{state}')
             for i in ids], check_access=False)
+
+
+class BulkWorkflow(Workflow):
+    """A workflow whose transitions take a bus or a district at once.
+
+    Workflow.transition reads the state of each record through the ORM,
+    before and after the method, writes the new state with the ORM and logs
+    an ir.model.log record each: for 10,000 stays 1.8 s of reads, 1.8 s of
+    write and 3.2 s of log (bench_intake.py).  The transitions of this class
+    do the same (the same filter by _transitions, a record whose state the
+    method changed itself left alone), but read the states in one query a
+    slice and write them with `_write_transition`, the one place a class
+    writes its state."""
+    __slots__ = ()
+    # From this number of records a transition writes the state and its log
+    # with a few statements (set_states) instead of the ORM.
+    _bulk_transition_records = 100
+
+    @staticmethod
+    def transition(state):
+        def check_transition(func):
+            @wraps(func)
+            def wrapper(cls, records, *args, **kwargs):
+                assert len(records) == len(set(records)), "Duplicate records"
+                before = cls._read_states(records)
+                filtered = [r for r in records
+                    if (before[r.id], state) in cls._transitions]
+                result = func(cls, filtered, *args, **kwargs)
+                after = cls._read_states(filtered)
+                cls._write_transition([r for r in filtered
+                        if before[r.id] != state
+                        and after[r.id] == before[r.id]], state)
+                return result
+            return wrapper
+        return check_transition
+
+    @classmethod
+    def _read_states(cls, records):
+        "Return {id: state} of the records, read in one query a slice"
+        table = cls.__table__()
+        column = getattr(table, cls._transition_state)
+        cursor = Transaction().connection.cursor()
+        states = {}
+        for sub_ids in grouped_slice([r.id for r in records],
+                backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(table.id, column,
+                    where=in_(table.id, list(sub_ids))))
+            states.update(cursor)
+        return states
+
+    @classmethod
+    def _write_transition(cls, records, state, **values):
+        """Write `state` (and `values`) on the records and log the
+        transition: by the ORM as Workflow.transition does, or for a batch
+        of _bulk_transition_records or more in a few statements, validated
+        as the ORM's write validates (on SQLite, the exclusion constraints)"""
+        if not records:
+            return
+        if len(records) < cls._bulk_transition_records:
+            cls.write(records, {cls._transition_state: state, **values})
+            cls.log(records, 'transition',
+                f'{cls._transition_state}:{state}')
+        else:
+            set_states(cls, [r.id for r in records], state, **values)
+            cls.validate(records)
 
 
 def create_residents(people):

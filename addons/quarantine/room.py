@@ -3,17 +3,21 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+    Check, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import (
     RoomClearError, RoomCreationError, RoomStateError, RoomValidationError)
+from .registry import BulkWorkflow
+from .common import rec_name_domain, start_view
+
+ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
 
 
-class Room(Workflow, ModelSQL, ModelView):
+class Room(BulkWorkflow, ModelSQL, ModelView):
     "Isolation Room"
     __string__ = "Isolation Room"
     __name__ = 'quarantine.room'
@@ -76,6 +80,7 @@ class Room(Workflow, ModelSQL, ModelView):
             ('available', 'out_of_service'),
             ('cleaning', 'out_of_service'),
             ('out_of_service', 'available'),
+            ('out_of_service', 'cleaning'),
             }
         cls._buttons.update({
                 'to_cleaning': {
@@ -120,13 +125,7 @@ class Room(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('name', operator, value),
-            ('site.code', operator, value),
-            ]
+        return rec_name_domain(clause, 'name', 'site.code')
 
     @classmethod
     def view_attributes(cls):
@@ -161,18 +160,16 @@ class Room(Workflow, ModelSQL, ModelView):
                     ])}
 
     @classmethod
-    @Workflow.transition('occupied')
+    @BulkWorkflow.transition('occupied')
     def occupy(cls, rooms):
         "Called when residents are admitted into the rooms"
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cleaning')
     def to_cleaning(cls, rooms):
-        "Send rooms to terminal disinfection, opening a turnover record"
-        pool = Pool()
-        Turnover = pool.get('quarantine.room.turnover')
-        Stay = pool.get('quarantine.stay')
+        """Send rooms to terminal disinfection by hand, refused while
+        someone is admitted in one"""
+        Stay = Pool().get('quarantine.stay')
         held = Stay.search([
                 ('room', 'in', [r.id for r in rooms]),
                 ('state', '=', 'admitted'),
@@ -182,6 +179,16 @@ class Room(Workflow, ModelSQL, ModelView):
             raise RoomStateError(gettext(
                     'quarantine.msg_room_cleaning_occupied',
                     room=stay.room.rec_name, stay=stay.rec_name))
+        cls.start_cleaning(
+            [r for r in rooms if r.state in {'available', 'occupied'}])
+
+    @classmethod
+    @BulkWorkflow.transition('cleaning')
+    def start_cleaning(cls, rooms):
+        """The rooms go to terminal disinfection (their residents left, or
+        they come back into service with a disinfection unfinished): a
+        turnover record opens for each, unless one is open"""
+        Turnover = Pool().get('quarantine.room.turnover')
         now = dt.datetime.now()
         open_rooms = cls._open_turnovers(rooms)
         Turnover.create([{'room': r.id, 'vacated_at': now}
@@ -216,13 +223,13 @@ class Room(Workflow, ModelSQL, ModelView):
         cls._make_available(rooms)
 
     @classmethod
-    @Workflow.transition('available')
+    @BulkWorkflow.transition('available')
     def _make_available(cls, rooms):
         pass
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('out_of_service')
+    @BulkWorkflow.transition('out_of_service')
     def out_of_service(cls, rooms):
         pass
 
@@ -237,8 +244,7 @@ class Room(Workflow, ModelSQL, ModelView):
         if clean:
             cls._make_available(clean)
         if dirty:
-            cls.write([r for r in rooms if r in dirty],
-                {'state': 'cleaning'})
+            cls.start_cleaning([r for r in rooms if r in dirty])
 
 
 class RoomTurnover(ModelSQL, ModelView):
@@ -354,13 +360,6 @@ class CreateRoomsStart(ModelView):
     def default_pattern():
         return '{building}-{floor}{number:02d}'
 
-    @classmethod
-    def search(cls, domain, *args, **kwargs):
-        # Set by the room field of a draft stay: offer the free rooms only.
-        if Transaction().context.get('quarantine_available_rooms'):
-            domain = [domain, ('state', '=', 'available')]
-        return super().search(domain, *args, **kwargs)
-
     @staticmethod
     def default_capacity():
         return 1
@@ -421,11 +420,8 @@ class CreateRooms(Wizard):
     # real site.
     MAXIMUM = 20000
 
-    start = StateView('quarantine.room.create.start',
-        'quarantine.room_create_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Create", 'create_', 'tryton-ok', default=True),
-            ])
+    start = start_view('quarantine.room.create.start',
+        'quarantine.room_create_start_view_form', "Create", 'create_')
     create_ = StateTransition()
 
     def default_start(self, fields):

@@ -10,10 +10,11 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import SampleError
 from .registry import insert_rows
+from .common import rec_name_domain, start_view
 
 # What a recorded result holds: set once, by record_results
 RESULT_FIELDS = {'result', 'institution', 'reagent', 'collected_at'}
@@ -106,13 +107,7 @@ class Sample(ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('code', operator, value),
-            ('stay.rec_name', operator, value),
-            ]
+        return rec_name_domain(clause, 'code', 'stay.rec_name')
 
     def get_stay_field(self, name):
         value = getattr(self.stay, name)
@@ -294,11 +289,8 @@ class RecordResults(Wizard):
     Select the day's samples of a roster and mark them all negative, then
     select the exceptions and record them again."""
     __name__ = 'quarantine.sample.record'
-    start = StateView('quarantine.sample.record.start',
-        'quarantine.sample_record_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Record", 'record', 'tryton-ok', default=True),
-            ])
+    start = start_view('quarantine.sample.record.start',
+        'quarantine.sample_record_start_view_form', "Record", 'record')
     record = StateTransition()
 
     def default_start(self, fields):

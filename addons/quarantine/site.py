@@ -1,15 +1,14 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
 import math
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from functools import cache
-from types import SimpleNamespace
 
-from sql import Cast, Literal, Null
+from sql import Cast, Column, Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
-from trytond import backend
+from trytond import backend, tools
 from trytond.i18n import gettext
 from trytond.model import (
     Check, DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields, tree)
@@ -19,29 +18,28 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import SiteRoomsWarning, SiteStateError
+from .room import ROOM_STATES
 
 # Henan L251: 1/3 of the rooms usable within 24 h, 2/3 within 48 h, all
 # within 72 h of activating a standby site.
 ACTIVATION_MILESTONES = [(24, 1, 3), (48, 2, 3), (72, 3, 3)]
 
-ROOM_FIGURES = {
-    'room_count', 'available_count', 'occupied_count', 'cleaning_count',
-    'out_of_service_count', 'ready_count', 'occupancy', 'expansion_alert',
-    'resident_count', 'drill_due_count', 'drill_lagging',
-    'drill_target_24h', 'drill_target_48h', 'drill_target_72h',
-    }
-STAFF_FIGURES = {
-    'staff_count', 'medical_staff_count', 'infection_control_count',
-    'medical_staff_required', 'medical_staff_required_full',
-    'other_staff_count', 'other_staff_required', 'staff_required_by_rooms',
-    'staff_short',
-    }
 MEDICAL_ROLES = {'medical', 'infection_control'}
-CONFIGURATION_FIGURES = ['residents_per_medical_staff', 'other_staff_factor',
-    'staff_per_100_rooms', 'infection_control_minimum', 'expansion_alert']
-SiteState = namedtuple('SiteState', ['state', 'activation_started_at'])
+# the flags the figures' query computes (drill_lagging depends on the time)
+SQL_FLAGS = ['expansion_alert', 'staff_short']
 in_ = fields.SQL_OPERATORS['in']
 IN_MAX = backend.MAX_QUERY_PARAMS
+
+
+def figure(field):
+    "A figure of a site: get_figures reads it for many sites at once"
+    return fields.Function(field, 'get_figures')
+
+
+def figure_flag(string, help):
+    "A flag among the figures of a site, searchable"
+    return fields.Function(fields.Boolean(string, help=help), 'get_figures',
+        searcher='search_flag')
 
 
 class Area(tree(), ModelSQL, ModelView):
@@ -193,73 +191,45 @@ class Site(Workflow, ModelSQL, ModelView):
         "ready 1/3 within 24 h, 2/3 within 48 h and all within 72 h.")
     closed_at = fields.DateTime("Closed at", readonly=True)
 
-    room_count = fields.Function(fields.Integer("Rooms"), 'get_figures')
-    available_count = fields.Function(
-        fields.Integer("Available"), 'get_figures')
-    occupied_count = fields.Function(
-        fields.Integer("Occupied"), 'get_figures')
-    cleaning_count = fields.Function(
-        fields.Integer("Cleaning"), 'get_figures')
-    out_of_service_count = fields.Function(
-        fields.Integer("Out of Service"), 'get_figures')
-    ready_count = fields.Function(
-        fields.Integer("Ready Rooms",
-            help="Rooms available or occupied."), 'get_figures')
-    occupancy = fields.Function(
-        fields.Float("Occupancy", digits=(1, 4),
-            help="Occupied rooms over the rooms in service."),
-        'get_figures')
-    expansion_alert = fields.Function(
-        fields.Boolean("Expansion Alert",
-            help="The occupancy reached the configured alert rate."),
-        'get_figures', searcher='search_flag')
-    resident_count = fields.Function(
-        fields.Integer("Residents"), 'get_figures')
+    room_count = figure(fields.Integer("Rooms"))
+    available_count = figure(fields.Integer("Available"))
+    occupied_count = figure(fields.Integer("Occupied"))
+    cleaning_count = figure(fields.Integer("Cleaning"))
+    out_of_service_count = figure(fields.Integer("Out of Service"))
+    ready_count = figure(fields.Integer("Ready Rooms",
+        help="Rooms available or occupied."))
+    occupancy = figure(fields.Float("Occupancy", digits=(1, 4),
+        help="Occupied rooms over the rooms in service."))
+    expansion_alert = figure_flag("Expansion Alert",
+        "The occupancy reached the configured alert rate.")
+    resident_count = figure(fields.Integer("Residents"))
 
-    drill_target_24h = fields.Function(
-        fields.Integer("Target at 24 h"), 'get_figures')
-    drill_target_48h = fields.Function(
-        fields.Integer("Target at 48 h"), 'get_figures')
-    drill_target_72h = fields.Function(
-        fields.Integer("Target at 72 h"), 'get_figures')
-    drill_due_count = fields.Function(
-        fields.Integer("Rooms Due Ready",
-            help="Rooms that must be ready by now."), 'get_figures')
-    drill_lagging = fields.Function(
-        fields.Boolean("Activation Lagging",
-            help="Fewer rooms ready than the activation targets ask."),
-        'get_figures', searcher='search_flag')
+    drill_target_24h = figure(fields.Integer("Target at 24 h"))
+    drill_target_48h = figure(fields.Integer("Target at 48 h"))
+    drill_target_72h = figure(fields.Integer("Target at 72 h"))
+    drill_due_count = figure(fields.Integer("Rooms Due Ready",
+        help="Rooms that must be ready by now."))
+    drill_lagging = figure_flag("Activation Lagging",
+        "Fewer rooms ready than the activation targets ask.")
 
-    staff_count = fields.Function(
-        fields.Integer("Staff"), 'get_figures')
-    medical_staff_count = fields.Function(
-        fields.Integer("Medical Staff",
-            help="Active medical and infection-control staff."),
-        'get_figures')
-    infection_control_count = fields.Function(
-        fields.Integer("Infection Control Staff"), 'get_figures')
-    other_staff_count = fields.Function(
-        fields.Integer("Other Staff"), 'get_figures')
-    medical_staff_required = fields.Function(
-        fields.Integer("Medical Staff Required",
-            help="Residents divided by the configured residents per "
-            "medical staff member, rounded up."),
-        'get_figures')
-    medical_staff_required_full = fields.Function(
-        fields.Integer("Medical Staff at Full Capacity"), 'get_figures')
-    other_staff_required = fields.Function(
-        fields.Integer("Other Staff Required",
-            help="The configured factor (3 to 4) times the medical staff "
-            "required."),
-        'get_figures')
-    staff_required_by_rooms = fields.Function(
-        fields.Integer("Staff Required by Rooms",
-            help="At least 15 staff per 100 rooms (configurable)."),
-        'get_figures')
-    staff_short = fields.Function(
-        fields.Boolean("Short of Staff",
-            help="An active site below any of the staffing minimums."),
-        'get_figures', searcher='search_flag')
+    staff_count = figure(fields.Integer("Staff"))
+    medical_staff_count = figure(fields.Integer("Medical Staff",
+        help="Active medical and infection-control staff."))
+    infection_control_count = figure(
+        fields.Integer("Infection Control Staff"))
+    other_staff_count = figure(fields.Integer("Other Staff"))
+    medical_staff_required = figure(fields.Integer("Medical Staff Required",
+        help="Residents divided by the configured residents per "
+        "medical staff member, rounded up."))
+    medical_staff_required_full = figure(
+        fields.Integer("Medical Staff at Full Capacity"))
+    other_staff_required = figure(fields.Integer("Other Staff Required",
+        help="The configured factor (3 to 4) times the medical staff "
+        "required."))
+    staff_required_by_rooms = figure(fields.Integer("Staff Required by Rooms",
+        help="At least 15 staff per 100 rooms (configurable)."))
+    staff_short = figure_flag("Short of Staff",
+        "An active site below any of the staffing minimums.")
 
     del _states
 
@@ -350,144 +320,142 @@ class Site(Workflow, ModelSQL, ModelView):
             ]
 
     @classmethod
-    def _room_counts(cls, site_ids):
-        "Return {site id: {room state: count}} in one query per slice"
-        Room = Pool().get('quarantine.room')
-        room = Room.__table__()
-        cursor = Transaction().connection.cursor()
-        counts = defaultdict(lambda: defaultdict(int))
-        for sub_ids in grouped_slice(site_ids, IN_MAX):
-            cursor.execute(*room.select(
-                    room.site, room.state, Count(room.id),
-                    where=in_(room.site, sub_ids),
-                    group_by=[room.site, room.state]))
-            for site_id, state, count in cursor:
-                counts[site_id][state] = count
-        return counts
-
-    @classmethod
-    def _resident_counts(cls, site_ids):
-        "Return {site id: admitted residents} (a child and guardian are two)"
-        Stay = Pool().get('quarantine.stay')
-        stay = Stay.__table__()
-        cursor = Transaction().connection.cursor()
-        counts = defaultdict(int)
-        for sub_ids in grouped_slice(site_ids, IN_MAX):
-            cursor.execute(*stay.select(stay.site, Count(stay.id),
-                    where=in_(stay.site, sub_ids)
-                    & (stay.state == 'admitted'),
-                    group_by=[stay.site]))
-            counts.update(cursor)
-        return counts
-
-    @classmethod
-    def _staff_counts(cls, site_ids):
-        "Return {site id: {role: active staff count}}"
-        Staff = Pool().get('quarantine.staff')
-        staff = Staff.__table__()
-        cursor = Transaction().connection.cursor()
-        counts = defaultdict(lambda: defaultdict(int))
-        for sub_ids in grouped_slice(site_ids, IN_MAX):
-            cursor.execute(*staff.select(
-                    staff.site, staff.role, Count(staff.id),
-                    where=in_(staff.site, sub_ids)
-                    & (staff.active == Literal(True)),
-                    group_by=[staff.site, staff.role]))
-            for site_id, role, count in cursor:
-                counts[site_id][role] = count
-        return counts
-
-    @classmethod
     def get_figures(cls, sites, names):
-        Configuration = Pool().get('quarantine.configuration')
-        record = Configuration(1)
-        # plain values: a province's list computes them 4,000 times
-        config = SimpleNamespace(**{n: getattr(record, n)
-                for n in CONFIGURATION_FIGURES})
-        ids = [s.id for s in sites]
-        names = set(names)
-        states = cls._states(ids)
-        rooms = cls._room_counts(ids)
-        residents = cls._resident_counts(ids)
-        staff = (cls._staff_counts(ids) if names & STAFF_FIGURES
-            else defaultdict(lambda: defaultdict(int)))
+        "The figures of the sites, for a list in one query a slice"
+        cursor = Transaction().connection.cursor()
         now = dt.datetime.now()
         result = {n: {} for n in names}
-        for id_ in ids:
-            values = cls._site_figures(
-                states[id_], rooms[id_], residents[id_], staff[id_],
-                config, now)
-            for name in names:
-                result[name][id_] = values[name]
+        # the query filters each of its four tables by the sites
+        for sub_ids in grouped_slice([s.id for s in sites], IN_MAX // 4):
+            cursor.execute(*cls._figures_query(list(sub_ids)))
+            # trytond's, or the module's faster one (cursor.py)
+            for row in tools.cursor_dict(cursor):
+                values = dict(row, **cls._drill_figures(row, now))
+                for flag in SQL_FLAGS:
+                    # SQLite has no boolean: 0 or 1
+                    values[flag] = bool(values[flag])
+                for name in names:
+                    result[name][row['id']] = values[name]
         return result
 
     @classmethod
-    def _states(cls, site_ids):
-        """Return {site id: (state, activation_started_at)} read in one
-        query a slice, without loading the records"""
+    def _figures_query(cls, site_ids=None):
+        """The query of the figures of the sites `site_ids` (all without
+        them), one row a site: rooms by state, occupancy, residents, staff,
+        what the staffing rules require and the flags (SQL_FLAGS) — the
+        list reads its figures from it and the flags' searches use it as
+        their sub-query, so both apply the same rules"""
+        pool = Pool()
+        Room = pool.get('quarantine.room')
+        Stay = pool.get('quarantine.stay')
+        Staff = pool.get('quarantine.staff')
+        Configuration = pool.get('quarantine.configuration')
+        config = Configuration(1)
         site = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        states = {}
-        for sub_ids in grouped_slice(site_ids, IN_MAX):
-            cursor.execute(*site.select(site.id, site.state,
-                    site.activation_started_at,
-                    where=in_(site.id, list(sub_ids))))
-            for id_, state, started in cursor:
-                states[id_] = SiteState(state, started)
-        return states
+        room, stay, staff = (
+            Room.__table__(), Stay.__table__(), Staff.__table__())
 
-    @classmethod
-    def _site_figures(cls, site, rooms, residents, staff, config, now):
-        room_count = sum(rooms.values())
-        in_service = room_count - rooms['out_of_service']
-        ready = rooms['available'] + rooms['occupied']
-        occupancy = rooms['occupied'] / in_service if in_service else 0.0
-        targets = [math.ceil(room_count * num / den)
+        def of_sites(column, condition=None):
+            if site_ids is None:
+                return condition
+            in_sites = in_(column, site_ids)
+            return in_sites if condition is None else condition & in_sites
+
+        def count_of(condition):
+            return Sum(Case((condition, 1), else_=0))
+
+        def ceil_divided(dividend, divisor):
+            # of integers, on both backends (integer division)
+            return (dividend + divisor - 1) / divisor
+
+        rooms = room.select(room.site.as_('site'),
+            Count(room.id).as_('total'),
+            *(count_of(room.state == state).as_(state)
+                for state in ROOM_STATES),
+            where=of_sites(room.site), group_by=[room.site])
+        residents = stay.select(stay.site.as_('site'),
+            Count(stay.id).as_('count'),
+            where=of_sites(stay.site, stay.state == 'admitted'),
+            group_by=[stay.site])
+        people = staff.select(staff.site.as_('site'),
+            Count(staff.id).as_('total'),
+            count_of(staff.role.in_(list(MEDICAL_ROLES))).as_('medical'),
+            count_of(staff.role == 'infection_control').as_(
+                'infection_control'),
+            where=of_sites(staff.site, staff.active == Literal(True)),
+            group_by=[staff.site])
+        query = (site
+            .join(rooms, 'LEFT', condition=rooms.site == site.id)
+            .join(residents, 'LEFT', condition=residents.site == site.id)
+            .join(people, 'LEFT', condition=people.site == site.id))
+
+        room_count = Coalesce(rooms.total, 0)
+        by_state = {s: Coalesce(Column(rooms, s), 0) for s in ROOM_STATES}
+        in_service = room_count - by_state['out_of_service']
+        occupancy = Case((in_service > 0,
+                Cast(by_state['occupied'], 'FLOAT') / in_service),
+            else_=0.0)
+        resident_count = Coalesce(residents.count, 0)
+        staff_count = Coalesce(people.total, 0)
+        medical = Coalesce(people.medical, 0)
+        infection_control = Coalesce(people.infection_control, 0)
+        ratio = config.residents_per_medical_staff
+        medical_required = ceil_divided(resident_count, ratio)
+        other_required = medical_required * config.other_staff_factor
+        by_rooms = ceil_divided(
+            room_count * config.staff_per_100_rooms, 100)
+        active = site.state == 'active'
+        expansion_alert = (active & (in_service > 0)
+            & (occupancy >= config.expansion_alert))
+        staff_short = active & (
+            (medical < medical_required)
+            | ((staff_count - medical) < other_required)
+            | (staff_count < by_rooms)
+            | (infection_control < config.infection_control_minimum))
+        return query.select(
+            site.id.as_('id'),
+            site.state.as_('state'),
+            site.activation_started_at.as_('activation_started_at'),
+            room_count.as_('room_count'),
+            *(by_state[s].as_(f'{s}_count') for s in ROOM_STATES),
+            (by_state['available'] + by_state['occupied']).as_(
+                'ready_count'),
+            occupancy.as_('occupancy'),
+            resident_count.as_('resident_count'),
+            staff_count.as_('staff_count'),
+            medical.as_('medical_staff_count'),
+            infection_control.as_('infection_control_count'),
+            (staff_count - medical).as_('other_staff_count'),
+            medical_required.as_('medical_staff_required'),
+            ceil_divided(in_service, ratio).as_(
+                'medical_staff_required_full'),
+            other_required.as_('other_staff_required'),
+            by_rooms.as_('staff_required_by_rooms'),
+            expansion_alert.as_('expansion_alert'),
+            staff_short.as_('staff_short'),
+            where=of_sites(site.id))
+
+    @staticmethod
+    def _drill_figures(figures, now):
+        """The activation drill's targets, the rooms due ready by `now` and
+        whether the site lags behind them: they depend on the time, so they
+        are computed here from the query's figures"""
+        targets = [math.ceil(figures['room_count'] * num / den)
             for _, num, den in ACTIVATION_MILESTONES]
         due = 0
-        if site.activation_started_at:
-            elapsed = (now - site.activation_started_at).total_seconds()
+        started = figures['activation_started_at']
+        if started:
+            elapsed = (now - started).total_seconds()
             for (hours, _, _), target in zip(ACTIVATION_MILESTONES, targets):
                 if elapsed >= hours * 3600:
                     due = target
-
-        ratio = config.residents_per_medical_staff
-        medical = sum(staff[r] for r in MEDICAL_ROLES)
-        total_staff = sum(staff.values())
-        medical_required = math.ceil(residents / ratio)
-        other_required = medical_required * config.other_staff_factor
-        by_rooms = math.ceil(room_count * config.staff_per_100_rooms / 100)
-        short = site.state == 'active' and (
-            medical < medical_required
-            or (total_staff - medical) < other_required
-            or total_staff < by_rooms
-            or staff['infection_control'] < config.infection_control_minimum)
         return {
-            'room_count': room_count,
-            'available_count': rooms['available'],
-            'occupied_count': rooms['occupied'],
-            'cleaning_count': rooms['cleaning'],
-            'out_of_service_count': rooms['out_of_service'],
-            'ready_count': ready,
-            'occupancy': occupancy,
-            'expansion_alert': (site.state == 'active'
-                and in_service > 0
-                and occupancy >= config.expansion_alert),
-            'resident_count': residents,
             'drill_target_24h': targets[0],
             'drill_target_48h': targets[1],
             'drill_target_72h': targets[2],
             'drill_due_count': due,
-            'drill_lagging': site.state == 'active' and ready < due,
-            'staff_count': total_staff,
-            'medical_staff_count': medical,
-            'infection_control_count': staff['infection_control'],
-            'other_staff_count': total_staff - medical,
-            'medical_staff_required': medical_required,
-            'medical_staff_required_full': math.ceil(in_service / ratio),
-            'other_staff_required': other_required,
-            'staff_required_by_rooms': by_rooms,
-            'staff_short': short,
+            'drill_lagging': (figures['state'] == 'active'
+                and figures['ready_count'] < due),
             }
 
     @classmethod
@@ -504,66 +472,12 @@ class Site(Workflow, ModelSQL, ModelView):
             # a sub-query the database evaluates with the rest of the
             # search: a province's 4,000 sites flagged site by site took
             # 10 s (bench_province.py)
-            flagged = cls._flag_query(name)
+            figures = cls._figures_query()
+            flagged = figures.select(figures.id,
+                where=Column(figures, name))
         if (operator == '=') == bool(value):
             return [('id', 'in', flagged)]
         return [('id', 'not in', flagged)]
-
-    @classmethod
-    def _flag_query(cls, name):
-        """The query of the active sites whose `name` (expansion_alert or
-        staff_short) is set, the rules of _site_figures in integer SQL"""
-        pool = Pool()
-        Room = pool.get('quarantine.room')
-        Stay = pool.get('quarantine.stay')
-        Staff = pool.get('quarantine.staff')
-        Configuration = pool.get('quarantine.configuration')
-        config = Configuration(1)
-        site = cls.__table__()
-        room, stay, staff = (
-            Room.__table__(), Stay.__table__(), Staff.__table__())
-
-        def count_of(condition):
-            return Sum(Case((condition, 1), else_=0))
-        rooms = room.select(room.site.as_('site'),
-            Count(room.id).as_('total'),
-            count_of(room.state == 'out_of_service').as_('out'),
-            count_of(room.state == 'occupied').as_('occupied'),
-            group_by=[room.site])
-        in_service = Coalesce(rooms.total, 0) - Coalesce(rooms.out, 0)
-        occupied = Coalesce(rooms.occupied, 0)
-        query = site.join(rooms, 'LEFT', condition=rooms.site == site.id)
-        if name == 'expansion_alert':
-            return query.select(site.id, where=(site.state == 'active')
-                & (in_service > 0)
-                & (Cast(occupied, 'FLOAT') / in_service
-                    >= config.expansion_alert))
-        residents = stay.select(stay.site.as_('site'),
-            Count(stay.id).as_('count'),
-            where=stay.state == 'admitted', group_by=[stay.site])
-        people = staff.select(staff.site.as_('site'),
-            Count(staff.id).as_('total'),
-            count_of(staff.role.in_(list(MEDICAL_ROLES))).as_('medical'),
-            count_of(staff.role == 'infection_control').as_('ic'),
-            where=staff.active == Literal(True), group_by=[staff.site])
-        query = (query
-            .join(residents, 'LEFT', condition=residents.site == site.id)
-            .join(people, 'LEFT', condition=people.site == site.id))
-        ratio = config.residents_per_medical_staff
-        resident_count = Coalesce(residents.count, 0)
-        medical = Coalesce(people.medical, 0)
-        total = Coalesce(people.total, 0)
-        # ceil(a / b) of integers is (a + b - 1) / b
-        medical_required = (resident_count + ratio - 1) / ratio
-        by_rooms = (Coalesce(rooms.total, 0) * config.staff_per_100_rooms
-            + 99) / 100
-        return query.select(site.id, where=(site.state == 'active')
-            & ((medical < medical_required)
-                | ((total - medical)
-                    < medical_required * config.other_staff_factor)
-                | (total < by_rooms)
-                | (Coalesce(people.ic, 0)
-                    < config.infection_control_minimum)))
 
     @classmethod
     def copy(cls, sites, default=None):

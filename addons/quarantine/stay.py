@@ -14,13 +14,13 @@ from stdnum.cn import ric
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, Exclude, Index, ModelSQL, ModelView, Workflow, fields)
+    Check, Exclude, Index, ModelSQL, ModelView, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
 from .allocation import plan_allocation, units_of
 from .exceptions import (
@@ -28,8 +28,9 @@ from .exceptions import (
     StayValidationError)
 from .history import change_logs
 from .registry import (
-    create_residents, insert_rows, set_states, update_rows)
+    BulkWorkflow, create_residents, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
+from .common import rec_name_domain, start_view
 
 CHILD_MAX_AGE = 14
 # The fields whose changes the stay's change log lists
@@ -101,7 +102,7 @@ def age_on(birth_date, date):
         (date.month, date.day) < (birth_date.month, birth_date.day))
 
 
-class Stay(Workflow, ModelSQL, ModelView):
+class Stay(BulkWorkflow, ModelSQL, ModelView):
     "Isolation Stay"
     __name__ = 'quarantine.stay'
     _history = True
@@ -378,13 +379,7 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('person.rec_name',) + tuple(clause[1:]),
-            ('identity_number', operator, value),
-            ]
+        return rec_name_domain(clause, 'person.rec_name', 'identity_number')
 
     def get_resident_count(self, name):
         return 1
@@ -647,29 +642,34 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @BulkWorkflow.transition('admitted')
     def admit(cls, stays):
         """Admit the draft stays into their rooms.
 
         A bus is admitted as one: the checks read what they need in one
         query, and the stays and rooms change state (logged as transitions)
-        in a few statements instead of an ORM write per record.  The
-        database's exclusion constraints stay the last line; on SQLite,
-        trytond checks them below."""
+        in a few statements instead of an ORM write per record (see
+        BulkWorkflow).  The database's exclusion constraints stay the last
+        line; on SQLite, trytond checks them when the state is written."""
         pool = Pool()
         Room = pool.get('quarantine.room')
         Regime = pool.get('quarantine.regime')
         Sample = pool.get('quarantine.sample')
-        rows = [r for r in cls._admission_rows(stays) if r.state == 'draft']
+        rows = cls._admission_rows(stays)
         cls.check_rooms_free(rows)
-        ids = [r.id for r in rows]
-        set_states(cls, ids, 'admitted', admitted_at=dt.datetime.now())
-        cls.validate(cls.browse(ids))
-        set_states(Room, list({r.room for r in rows
-                    if r.room_state == 'available'}), 'occupied')
+        Room.occupy(Room.browse(list({r.room for r in rows
+                        if r.room_state == 'available'})))
         regimes = {r.id: r for r in Regime.browse({r.regime for r in rows})}
         Sample.plan([(r.id, regimes[r.regime],
                     start_date_of(regimes[r.regime], r.exposure_date,
                         r.arrival_date), r.end_date) for r in rows])
+
+    @classmethod
+    def _write_transition(cls, stays, state, **values):
+        # the time of admission is written with the state
+        if state == 'admitted':
+            values.setdefault('admitted_at', dt.datetime.now())
+        super()._write_transition(stays, state, **values)
 
     @classmethod
     def flag_positive(cls, stays):
@@ -731,6 +731,7 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @BulkWorkflow.transition('released')
     def release(cls, stays):
         """Release the residents whose period is served and tested
         negative, number their certificates and send their rooms to cleaning
@@ -739,7 +740,8 @@ class Stay(Workflow, ModelSQL, ModelView):
         Configuration = pool.get('quarantine.configuration')
         Date = pool.get('ir.date')
         HomeMonitoring = pool.get('quarantine.home_monitoring')
-        stays = [s for s in stays if s.state == 'admitted']
+        if not stays:
+            return
         problems = cls.release_problems(stays)
         if problems:
             stay, found = next(iter(problems.items()))
@@ -755,7 +757,7 @@ class Stay(Workflow, ModelSQL, ModelView):
             stay.certificate_number = sequence.get()
             stay.release_date = today
         cls.save(stays)
-        cls._vacate(stays, 'released')
+        cls.leave(stays)
         HomeMonitoring.plan(stays)
 
     def certificate_code(self):
@@ -799,13 +801,43 @@ class Stay(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cancelled')
+    @BulkWorkflow.transition('cancelled')
     def cancel(cls, stays):
-        cls._vacate([s for s in stays if s.state == 'admitted'], 'cancelled')
+        cls.leave([s for s in stays if s.state == 'admitted'])
+
+    @classmethod
+    @BulkWorkflow.transition('transferred')
+    def transfer_out(cls, stays):
+        """The admitted residents of `stays` are transferred away (to
+        hospital or another site, see quarantine_transfer): they leave
+        their rooms and their stays end as transferred"""
+        cls.leave(stays)
+
+    @classmethod
+    def leave(cls, stays):
+        """The residents of the admitted `stays` leave their rooms, together:
+        the time is noted and each room goes to cleaning unless a roommate
+        (the companion of a child, or the child) stays on.
+
+        The transitions that end an admitted stay call it (release, cancel,
+        transfer_out) and write the new state; it does not change the
+        state itself."""
+        Room = Pool().get('quarantine.room')
+        if not stays:
+            return
+        rooms = {s.room for s in stays if s.room}
+        cls.write(list(stays), {'left_at': dt.datetime.now()})
+        staying = {s.room for s in cls.search([
+                    ('room', 'in', [r.id for r in rooms]),
+                    ('state', '=', 'admitted'),
+                    ('id', 'not in', [s.id for s in stays]),
+                    ])}
+        Room.start_cleaning([r for r in rooms
+                if r not in staying and r.state == 'occupied'])
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('draft')
+    @BulkWorkflow.transition('draft')
     def draft(cls, stays):
         cls.write(stays, {'room': None, 'admitted_at': None})
 
@@ -992,20 +1024,6 @@ class Stay(Workflow, ModelSQL, ModelView):
         Room.to_cleaning([old_room])
 
     @classmethod
-    def _vacate(cls, stays, state):
-        """End the stays in `state` and send to cleaning the rooms they
-        leave, unless someone they shared it with stays on"""
-        Room = Pool().get('quarantine.room')
-        rooms = {s.room for s in stays if s.room}
-        cls.write(list(stays), {'state': state, 'left_at': dt.datetime.now()})
-        still = {s.room for s in cls.search([
-                    ('room', 'in', [r.id for r in rooms]),
-                    ('state', '=', 'admitted'),
-                    ])}
-        Room.to_cleaning([r for r in rooms
-                if r not in still and r.state == 'occupied'])
-
-    @classmethod
     def copy(cls, stays, default=None):
         default = default.copy() if default is not None else {}
         for name in ['room', 'admitted_at', 'verified_at', 'verified_by',
@@ -1023,39 +1041,37 @@ class Stay(Workflow, ModelSQL, ModelView):
         super().delete(stays)
 
 
-class StayEndDateChange(ModelSQL, ModelView):
+class StayChange:
+    "A change made to a stay with its reason, the latest first"
+    __slots__ = ()
+
+    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
+        ondelete='CASCADE', readonly=True)
+    reason = fields.Char("Reason", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+
+
+class StayEndDateChange(StayChange, ModelSQL, ModelView):
     "Stay End Date Change"
     __name__ = 'quarantine.stay.end_date_change'
     __string__ = "Stay End Date Change"
 
-    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
-        ondelete='CASCADE', readonly=True)
     old_end_date = fields.Date("Old End Date", readonly=True)
     new_end_date = fields.Date("New End Date", required=True, readonly=True)
-    reason = fields.Char("Reason", required=True, readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
 
 
-class StayRoomChange(ModelSQL, ModelView):
+class StayRoomChange(StayChange, ModelSQL, ModelView):
     "Stay Room Change"
     __name__ = 'quarantine.stay.room_change'
     __string__ = "Stay Room Change"
 
-    stay = fields.Many2One('quarantine.stay', "Stay", required=True,
-        ondelete='CASCADE', readonly=True)
     old_room = fields.Many2One('quarantine.room', "Old Room", readonly=True)
     new_room = fields.Many2One('quarantine.room', "New Room", required=True,
         readonly=True)
-    reason = fields.Char("Reason", required=True, readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
 
 
 class ChangeEndDateStart(ModelView):
@@ -1071,28 +1087,41 @@ class ChangeEndDateStart(ModelView):
         "history.")
 
 
-class ChangeEndDate(Wizard):
-    "Change End Date"
-    __name__ = 'quarantine.stay.change_end_date'
-    start = StateView('quarantine.stay.change_end_date.start',
-        'quarantine.stay_change_end_date_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Change", 'change', 'tryton-ok', default=True),
-            ])
+class ChangeStay:
+    """A wizard that changes its stay, for the reason of its `start` form:
+    the form shows the stay and its current_values(), `change` applies
+    it with apply(Stay)"""
     change = StateTransition()
 
+    def current_values(self):
+        raise NotImplementedError
+
+    def apply(self, Stay):
+        raise NotImplementedError
+
     def default_start(self, fields):
+        return {'stay': self.record.id, **self.current_values()}
+
+    def transition_change(self):
+        self.apply(Pool().get('quarantine.stay'))
+        return 'end'
+
+
+class ChangeEndDate(ChangeStay, Wizard):
+    "Change End Date"
+    __name__ = 'quarantine.stay.change_end_date'
+    start = start_view('quarantine.stay.change_end_date.start',
+        'quarantine.stay_change_end_date_start_view_form', "Change", 'change')
+
+    def current_values(self):
         return {
-            'stay': self.record.id,
             'current_end_date': self.record.end_date,
             'end_date': self.record.end_date,
             }
 
-    def transition_change(self):
-        Stay = Pool().get('quarantine.stay')
+    def apply(self, Stay):
         Stay.change_end_dates(
             [self.record], self.start.end_date, self.start.reason)
-        return 'end'
 
 
 class ChangeRoomStart(ModelView):
@@ -1110,24 +1139,17 @@ class ChangeRoomStart(ModelView):
     reason = fields.Char("Reason", required=True)
 
 
-class ChangeRoom(Wizard):
+class ChangeRoom(ChangeStay, Wizard):
     "Change Room"
     __name__ = 'quarantine.stay.change_room'
-    start = StateView('quarantine.stay.change_room.start',
-        'quarantine.stay_change_room_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Change", 'change', 'tryton-ok', default=True),
-            ])
-    change = StateTransition()
+    start = start_view('quarantine.stay.change_room.start',
+        'quarantine.stay_change_room_start_view_form', "Change", 'change')
 
-    def default_start(self, fields):
+    def current_values(self):
         return {
-            'stay': self.record.id,
             'site': self.record.site.id if self.record.site else None,
             'current_room': self.record.room.id if self.record.room else None,
             }
 
-    def transition_change(self):
-        Stay = Pool().get('quarantine.stay')
+    def apply(self, Stay):
         Stay.move_to_room(self.record, self.start.room, self.start.reason)
-        return 'end'

@@ -41,36 +41,35 @@ class User(metaclass=PoolMeta):
             user_id, (tuple(sorted(sites)), areas))
 
 
-class UserSite(ModelSQL):
+class UserScopeLink:
+    "A link of a user to the scope of the user: changing it clears the cache"
+    __slots__ = ()
+
+    user = fields.Many2One('res.user', "User", required=True,
+        ondelete='CASCADE')
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('res.user')._quarantine_scope_cache.clear()
+
+
+class UserSite(UserScopeLink, ModelSQL):
     "User - Isolation Site"
     __string__ = "User - Isolation Site"
     __name__ = 'res.user-quarantine.site'
 
-    user = fields.Many2One('res.user', "User", required=True,
-        ondelete='CASCADE')
     site = fields.Many2One('quarantine.site', "Site", required=True,
         ondelete='CASCADE')
 
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        Pool().get('res.user')._quarantine_scope_cache.clear()
 
-
-class UserArea(ModelSQL):
+class UserArea(UserScopeLink, ModelSQL):
     "User - Area"
     __string__ = "User - Area"
     __name__ = 'res.user-quarantine.area'
 
-    user = fields.Many2One('res.user', "User", required=True,
-        ondelete='CASCADE')
     area = fields.Many2One('quarantine.area', "Area", required=True,
         ondelete='CASCADE')
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        Pool().get('res.user')._quarantine_scope_cache.clear()
 
 
 class Rule(metaclass=PoolMeta):

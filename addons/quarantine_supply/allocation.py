@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.board import PDFReport
+from trytond.modules.quarantine.report import (
+    FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -17,6 +18,7 @@ from reports.supply import render_allocation_requests
 
 from .exceptions import AllocationError
 from .product_unit import ProductUnitMixin
+from .shipment import ship_internally
 
 PAPERWORK_DAYS = 7
 # an emergency request shipped before its approval
@@ -351,38 +353,13 @@ class Allocation(Workflow, ModelSQL, ModelView):
     def ship(cls, allocations):
         """Move the lines from the reserve to the destination by a done
         internal shipment each"""
-        pool = Pool()
-        Move = pool.get('stock.move')
-        Shipment = pool.get('stock.shipment.internal')
-        Date = pool.get('ir.date')
-        company = Transaction().context.get('company')
-        date = Date.today()
-        shipments = []
-        for allocation in allocations:
-            source = allocation.from_warehouse.storage_location
-            destination = allocation.destination_warehouse.storage_location
-            shipments.append(Shipment(
-                    company=company,
-                    from_location=source,
-                    to_location=destination,
-                    planned_date=date,
-                    planned_start_date=date,
-                    effective_date=date,
-                    effective_start_date=date,
-                    reference=allocation.number,
-                    moves=[Move(product=l.product, unit=l.unit,
-                            quantity=l.unit.round(l.quantity),
-                            from_location=source, to_location=destination,
-                            planned_date=date, company=company,
-                            origin=l) for l in allocation.lines]))
-        Shipment.save(shipments)
-        Shipment.wait(shipments)
-        Shipment.assign_force(shipments)
-        # between warehouses the stock goes through transit: out, then in
-        in_transit = [s for s in shipments if s.transit_location]
-        Shipment.pack(in_transit)
-        Shipment.ship(in_transit)
-        Shipment.do(shipments)
+        Date = Pool().get('ir.date')
+        shipments = ship_internally([(
+                    allocation.from_warehouse.storage_location,
+                    allocation.destination_warehouse.storage_location,
+                    allocation.number,
+                    [(l, l.unit.round(l.quantity)) for l in allocation.lines])
+                for allocation in allocations], Date.today())
         for allocation, shipment in zip(allocations, shipments):
             allocation.shipment = shipment
 
@@ -474,22 +451,15 @@ class Move(metaclass=PoolMeta):
         return super()._get_origin() + ['quarantine.supply.allocation.line']
 
 
-class AllocationForm(PDFReport):
+class AllocationForm(FormReport):
     "The allocation application and approval (物资调用申请/审批件)"
     __name__ = 'quarantine.supply.allocation.form'
+    draw = staticmethod(render_allocation_requests)
 
     @classmethod
-    def render(cls, report, report_context):
-        return render_allocation_requests(
-            [cls.request(a) for a in report_context['records']])
-
-    @classmethod
-    def request(cls, allocation):
+    def form(cls, allocation):
         "Return the plain data the layout of reports/ draws"
-        states = dict(allocation.fields_get(['state'])['state']['selection'])
-
-        def when(value):
-            return value.strftime('%Y-%m-%d %H:%M') if value else ''
+        states = selection_labels(allocation, 'state')
 
         def name(user):
             return user.rec_name if user else ''
@@ -500,9 +470,9 @@ class AllocationForm(PDFReport):
             'number': allocation.number or '',
             'applicant': allocation.applicant or '',
             'reason': allocation.reason or '',
-            'requested_at': when(allocation.submitted_at
+            'requested_at': minute(allocation.submitted_at
                 or allocation.create_date),
-            'needed_by': when(allocation.needed_by),
+            'needed_by': minute(allocation.needed_by),
             'destination': ' / '.join(dict.fromkeys(destination)),
             'receiving_unit': allocation.receiving_unit or '',
             'contact': allocation.contact or '',
@@ -515,8 +485,8 @@ class AllocationForm(PDFReport):
                     } for l in allocation.lines],
             'emergency': bool(allocation.emergency),
             'reviewed_by': name(allocation.reviewed_by),
-            'reviewed_at': when(allocation.reviewed_at),
+            'reviewed_at': minute(allocation.reviewed_at),
             'approved_by': name(allocation.approved_by),
-            'approved_at': when(allocation.approved_at),
+            'approved_at': minute(allocation.approved_at),
             'state': states[allocation.state],
             }

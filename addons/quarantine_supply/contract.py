@@ -10,10 +10,10 @@ from openpyxl.styles import Font
 from trytond.i18n import gettext
 from trytond.model import (
     Check, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.pool import Pool
 from trytond.modules.quarantine.excel import save
+from trytond.modules.quarantine.report import WorkbookReport
+from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .exceptions import ContractError
@@ -404,7 +404,7 @@ class ContractSite(ModelSQL):
         ondelete='CASCADE')
 
 
-class LedgerSheet(Report):
+class LedgerSheet(WorkbookReport):
     "The contract ledger as a workbook: one row a contract and a product"
     __name__ = 'quarantine.supply.contract.ledger_sheet'
 
@@ -439,7 +439,3 @@ class LedgerSheet(Report):
             cell.font = Font(bold=True)
             sheet.column_dimensions[cell.column_letter].width = 16
         return save(workbook)
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        return 'xlsx', data

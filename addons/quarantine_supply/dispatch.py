@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.board import PDFReport
+from trytond.modules.quarantine.report import (
+    FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -16,6 +17,7 @@ from reports.supply import render_dispatch_notes
 
 from .exceptions import DispatchError
 from .product_unit import ProductUnitMixin
+from .shipment import ship_internally
 
 
 class Dispatch(Workflow, ModelSQL, ModelView):
@@ -423,47 +425,22 @@ class Dispatch(Workflow, ModelSQL, ModelView):
 
     def move_from_warehouse(self):
         "Move the warehouse lines to each site by an internal shipment"
-        pool = Pool()
-        Move = pool.get('stock.move')
-        Shipment = pool.get('stock.shipment.internal')
         by_site = defaultdict(list)
         for line in self.lines:
             if not line.purchase and line.received_quantity:
                 by_site[line.site].append(line)
         if not by_site:
             return
-        company = Transaction().context.get('company')
         source = self.from_warehouse.storage_location
-        date = self.delivered_at.date()
-        shipments = []
+        deliveries = []
         for site, lines in by_site.items():
             if not site.warehouse:
                 raise DispatchError(gettext(
                         'quarantine_supply.msg_site_no_warehouse',
                         site=site.rec_name))
-            destination = site.warehouse.storage_location
-            shipments.append(Shipment(
-                    company=company,
-                    from_location=source,
-                    to_location=destination,
-                    planned_date=date,
-                    planned_start_date=date,
-                    effective_date=date,
-                    effective_start_date=date,
-                    reference=self.number,
-                    moves=[Move(product=l.product, unit=l.unit,
-                            quantity=l.received_quantity,
-                            from_location=source, to_location=destination,
-                            planned_date=date, company=company,
-                            origin=l) for l in lines]))
-        Shipment.save(shipments)
-        Shipment.wait(shipments)
-        Shipment.assign_force(shipments)
-        # between warehouses the stock goes through transit: out, then in
-        in_transit = [s for s in shipments if s.transit_location]
-        Shipment.pack(in_transit)
-        Shipment.ship(in_transit)
-        Shipment.do(shipments)
+            deliveries.append((source, site.warehouse.storage_location,
+                    self.number, [(l, l.received_quantity) for l in lines]))
+        ship_internally(deliveries, self.delivered_at.date())
 
     @classmethod
     @ModelView.button
@@ -580,27 +557,19 @@ class Move(metaclass=PoolMeta):
         return super()._get_origin() + ['quarantine.supply.dispatch.line']
 
 
-class DispatchNote(PDFReport):
+class DispatchNote(FormReport):
     "The dispatch note the driver carries and the site signs"
     __name__ = 'quarantine.supply.dispatch.note'
+    draw = staticmethod(render_dispatch_notes)
 
     @classmethod
-    def render(cls, report, report_context):
-        return render_dispatch_notes(
-            [cls.note(d) for d in report_context['records']])
-
-    @classmethod
-    def note(cls, dispatch):
+    def form(cls, dispatch):
         pool = Pool()
         DriverTest = pool.get('quarantine.supply.driver_test')
-        states = dict(dispatch.fields_get(['state'])['state']['selection'])
-        results = dict(DriverTest.fields_get(['result'])['result'][
-                'selection'])
+        states = selection_labels(dispatch, 'state')
+        results = selection_labels(DriverTest, 'result')
         test = (DriverTest.latest([dispatch.driver]).get(dispatch.driver.id)
             if dispatch.driver else None)
-
-        def when(value):
-            return value.strftime('%Y-%m-%d %H:%M') if value else ''
 
         def number(value, unit):
             return f'{value:g} {unit.symbol}' if value is not None else ''
@@ -610,17 +579,17 @@ class DispatchNote(PDFReport):
             'vehicle': dispatch.vehicle.rec_name if dispatch.vehicle else '',
             'driver': dispatch.driver.rec_name if dispatch.driver else '',
             'driver_phone': dispatch.driver_phone or '',
-            'driver_test': (f'{when(test.tested_at)} {results[test.result]}'
+            'driver_test': (f'{minute(test.tested_at)} {results[test.result]}'
                 if test else ''),
-            'disinfected_at': when(dispatch.vehicle.disinfected_at
+            'disinfected_at': minute(dispatch.vehicle.disinfected_at
                 if dispatch.vehicle else None),
             'handover_point': dispatch.handover_point or '',
             'source': (dispatch.from_warehouse.rec_name
                 if dispatch.from_warehouse else '、'.join(sorted({
                             l.purchase.rec_name for l in dispatch.lines
                             if l.purchase}))),
-            'departed_at': when(dispatch.departed_at),
-            'delivered_at': when(dispatch.delivered_at),
+            'departed_at': minute(dispatch.departed_at),
+            'delivered_at': minute(dispatch.delivered_at),
             'state': states[dispatch.state],
             'lines': [{
                     'site': l.site.rec_name,

@@ -20,9 +20,5 @@ class DispatchError(VehicleDispatchError):
     pass
 
 
-class PriceError(UserError):
-    pass
-
-
 class AllocationError(UserError):
     pass

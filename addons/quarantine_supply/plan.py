@@ -9,11 +9,10 @@ from openpyxl.styles import Font
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.board import PDFReport
-from trytond.pool import Pool
 from trytond.modules.quarantine.excel import save
+from trytond.modules.quarantine.report import PDFReport, WorkbookReport
+from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.transaction import Transaction
 
 from reports.supply import render_stocking_plan
@@ -659,7 +658,7 @@ class StockingPlanReport(PDFReport):
         return '、'.join(s.rec_name for s in plan.sites)
 
 
-class StockingPlanSheet(Report):
+class StockingPlanSheet(WorkbookReport):
     "The stocking plan as a workbook: the guidance table and the lines"
     __name__ = 'quarantine.supply.plan.sheet'
 
@@ -695,7 +694,3 @@ class StockingPlanSheet(Report):
                 cell.font = Font(bold=True)
                 ws.column_dimensions[cell.column_letter].width = 14
         return save(workbook)
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        return 'xlsx', data

@@ -19,18 +19,16 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, fields)
-from trytond.modules.quarantine.excel import (
-    RowError, SheetExportMixin, SheetImportMixin, cell_getter,
-    header_positions, read_sheet, save, template, text)
+from trytond.modules.quarantine.excel import SheetExportMixin, save, text
+from trytond.modules.quarantine.report import selection_labels
+from trytond.modules.quarantine.sheet import (
+    Sheet, SheetImport, SheetImportStart, import_start, template)
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import PYSONEncoder
 from trytond.tools import grouped_slice
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
-
-from .exceptions import PriceError
 
 WEEK = 7
 GRADES = [
@@ -387,7 +385,7 @@ class PlanPriceAlert(metaclass=PoolMeta):
         by_date = defaultdict(list)
         for plan in plans:
             by_date[plan.date].append(plan)
-        labels = dict(Price.fields_get(['grade'])['grade']['selection'])
+        labels = selection_labels(Price, 'grade')
         alerts = {}
         for date, dated_plans in by_date.items():
             grades = Price.latest_grades(list(set().union(
@@ -432,22 +430,13 @@ def read_prices(data):
 
     Return (rows, errors, header, raw rows); the rows are only valid when
     errors is empty."""
-    header, raw = read_sheet(data)
-    positions, errors = header_positions(header, COLUMNS)
-    if errors:
-        return [], errors, header, raw
-    if not raw:
-        raise PriceError(gettext('quarantine_supply.msg_price_import_no_row'))
-    products = _products([text(cell_getter(values, positions)('product'))
-            for values in raw])
-    rows = []
-    for index, values in enumerate(raw, 2):
-        row, row_errors = _read_row(index, values, positions, products)
-        rows.append(row)
-        errors.extend(row_errors)
-    errors.extend(_check_repeated(rows))
-    errors.sort(key=lambda e: e.row)
-    return rows, errors, header, raw
+    sheet = Sheet(data, COLUMNS)
+    rows = sheet.rows(no_row='quarantine_supply.msg_price_import_no_row')
+    products = _products([row.text('product') for row in rows])
+    prices = [_read_row(row, products) for row in rows]
+    _check_repeated(sheet, prices)
+    sheet.errors.sort(key=lambda e: e.row)
+    return sheet.result(prices)
 
 
 def _products(names):
@@ -468,47 +457,40 @@ def _products(names):
     return found
 
 
-def _read_row(index, values, positions, products):
-    labels = {key: label for key, label, _ in COLUMNS}
-    cell = cell_getter(values, positions)
-    errors = []
-
-    def error(key, msg_id, **kwargs):
-        errors.append(RowError(index, labels[key], gettext(msg_id, **kwargs)))
-
-    date = cell('date')
+def _read_row(row, products):
+    date = row.cell('date')
     if isinstance(date, dt.datetime):
         date = date.date()
-    elif text(date) == '':
-        error('date', 'quarantine.msg_import_required')
+    elif row.text('date') == '':
+        row.error('date', 'quarantine.msg_import_required')
         date = None
     elif not isinstance(date, dt.date):
         try:
-            date = dt.date.fromisoformat(text(date).replace('/', '-'))
+            date = dt.date.fromisoformat(row.text('date').replace('/', '-'))
         except ValueError:
-            error('date', 'quarantine_supply.msg_price_import_date',
-                value=text(date))
+            row.error('date', 'quarantine_supply.msg_price_import_date',
+                value=row.text('date'))
             date = None
 
-    name = text(cell('product'))
+    name = row.text('product')
     product = None
     if not name:
-        error('product', 'quarantine.msg_import_required')
+        row.error('product', 'quarantine.msg_import_required')
     elif not products.get(name):
-        error('product', 'quarantine_supply.msg_price_import_product',
+        row.error('product', 'quarantine_supply.msg_price_import_product',
             value=name)
     elif len(products[name]) > 1 and products[name][0].code != name:
-        error('product', 'quarantine_supply.msg_price_import_ambiguous',
+        row.error('product', 'quarantine_supply.msg_price_import_ambiguous',
             value=name)
     elif not products[name][0].price_monitored:
-        error('product', 'quarantine_supply.msg_price_import_not_monitored',
-            value=name)
+        row.error('product',
+            'quarantine_supply.msg_price_import_not_monitored', value=name)
     else:
         product = products[name][0]
 
-    price = cell('price')
+    price = row.cell('price')
     if text(price) == '':
-        error('price', 'quarantine.msg_import_required')
+        row.error('price', 'quarantine.msg_import_required')
         price = None
     else:
         try:
@@ -518,67 +500,57 @@ def _read_row(index, values, positions, products):
             if not price.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            error('price', 'quarantine_supply.msg_price_import_number',
+            row.error('price', 'quarantine_supply.msg_price_import_number',
                 value=text(price))
             price = None
         else:
             if price < 0:
-                error('price', 'quarantine_supply.msg_price_import_negative',
-                    value=text(cell('price')))
+                row.error('price',
+                    'quarantine_supply.msg_price_import_negative',
+                    value=row.text('price'))
                 price = None
             else:
                 price = price.quantize(PRICE_DIGITS)
-    market = text(cell('market')) or None
-    return PriceRow(index, date, product, price, market), errors
+    market = row.text('market') or None
+    return PriceRow(row.number, date, product, price, market)
 
 
-def _check_repeated(rows):
+def _check_repeated(sheet, rows):
     "A product's price of a day at a market is given once"
-    errors = []
-    label = dict((k, h) for k, h, _ in COLUMNS)
     first_row = {}
     for row in rows:
         if not row.product or not row.date:
             continue
         key = (row.product.id, row.date, row.market or '')
         if key in first_row:
-            errors.append(RowError(row.row, label['product'], gettext(
-                        'quarantine_supply.msg_price_import_repeated',
-                        row=first_row[key])))
+            sheet.error(row.row, 'product',
+                'quarantine_supply.msg_price_import_repeated',
+                row=first_row[key])
         else:
             first_row[key] = row.row
-    return errors
 
 
-class PriceImportStart(ModelView):
+class PriceImportStart(SheetImportStart, ModelView):
     "Import Prices"
     __name__ = 'quarantine.supply.price.import.start'
     __string__ = "Import Prices"
 
     file = fields.Binary("Price Sheet (.xlsx)", required=True,
         filename='filename')
-    filename = fields.Char("File Name")
     template = fields.Binary("Template", readonly=True,
         filename='template_filename',
         help="An empty price sheet with the expected columns: date, "
         "product (name or code), price and market.")
-    template_filename = fields.Char("Template File Name", readonly=True)
 
 
-class PriceImport(SheetImportMixin, Wizard):
+class PriceImport(SheetImport, Wizard):
     "Import Prices"
     __name__ = 'quarantine.supply.price.import'
-    start = StateView('quarantine.supply.price.import.start',
-        'quarantine_supply.price_import_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Import", 'import_', 'tryton-ok', default=True),
-            ])
-    import_ = StateTransition()
-    errors = StateView('quarantine.stay.import.errors',
-        'quarantine.stay_import_errors_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    start = import_start('quarantine.supply.price.import.start',
+        'quarantine_supply.price_import_start_view_form')
     open_ = StateAction('quarantine_supply.act_price_form')
+    error_filename = 'price_errors.xlsx'
+    imported_state = 'open_'
 
     def default_start(self, fields):
         return {
@@ -586,19 +558,12 @@ class PriceImport(SheetImportMixin, Wizard):
             'template_filename': 'price_template.xlsx',
             }
 
-    def transition_import_(self):
-        Price = Pool().get('quarantine.supply.price')
-        rows, errors, header, raw = read_prices(self.start.file)
-        if errors:
-            return self.refuse(errors, header, raw, 'price_errors.xlsx')
-        self._prices = Price.import_prices(rows)
-        return 'open_'
+    def read(self):
+        return read_prices(self.start.file)
 
-    def do_open_(self, action):
-        action['pyson_domain'] = PYSONEncoder().encode(
-            [('id', 'in', [p.id for p in self._prices])])
-        action['name'] += f' ({len(self._prices)})'
-        return action, {}
+    def apply(self, rows):
+        Price = Pool().get('quarantine.supply.price')
+        return Price.import_prices(rows)
 
 
 REPORT_COLUMNS = ["序号", "物资", "单位", "市场", "价格", "一周前价格",
@@ -668,6 +633,6 @@ class PriceReport(SheetExportMixin, Wizard):
         date = self.start.date
         prices = sorted(Price.search([('date', '=', date)]),
             key=lambda p: (p.product.rec_name, p.market or ''))
-        labels = dict(Price.fields_get(['grade'])['grade']['selection'])
+        labels = selection_labels(Price, 'grade')
         return self.deliver(report_workbook(date, prices, labels),
             f'price-report-{date}.xlsx', len(prices))

@@ -9,13 +9,12 @@ from stdnum.cn import uscc
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.quarantine.excel import (
-    RowError, SheetImportMixin, cell_getter, header_positions, read_sheet,
-    template, text)
-from trytond.modules.quarantine.exceptions import ArrivalImportError
+from trytond.modules.quarantine.excel import text
+from trytond.modules.quarantine.sheet import (
+    Sheet, SheetImport, import_start, template)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import Button, StateView, Wizard
 
 from .contract import KINDS
 
@@ -66,64 +65,55 @@ def _number(value):
 def read_suppliers(data):
     """Return ({supplier name: values with its communities}, errors,
     header, raw rows)"""
-    header, raw = read_sheet(data)
-    positions, errors = header_positions(header, SUPPLIER_COLUMNS)
-    if errors:
-        return {}, errors, header, raw
-    if not raw:
-        raise ArrivalImportError(gettext('quarantine.msg_import_no_row'))
-    labels = {key: label for key, label, _ in SUPPLIER_COLUMNS}
+    sheet = Sheet(data, SUPPLIER_COLUMNS)
     suppliers = OrderedDict()
-    for index, values in enumerate(raw, 2):
-        cell = cell_getter(values, positions)
+    for row in sheet.rows():
+        _read_supplier(row, suppliers)
+    sheet.errors.sort(key=lambda e: e.row)
+    return sheet.result(suppliers)
 
-        def error(key, msg_id, **kwargs):
-            errors.append(RowError(index, labels[key],
-                    gettext(msg_id, **kwargs)))
-        row = {k: text(cell(k)) for k, _, _ in SUPPLIER_COLUMNS}
-        # a producer may serve no community: then both cells are empty
-        keys = ['supplier'] + (['community', 'population']
-            if row['community'] or row['population'] else [])
-        for key in keys:
-            if not row[key]:
-                error(key, 'quarantine.msg_import_required')
-        population = _number(cell('population'))
-        if row['population'] and (population is None or population < 0
-                or population != int(population)):
-            error('population', 'quarantine_supply.msg_import_population',
-                value=row['population'])
-        kind = KIND_LABELS.get(row['kind'] or 'supermarket')
-        if not kind:
-            error('kind', 'quarantine.msg_import_category',
-                value=row['kind'], values='、'.join(
-                    k for k in KIND_LABELS if not k.isascii()))
-        code = uscc.compact(row['credit_code']) if row['credit_code'] else ''
-        if code and not uscc.is_valid(code):
-            error('credit_code', 'quarantine_supply.msg_import_credit_code',
-                value=row['credit_code'])
-        if not row['supplier']:
-            continue
-        supplier = suppliers.setdefault(row['supplier'], {
-                'row': index, 'credit_code': code, 'kind': kind,
-                'supply_group': row['supply_group'],
-                'liaison': row['liaison'],
-                'liaison_phone': row['liaison_phone'],
-                'communities': [],
-                })
-        if code and supplier['credit_code'] and code != supplier[
-                'credit_code']:
-            error('credit_code', 'quarantine_supply.msg_import_two_codes',
-                supplier=row['supplier'], row=supplier['row'])
-        supplier['credit_code'] = supplier['credit_code'] or code
-        seen = {c.name: c for c in supplier['communities']}
-        if row['community'] in seen:
-            error('community', 'quarantine_supply.msg_import_community_twice',
-                community=row['community'], row=seen[row['community']].row)
-        elif row['community'] and population is not None:
-            supplier['communities'].append(
-                Community(index, row['community'], int(population)))
-    errors.sort(key=lambda e: e.row)
-    return suppliers, errors, header, raw
+
+def _read_supplier(row, suppliers):
+    "Add the row's supplier and community to suppliers"
+    values = row.texts()
+    # a producer may serve no community: then both cells are empty
+    row.require(['supplier'] + (['community', 'population']
+            if values['community'] or values['population'] else []))
+    population = _number(row.cell('population'))
+    if values['population'] and (population is None or population < 0
+            or population != int(population)):
+        row.error('population', 'quarantine_supply.msg_import_population',
+            value=values['population'])
+    kind = KIND_LABELS.get(values['kind'] or 'supermarket')
+    if not kind:
+        row.error('kind', 'quarantine.msg_import_category',
+            value=values['kind'], values='、'.join(
+                k for k in KIND_LABELS if not k.isascii()))
+    code = (uscc.compact(values['credit_code']) if values['credit_code']
+        else '')
+    if code and not uscc.is_valid(code):
+        row.error('credit_code', 'quarantine_supply.msg_import_credit_code',
+            value=values['credit_code'])
+    if not values['supplier']:
+        return
+    supplier = suppliers.setdefault(values['supplier'], {
+            'row': row.number, 'credit_code': code, 'kind': kind,
+            'supply_group': values['supply_group'],
+            'liaison': values['liaison'],
+            'liaison_phone': values['liaison_phone'],
+            'communities': [],
+            })
+    if code and supplier['credit_code'] and code != supplier['credit_code']:
+        row.error('credit_code', 'quarantine_supply.msg_import_two_codes',
+            supplier=values['supplier'], row=supplier['row'])
+    supplier['credit_code'] = supplier['credit_code'] or code
+    seen = {c.name: c for c in supplier['communities']}
+    if values['community'] in seen:
+        row.error('community', 'quarantine_supply.msg_import_community_twice',
+            community=values['community'], row=seen[values['community']].row)
+    elif values['community'] and population is not None:
+        supplier['communities'].append(
+            Community(row.number, values['community'], int(population)))
 
 
 def import_suppliers(suppliers):
@@ -174,51 +164,48 @@ def import_suppliers(suppliers):
 
 def read_norms(data):
     "Return ([(row, product name, quantity, unit)], errors, header, raw)"
-    pool = Pool()
-    Uom = pool.get('product.uom')
-    header, raw = read_sheet(data)
-    positions, errors = header_positions(header, NORM_COLUMNS)
-    if errors:
-        return [], errors, header, raw
-    if not raw:
-        raise ArrivalImportError(gettext('quarantine.msg_import_no_row'))
-    labels = {key: label for key, label, _ in NORM_COLUMNS}
-    units = {}
-    for unit in Uom.search([]):
-        units[unit.symbol] = units[unit.name] = unit
-    products = existing_products()
-    norms, seen = [], {}
-    for index, values in enumerate(raw, 2):
-        cell = cell_getter(values, positions)
+    Uom = Pool().get('product.uom')
+    sheet = Sheet(data, NORM_COLUMNS)
+    rows = sheet.rows()
+    norms = []
+    if rows:
+        units = {}
+        for unit in Uom.search([]):
+            units[unit.symbol] = units[unit.name] = unit
+        products = existing_products()
+        seen = {}
+        for row in rows:
+            norm = _read_norm(row, units, products, seen)
+            if norm:
+                norms.append(norm)
+    sheet.errors.sort(key=lambda e: e.row)
+    return sheet.result(norms)
 
-        def error(key, msg_id, **kwargs):
-            errors.append(RowError(index, labels[key],
-                    gettext(msg_id, **kwargs)))
-        row = {k: text(cell(k)) for k, _, _ in NORM_COLUMNS}
-        for key in labels:
-            if not row[key]:
-                error(key, 'quarantine.msg_import_required')
-        quantity = _number(cell('quantity'))
-        if row['quantity'] and (quantity is None or quantity <= 0):
-            error('quantity', 'quarantine_supply.msg_import_norm_quantity',
-                value=row['quantity'])
-        unit = units.get(row['unit'])
-        if row['unit'] and not unit:
-            error('unit', 'quarantine_supply.msg_import_unit',
-                value=row['unit'])
-        product = products.get(row['product'])
-        if unit and product and (
-                unit.category != product.default_uom.category):
-            error('unit', 'quarantine_supply.msg_unit_category',
-                unit=unit.rec_name, product=product.rec_name)
-        if row['product'] in seen:
-            error('product', 'quarantine_supply.msg_import_product_twice',
-                product=row['product'], row=seen[row['product']])
-        seen.setdefault(row['product'], index)
-        if row['product'] and quantity and quantity > 0 and unit:
-            norms.append((index, row['product'], round(quantity, 4), unit))
-    errors.sort(key=lambda e: e.row)
-    return norms, errors, header, raw
+
+def _read_norm(row, units, products, seen):
+    """Return (row, product name, quantity, unit) of a good row; seen is
+    {product name: first row}"""
+    values = row.texts()
+    row.require(key for key, _, _ in NORM_COLUMNS)
+    quantity = _number(row.cell('quantity'))
+    if values['quantity'] and (quantity is None or quantity <= 0):
+        row.error('quantity', 'quarantine_supply.msg_import_norm_quantity',
+            value=values['quantity'])
+    unit = units.get(values['unit'])
+    if values['unit'] and not unit:
+        row.error('unit', 'quarantine_supply.msg_import_unit',
+            value=values['unit'])
+    product = products.get(values['product'])
+    if unit and product and (
+            unit.category != product.default_uom.category):
+        row.error('unit', 'quarantine_supply.msg_unit_category',
+            unit=unit.rec_name, product=product.rec_name)
+    if values['product'] in seen:
+        row.error('product', 'quarantine_supply.msg_import_product_twice',
+            product=values['product'], row=seen[values['product']])
+    seen.setdefault(values['product'], row.number)
+    if values['product'] and quantity and quantity > 0 and unit:
+        return (row.number, values['product'], round(quantity, 4), unit)
 
 
 def existing_products():
@@ -292,23 +279,16 @@ class ImportStart(ModelView):
         "Norm Template File Name", readonly=True)
 
 
-class ImportSheet(SheetImportMixin, Wizard):
+class ImportSheet(SheetImport, Wizard):
     "Import Supply Sheet"
     __name__ = 'quarantine.supply.import'
-    start = StateView('quarantine.supply.import.start',
-        'quarantine_supply.import_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Import", 'import_', 'tryton-ok', default=True),
-            ])
-    import_ = StateTransition()
-    errors = StateView('quarantine.stay.import.errors',
-        'quarantine.stay_import_errors_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    start = import_start('quarantine.supply.import.start',
+        'quarantine_supply.import_start_view_form')
     done = StateView('quarantine.supply.import.done',
         'quarantine_supply.import_done_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
+    imported_state = 'done'
 
     def default_start(self, fields):
         kind = Transaction().context.get('supply_sheet', 'suppliers')
@@ -320,23 +300,26 @@ class ImportSheet(SheetImportMixin, Wizard):
             'norm_template_filename': 'norm_template.xlsx',
             }
 
-    def transition_import_(self):
+    @property
+    def error_filename(self):
+        return {
+            'norms': 'norm_errors.xlsx',
+            'suppliers': 'supplier_errors.xlsx',
+            }[self.start.kind]
+
+    def read(self):
         if self.start.kind == 'norms':
-            norms, errors, header, raw = read_norms(self.start.file)
-            if errors:
-                return self.refuse(errors, header, raw, 'norm_errors.xlsx')
-            self._count = len(import_norms(norms))
-        else:
-            suppliers, errors, header, raw = read_suppliers(self.start.file)
-            if errors:
-                return self.refuse(
-                    errors, header, raw, 'supplier_errors.xlsx')
-            self._count = len(import_suppliers(suppliers))
-        return 'done'
+            return read_norms(self.start.file)
+        return read_suppliers(self.start.file)
+
+    def apply(self, records):
+        if self.start.kind == 'norms':
+            return import_norms(records)
+        return import_suppliers(records)
 
     def default_done(self, fields):
         return {'message': gettext('quarantine_supply.msg_import_done',
-                count=self._count)}
+                count=len(self.imported))}
 
 
 class ImportDone(ModelView):

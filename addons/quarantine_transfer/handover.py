@@ -3,20 +3,12 @@
 from reports.handover import render_blank_handover, render_handover
 from reports.identity import mask_identity
 
-from trytond.modules.quarantine.board import PDFReport
+from trytond.modules.quarantine.report import FormReport, PDFReport, minute
 
 
-def _time(value):
-    return value.strftime('%Y-%m-%d %H:%M') if value else ''
-
-
-class HandoverForm(PDFReport):
+class HandoverForm(FormReport):
     __name__ = 'quarantine.transfer.handover'
-
-    @classmethod
-    def render(cls, report, report_context):
-        return render_handover(
-            [cls.form(t) for t in report_context['records']])
+    draw = staticmethod(render_handover)
 
     @classmethod
     def form(cls, transfer):
@@ -37,9 +29,9 @@ class HandoverForm(PDFReport):
             'driver_phone': transfer.driver_phone or '',
             'origin': transfer.origin or '',
             'destination': destination,
-            'requested_at': _time(transfer.requested_at),
-            'dispatched_at': _time(transfer.dispatched_at),
-            'arrived_at': _time(transfer.arrived_at),
+            'requested_at': minute(transfer.requested_at),
+            'dispatched_at': minute(transfer.dispatched_at),
+            'arrived_at': minute(transfer.arrived_at),
             'notes': '',
             }
 

@@ -261,10 +261,8 @@ class Transfer(Workflow, ModelSQL, ModelView):
         Stay = pool.get('quarantine.stay')
         Regime = pool.get('quarantine.regime')
         Date = pool.get('ir.date')
-        leaving = [l.stay for t in transfers for l in t.lines
-            if l.stay and l.stay.state == 'admitted']
-        if leaving:
-            Stay._vacate(leaving, 'transferred')
+        Stay.transfer_out([l.stay for t in transfers for l in t.lines
+                if l.stay and l.stay.state == 'admitted'])
         default_regime = Regime.search(
             [('code', '=', 'centralized_14')], limit=1)
         to_create = []

@@ -148,7 +148,7 @@ class ImportTestCase(ActivatedTestCase):
         "An empty workbook, a header alone and a text file are refused"
         for data, message in [
                 (workbook_bytes([], header=None), 'empty'),
-                (workbook_bytes([]), 'no arrival'),
+                (workbook_bytes([]), 'no row'),
                 ("姓名,身份证号\n".encode('utf-8'), 'not an Excel'),
                 (b'', 'not an Excel'),
                 ]:

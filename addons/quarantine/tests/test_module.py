@@ -6,8 +6,7 @@ from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
     admit_residents, create_party, create_site, savepoint,
-    unrenderable_list_fields,
-    untranslated)
+    dependency_problems, unrenderable_list_fields, untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -26,6 +25,11 @@ class QuarantineTestCase(ModuleTestCase):
     def test_translations_complete(self):
         "Every string a user sees has its zh_CN translation"
         self.assertEqual(untranslated(self.module), [])
+
+    @with_transaction()
+    def test_dependencies_declared(self):
+        "tryton.cfg and pyproject.toml name exactly what the module uses"
+        self.assertEqual(dependency_problems(self.module), [])
 
     @with_transaction()
     def test_list_views_render_in_web_client(self):
@@ -317,6 +321,59 @@ class QuarantineTestCase(ModuleTestCase):
         self.assertEqual(site.medical_staff_required_full, 4)
         self.assertTrue(site.staff_short)
         self.assertEqual(Site.search([('staff_short', '=', True)]), [site])
+
+    @with_transaction()
+    def test_list_flags_equal_searches(self):
+        """The flags of the site list are the ones the searches find: short
+        of staff, over the alert (at it exactly, with nobody in service),
+        both, a draft and a standby site that are neither"""
+        pool = Pool()
+        Site = pool.get('quarantine.site')
+        Room = pool.get('quarantine.room')
+        Staff = pool.get('quarantine.staff')
+        Configuration = pool.get('quarantine.configuration')
+        config = Configuration(1)
+        config.expansion_alert = 0.7
+        config.save()
+        sites = {code: create_site(code, rooms=rooms)
+            for code, rooms in [('SHORT', 10), ('ALERT', 10), ('BOTH', 4),
+                ('CLOSED_ROOMS', 2), ('DRAFT', 4), ('STANDBY', 4)]}
+        with Transaction().set_context(_skip_warnings=True):
+            Site.activate([s for c, s in sites.items()
+                    if c not in {'DRAFT', 'STANDBY'}])
+        Site.standby([sites['STANDBY']])
+        admit_residents(sites['SHORT'], sites['SHORT'].rooms[:1])
+        # 7 of 10 rooms: 0.7, at the alert in floating point too
+        Room.occupy(sites['ALERT'].rooms[:7])
+        for code in ['BOTH', 'DRAFT', 'STANDBY']:
+            Room.occupy(sites[code].rooms)
+        Room.out_of_service(sites['CLOSED_ROOMS'].rooms)
+        staffed = ['medical', 'infection_control'] + ['security'] * 3
+        Staff.create([{'site': sites[code].id, 'role': role,
+                    'party': create_party(f"{code} {i}").id}
+                for code in ['ALERT', 'CLOSED_ROOMS']
+                for i, role in enumerate(staffed)])
+
+        ids = [s.id for s in sites.values()]
+        listed = {r['id']: r for r in Site.read(ids,
+                ['code', 'expansion_alert', 'staff_short', 'occupancy'])}
+        self.assertEqual(
+            {r['code']: (r['expansion_alert'], r['staff_short'])
+                for r in listed.values()}, {
+                'SHORT': (False, True),
+                'ALERT': (True, False),
+                'BOTH': (True, True),
+                'CLOSED_ROOMS': (False, False),
+                'DRAFT': (False, False),
+                'STANDBY': (False, False),
+                })
+        self.assertEqual(listed[sites['ALERT'].id]['occupancy'], 0.7)
+        for flag in ['expansion_alert', 'staff_short']:
+            for value in [True, False]:
+                with self.subTest(flag=flag, value=value):
+                    self.assertEqual(
+                        {s.id for s in Site.search([(flag, '=', value)])},
+                        {i for i in ids if listed[i][flag] == value})
 
     @with_transaction()
     def test_staff_closed_loop_dates(self):

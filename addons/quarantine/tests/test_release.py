@@ -214,6 +214,7 @@ class ReleaseTestCase(ActivatedTestCase):
         pool = Pool()
         Stay = pool.get('quarantine.stay')
         Room = pool.get('quarantine.room')
+        Log = pool.get('ir.model.log')
         self.labs()
         stay = admitted_stay()
         room = stay.room
@@ -226,6 +227,12 @@ class ReleaseTestCase(ActivatedTestCase):
         self.assertEqual(stay.state, 'released')
         self.assertRegex(stay.certificate_number, r'^JC\d{4}-\d{6}$')
         self.assertEqual(Room(room.id).state, 'cleaning')
+        Transaction()._store_log_records()
+        self.assertEqual([l.target for l in Log.search([
+                        ('resource', '=', str(stay)),
+                        ('event', '=', 'transition'),
+                        ], order=[('id', 'ASC')])],
+            ['state:admitted', 'state:released'])
         # The room's environment sample is part of its turnover
         turnover, = Room(room.id).turnovers
         self.assertEqual(turnover.sample_result, 'pending')

@@ -2,6 +2,7 @@
 import datetime as dt
 import io
 from decimal import Decimal
+from unittest.mock import patch
 
 from pypdf import PdfReader
 from sql import Column
@@ -14,6 +15,19 @@ from trytond.modules.quarantine.tests.tools import (
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+
+
+def transitions(records):
+    """Return the transitions ir.model.log holds of the records, as
+    (id, target) in order"""
+    Log = Pool().get('ir.model.log')
+    # the ORM logs at commit; the tests roll back
+    Transaction()._store_log_records()
+    return [(int(l.resource.id), l.target) for l in Log.search([
+                ('resource', 'in', [str(r) for r in records]),
+                ('event', '=', 'transition'),
+                ], order=[('id', 'ASC')])]
+
 
 class StayTestCase(ActivatedTestCase):
     "Residents, stays and room assignment"
@@ -155,6 +169,118 @@ class StayTestCase(ActivatedTestCase):
         Stay.cancel([stay])
         self.assertEqual(Room(room.id).state, 'cleaning')
         self.assertIsNotNone(stay.left_at)
+
+    @with_transaction()
+    def test_leave_with_companion(self):
+        """A room with a child and its guardian stays occupied until both
+        left it; leaving together sends it to cleaning at once"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        site = active_site(rooms=2)
+        pairs = []
+        for i, room in enumerate(site.rooms):
+            child = create_stay(create_person(f"Child {i}",
+                    birth='20130601', sequence=f'1{i}1'), site, room)
+            guardian = create_stay(create_person(f"Mother {i}",
+                    sequence=f'2{i}2'), site, room,
+                companion_of=child.id, guardian_consent=True)
+            pairs.append((child, guardian))
+        Stay.admit([s for p in pairs for s in p])
+        (child, guardian), together = pairs
+
+        Stay.transfer_out([child])
+        self.assertEqual(Stay(child.id).state, 'transferred')
+        self.assertIsNotNone(Stay(child.id).left_at)
+        self.assertEqual(Room(child.room.id).state, 'occupied')
+        self.assertFalse(Room(child.room.id).turnovers)
+        Stay.cancel([guardian])
+        self.assertEqual(Stay(guardian.id).state, 'cancelled')
+        self.assertEqual(Room(child.room.id).state, 'cleaning')
+        turnover, = Room(child.room.id).turnovers
+
+        Stay.transfer_out(list(together))
+        self.assertEqual([s.state for s in Stay.browse(together)],
+            ['transferred', 'transferred'])
+        self.assertEqual(Room(together[0].room.id).state, 'cleaning')
+
+    @with_transaction()
+    def test_refused_transition_changes_nothing(self):
+        """Releasing a draft stay or admitting an admitted one changes
+        nothing: no state, no time, no room, no sample, no log"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        site = active_site(rooms=2)
+        draft = create_stay(create_person("A", sequence='111'), site,
+            site.rooms[0])
+        admitted = create_stay(create_person("B", sequence='222'), site,
+            site.rooms[1])
+        Stay.admit([admitted])
+        samples = len(Stay(admitted.id).samples)
+        logged = transitions([draft, admitted])
+
+        Stay.release([draft])
+        Stay.transfer_out([draft])
+        Stay.admit([admitted])
+        Stay.draft([admitted])
+        draft, admitted = Stay.browse([draft, admitted])
+        self.assertEqual((draft.state, admitted.state), ('draft', 'admitted'))
+        self.assertIsNone(draft.left_at)
+        self.assertIsNone(draft.certificate_number)
+        self.assertIsNone(draft.admitted_at)
+        self.assertEqual([r.state for r in Room.browse(site.rooms)],
+            ['available', 'occupied'])
+        self.assertEqual(len(admitted.samples), samples)
+        self.assertEqual(transitions([draft, admitted]), logged)
+
+    @with_transaction()
+    def test_transitions_logged(self):
+        """Every change of state is logged, whether written by the ORM or,
+        for a batch, in a few statements"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        for bulk in [False, True]:
+            with self.subTest(bulk=bulk):
+                site = active_site(rooms=2, code=f'B{bulk:d}')
+                stays = [create_stay(create_person(n,
+                            sequence=f'{bulk:d}{i}1'), site, room)
+                    for i, (n, room) in enumerate(zip("AB", site.rooms))]
+                size = 1 if bulk else 100
+                with patch.object(Stay, '_bulk_transition_records', size), \
+                        patch.object(Room, '_bulk_transition_records', size):
+                    Stay.admit(stays)
+                    Stay.cancel(stays[:1])
+                    Stay.transfer_out(stays)
+                    Stay.draft(stays)
+                first, second = [s.id for s in stays]
+                self.assertEqual(sorted(transitions(stays)), sorted([
+                            (first, 'state:admitted'),
+                            (second, 'state:admitted'),
+                            (first, 'state:cancelled'),
+                            (second, 'state:transferred'),
+                            (first, 'state:draft'),
+                            ]))
+                self.assertEqual(sorted(t for _, t in transitions(
+                                site.rooms)),
+                    ['state:cleaning'] * 2 + ['state:occupied'] * 2)
+                self.assertTrue(all(s.admitted_at
+                        for s in Stay.browse(stays[1:])))
+
+    @with_transaction()
+    def test_bulk_transition_keeps_single_occupancy(self):
+        "A batch's state written in a few statements is still validated"
+        Stay = Pool().get('quarantine.stay')
+        site = active_site(rooms=1)
+        room, = site.rooms
+        first = create_stay(create_person("A", sequence='111'), site, room)
+        second = create_stay(create_person("B", sequence='222'), site, room)
+        Stay.admit([first])
+        with patch.object(Stay, '_bulk_transition_records', 1):
+            with self.assertRaisesRegex(
+                    SQLConstraintError, 'already occupied'):
+                Stay._write_transition([second], 'admitted')
 
     @with_transaction()
     def test_room_change(self):

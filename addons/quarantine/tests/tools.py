@@ -1,12 +1,21 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 "Helpers shared by the tests of the quarantine modules"
+import ast
+import configparser
 import datetime as dt
+import importlib.metadata
 import os
+import re
+import sys
+import tomllib
 import unittest
 from contextlib import contextmanager
 from importlib import import_module
+from pathlib import Path
 
 import polib
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from stdnum.cn import ric
 
 from trytond import backend
@@ -210,4 +219,101 @@ def unrenderable_list_fields(module):
             widget = node.get('widget', field._type)
             if widget not in SAO_LIST_WIDGETS:
                 problems.append((view.name, node.get('name'), widget))
+    return problems
+
+
+# Dependencies every Tryton module has without naming a use of them
+BASE_MODULES = {'ir', 'res'}
+
+
+def _module_sources(module):
+    "Return (python sources, xml sources) of `module`, tests apart"
+    directory = Path(import_module(f'trytond.modules.{module}').__file__
+        ).parent
+    python = [p.read_text() for p in directory.glob('*.py')]
+    xml = [p.read_text()
+        for p in list(directory.glob('*.xml'))
+        + list(directory.glob('view/*.xml'))]
+    return python, xml
+
+
+def _imports(sources):
+    "Return the dotted names the sources import (absolute imports only)"
+    names = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names.add(node.module)
+    return names
+
+
+def _tryton_config(module):
+    directory = Path(import_module(f'trytond.modules.{module}').__file__
+        ).parent
+    config = configparser.ConfigParser()
+    config.read(directory / 'tryton.cfg')
+    return {key: set(config.get('tryton', key, fallback='').split())
+        for key in ['depends', 'extras_depend']}
+
+
+def _pyproject_requirements(module):
+    directory = Path(import_module(f'trytond.modules.{module}').__file__
+        ).parent
+    project = tomllib.loads((directory / 'pyproject.toml').read_text())
+    return {canonicalize_name(Requirement(r).name)
+        for r in project['project'].get('dependencies', [])}
+
+
+def dependency_problems(module, indirect=()):
+    """Return what `module` uses without declaring it, or declares without
+    using it, in tryton.cfg and in pyproject.toml.
+
+    A Tryton module is used when the module's code imports it, names one of
+    its models (the module that created it in ir.model) or one of its XML
+    ids; `indirect` lists declared modules the module needs only for what
+    they add to another one.  A Python distribution is needed when the code
+    imports it."""
+    pool = Pool()
+    Model = pool.get('ir.model')
+    python, xml = _module_sources(module)
+    imports = _imports(python)
+    text = '\n'.join(python + xml)
+
+    used = {name.split('.')[2] for name in imports
+        if name.startswith('trytond.modules.')}
+    models = {m.name: m.module for m in Model.search([])}
+    for name in set(re.findall(r"[a-z_0-9]+(?:\.[a-z_0-9]+)+", text)):
+        if name in models:
+            used.add(models[name])
+    for pattern in [r'ref="([a-z_0-9]+)\.', r"get_id\(\s*'([a-z_0-9]+)'",
+            r"Id\(\s*'([a-z_0-9]+)'", r"gettext\(\s*'([a-z_0-9]+)\."]:
+        used.update(re.findall(pattern, text))
+    used -= {module}
+    config = _tryton_config(module)
+    declared = config['depends']
+    problems = [f'tryton.cfg: {m} used, not declared'
+        for m in sorted(used - declared - config['extras_depend']
+            - BASE_MODULES)]
+    problems += [f'tryton.cfg: {m} declared, not used'
+        for m in sorted(declared - used - BASE_MODULES - set(indirect))]
+
+    distributions = importlib.metadata.packages_distributions()
+    needed = {canonicalize_name(f'trytond_{m}')
+        for m in declared - BASE_MODULES}
+    for name in imports:
+        top = name.split('.')[0]
+        if top in sys.stdlib_module_names:
+            continue
+        if top == 'trytond':
+            needed.add('trytond')
+            continue
+        needed.update(canonicalize_name(d)
+            for d in distributions.get(top, [top]))
+    requirements = _pyproject_requirements(module)
+    problems += [f'pyproject.toml: {d} needed, not declared'
+        for d in sorted(needed - requirements)]
+    problems += [f'pyproject.toml: {d} declared, not needed'
+        for d in sorted(requirements - needed)]
     return problems

@@ -274,7 +274,7 @@ class PriceTestCase(ActivatedTestCase):
             ]
         state, wizard = self.run_import(workbook_bytes(rows))
         self.assertEqual(state, 'open_')
-        self.assertEqual(len(wizard._prices), 3)
+        self.assertEqual(len(wizard.imported), 3)
         self.assertEqual(Price.search_count([]), 4)
         state, wizard = self.run_import(workbook_bytes(rows))
         self.assertEqual(state, 'open_')

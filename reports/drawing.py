@@ -1,0 +1,89 @@
+"""What the layouts draw alike: a canvas that embeds the CJK font, pages
+numbered by a format, a text fitted into a width, a title in the outlined
+face that stands for bold."""
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+
+def new_canvas(buffer, pagesize, title, font):
+    # initialFontName keeps a non-embedded Helvetica out of the file
+    canvas = Canvas(buffer, pagesize=pagesize, initialFontName=font)
+    canvas.setTitle(title)
+    return canvas
+
+
+def render_pages(pages, draw_page, title, font, page_format, pagesize=A4):
+    """Return the PDF of `pages`, each drawn by draw_page(canvas, page,
+    page_label), its label from page_format with {page} and {pages}"""
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, pagesize, title, font)
+    for number, page in enumerate(pages, 1):
+        draw_page(canvas, page,
+            page_format.format(page=number, pages=len(pages)))
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def fit_text(text, font, size, min_size, width):
+    """Return text and the font size at which it fits width.
+
+    The size shrinks down to min_size, then the text is cut with an ellipsis.
+    """
+    text_width = stringWidth(text, font, size)
+    if text_width > width:
+        size = max(min_size, size * width / text_width)
+    while len(text) > 1 and stringWidth(text, font, size) > width:
+        text = text[:-2] + '…'
+    return text, size
+
+
+def draw_outlined_title(canvas, font, title, center, baseline, *, size,
+        min_size, width, char_space, ink, line_width=0.5):
+    "Draw title centred on center, fitted into width (see fit_text)"
+    title, size = fit_text(title, font, size, min_size, width)
+    canvas.saveState()
+    # The font has no bold face: fill and stroke the outline instead
+    canvas.setFillColor(ink)
+    canvas.setStrokeColor(ink)
+    canvas.setLineWidth(line_width)
+    canvas.setFont(font, size)
+    canvas.drawCentredString(center, baseline, title, mode=2,
+        charSpace=char_space)
+    canvas.restoreState()
+
+
+class CellTexts:
+    """The texts of a table's cells written as one text object, fitted into
+    their cells; changing the font only when the size changes keeps a
+    thousand cells small and fast"""
+
+    def __init__(self, canvas, font, size, padding):
+        self.canvas = canvas
+        self.font = font
+        self.size = size
+        self.padding = padding
+        self.text_object = canvas.beginText()
+        self.current_size = None
+
+    def write(self, value, x, width, baseline, align='left'):
+        "Write value in the cell at x of width, aligned left, right or centre"
+        value, size = fit_text(value, self.font, self.size, 5,
+            width - 2 * self.padding)
+        if size != self.current_size:
+            self.text_object.setFont(self.font, size)
+            self.current_size = size
+        if align == 'left':
+            x += self.padding
+        else:
+            text_width = stringWidth(value, self.font, size)
+            x = (x + width - self.padding - text_width if align == 'right'
+                else x + (width - text_width) / 2)
+        self.text_object.setTextOrigin(x, baseline)
+        self.text_object.textOut(value)
+
+    def draw(self):
+        self.canvas.drawText(self.text_object)
