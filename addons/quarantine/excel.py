@@ -65,7 +65,7 @@ class SheetExport:
     or common.start_view for other buttons)
     and says in start_values(today) what its start proposes and in
     site_field which of its fields takes the site (a Many2Many field takes
-    every selected site).
+    every selected site; None when the export is not a site's).
     """
     site_field = 'site'
 
@@ -75,7 +75,8 @@ class SheetExport:
     def default_start(self, fields):
         context = Transaction().context
         values = self.start_values(Pool().get('ir.date').today())
-        if context.get('active_model') == 'quarantine.site':
+        if (self.site_field
+                and context.get('active_model') == 'quarantine.site'):
             if self.start._fields[self.site_field]._type == 'many2many':
                 values[self.site_field] = context.get('active_ids', [])
             else:

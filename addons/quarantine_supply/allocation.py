@@ -7,7 +7,8 @@ import datetime as dt
 from collections import defaultdict
 
 from trytond.i18n import gettext
-from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.quarantine.common import FreshCopy, refuse
 from trytond.modules.quarantine.report import (
     FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
@@ -17,7 +18,7 @@ from trytond.transaction import Transaction
 from reports.supply import render_allocation_requests
 
 from .exceptions import AllocationError
-from .product_unit import ProductUnitMixin
+from .document import Numbered, parent_state_line
 from .shipment import ship_internally
 
 PAPERWORK_DAYS = 7
@@ -26,10 +27,14 @@ LATE_PAPERWORK = ((Eval('state') == 'fulfilled')
     & Bool(Eval('emergency')) & ~Bool(Eval('approved_at')))
 
 
-class Allocation(Workflow, ModelSQL, ModelView):
+class Allocation(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     "Supply Allocation Request"
     __name__ = 'quarantine.supply.allocation'
     __string__ = "Supply Allocation Request"
+    fresh_copy = ('number', 'submitted_at', 'reviewed_by', 'reviewed_at',
+        'approved_by', 'approved_at', 'refusal_reason', 'paperwork_due',
+        'fulfilled_at', 'shipment')
+    fresh_copy_values = {'state': 'draft'}
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state') != 'draft'}
@@ -176,35 +181,19 @@ class Allocation(Workflow, ModelSQL, ModelView):
             and not self.approved_at)
 
     @classmethod
-    def create(cls, vlist):
+    def number_sequence(cls):
         pool = Pool()
         Sequence = pool.get('ir.sequence')
         ModelData = pool.get('ir.model.data')
-        sequence = Sequence(ModelData.get_id(
+        return Sequence(ModelData.get_id(
                 'quarantine_supply', 'sequence_supply_allocation'))
-        vlist = [v.copy() for v in vlist]
-        for values in vlist:
-            if not values.get('number'):
-                values['number'] = sequence.get()
-        return super().create(vlist)
-
-    @classmethod
-    def copy(cls, allocations, default=None):
-        default = default.copy() if default is not None else {}
-        for name in ['number', 'submitted_at', 'reviewed_by', 'reviewed_at',
-                'approved_by', 'approved_at', 'refusal_reason',
-                'paperwork_due', 'fulfilled_at', 'shipment']:
-            default.setdefault(name)
-        default.setdefault('state', 'draft')
-        return super().copy(allocations, default=default)
 
     @classmethod
     def delete(cls, allocations):
-        for allocation in allocations:
-            if allocation.state not in {'draft', 'cancelled'}:
-                raise AllocationError(gettext(
-                        'quarantine_supply.msg_allocation_delete',
-                        allocation=allocation.rec_name))
+        refuse(allocations,
+            lambda a: a.state not in {'draft', 'cancelled'},
+            AllocationError, 'quarantine_supply.msg_allocation_delete',
+            'allocation')
         super().delete(allocations)
 
     @classmethod
@@ -216,14 +205,20 @@ class Allocation(Workflow, ModelSQL, ModelView):
             }
 
     @classmethod
+    def sign(cls, allocations, late, transition, step):
+        """Take the allocations through the transition of the step, but
+        for the late paperwork of those shipped in an emergency: stamped
+        only"""
+        transition([a for a in allocations if a not in late])
+        if late:
+            cls.write(late, cls.stamp(step))
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('submitted')
     def submit(cls, allocations):
-        for allocation in allocations:
-            if not allocation.lines:
-                raise AllocationError(gettext(
-                        'quarantine_supply.msg_allocation_no_line',
-                        allocation=allocation.rec_name))
+        refuse(allocations, lambda a: not a.lines, AllocationError,
+            'quarantine_supply.msg_allocation_no_line', 'allocation')
         cls.write(allocations, {
                 'submitted_at': dt.datetime.now(),
                 'refusal_reason': None,
@@ -235,9 +230,7 @@ class Allocation(Workflow, ModelSQL, ModelView):
         "Review a request, or the paperwork of one shipped in an emergency"
         late = [a for a in allocations
             if a.late_paperwork and not a.reviewed_at]
-        cls.review_request([a for a in allocations if a not in late])
-        if late:
-            cls.write(late, cls.stamp('reviewed'))
+        cls.sign(allocations, late, cls.review_request, 'reviewed')
 
     @classmethod
     @Workflow.transition('reviewed')
@@ -250,14 +243,9 @@ class Allocation(Workflow, ModelSQL, ModelView):
     def approve(cls, allocations):
         "Approve a request, or the paperwork of one shipped in an emergency"
         late = [a for a in allocations if a.late_paperwork]
-        for allocation in late:
-            if not allocation.reviewed_at:
-                raise AllocationError(gettext(
-                        'quarantine_supply.msg_allocation_not_reviewed',
-                        allocation=allocation.rec_name))
-        cls.approve_request([a for a in allocations if a not in late])
-        if late:
-            cls.write(late, cls.stamp('approved'))
+        refuse(late, lambda a: not a.reviewed_at, AllocationError,
+            'quarantine_supply.msg_allocation_not_reviewed', 'allocation')
+        cls.sign(allocations, late, cls.approve_request, 'approved')
 
     @classmethod
     @Workflow.transition('approved')
@@ -269,11 +257,9 @@ class Allocation(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, allocations):
-        for allocation in allocations:
-            if not (allocation.refusal_reason or '').strip():
-                raise AllocationError(gettext(
-                        'quarantine_supply.msg_allocation_refusal_reason',
-                        allocation=allocation.rec_name))
+        refuse(allocations, lambda a: not (a.refusal_reason or '').strip(),
+            AllocationError,
+            'quarantine_supply.msg_allocation_refusal_reason', 'allocation')
 
     @classmethod
     @ModelView.button
@@ -380,7 +366,11 @@ class Allocation(Workflow, ModelSQL, ModelView):
                 })
 
 
-class AllocationLine(ProductUnitMixin, ModelSQL, ModelView):
+class AllocationLine(
+        parent_state_line('allocation', 'quarantine.supply.allocation',
+            "Allocation Request State",
+            'quarantine_supply.msg_allocation_quantity_positive'),
+        ModelSQL, ModelView):
     "Supply Allocation Request Line"
     __name__ = 'quarantine.supply.allocation.line'
     __string__ = "Supply Allocation Request Line"
@@ -389,9 +379,6 @@ class AllocationLine(ProductUnitMixin, ModelSQL, ModelView):
 
     allocation = fields.Many2One('quarantine.supply.allocation',
         "Allocation Request", required=True, ondelete='CASCADE')
-    allocation_state = fields.Function(fields.Selection(
-            'get_allocation_states', "Allocation Request State"),
-        'on_change_with_allocation_state')
     product = fields.Many2One('product.product', "Product", required=True,
         domain=[('type', '=', 'goods')], states=_states)
     specification = fields.Char("Specification", states=_states,
@@ -405,42 +392,19 @@ class AllocationLine(ProductUnitMixin, ModelSQL, ModelView):
 
     del _states
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('quantity_positive', Check(t, t.quantity > 0),
-                'quarantine_supply.msg_allocation_quantity_positive'),
-            ]
-
-    @classmethod
-    def get_allocation_states(cls):
-        Allocation = Pool().get('quarantine.supply.allocation')
-        return Allocation.fields_get(['state'])['state']['selection']
-
-    @fields.depends('allocation', '_parent_allocation.state')
-    def on_change_with_allocation_state(self, name=None):
-        return self.allocation.state if self.allocation else 'draft'
-
-    @staticmethod
-    def default_allocation_state():
-        return 'draft'
-
     @fields.depends('product', 'unit')
     def on_change_product(self):
-        if self.product and (not self.unit
-                or self.unit.category != self.product.default_uom_category):
-            self.unit = self.product.default_uom
+        # a unit of another product's kind is replaced too
+        if self.product and self.unit and (
+                self.unit.category != self.product.default_uom_category):
+            self.unit = None
+        super().on_change_product()
 
     @classmethod
     def validate_fields(cls, lines, field_names):
         super().validate_fields(lines, field_names)
         cls.check_unit_category(lines, field_names, AllocationError,
             'quarantine_supply.msg_allocation_unit_category')
-
-    def get_rec_name(self, name):
-        return f'{self.allocation.rec_name} / {self.product.rec_name}'
 
 
 class Move(metaclass=PoolMeta):

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 from trytond.i18n import gettext
 from trytond.model import (
     Check, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.quarantine.common import FreshCopy, refuse
 from trytond.modules.quarantine.excel import save
 from trytond.modules.quarantine.report import WorkbookReport
 from trytond.pool import Pool
@@ -29,11 +30,12 @@ KINDS = [
     ]
 
 
-class Contract(Workflow, ModelSQL, ModelView):
+class Contract(FreshCopy, Workflow, ModelSQL, ModelView):
     "Supply Contract"
     __name__ = 'quarantine.supply.contract'
     _history = True
     __string__ = "Supply Contract"
+    fresh_copy_values = {'state': 'draft'}
 
     _states = {'readonly': Eval('state') != 'draft'}
 
@@ -178,11 +180,8 @@ class Contract(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('active')
     def activate(cls, contracts):
-        for contract in contracts:
-            if not contract.lines:
-                raise ContractError(gettext(
-                        'quarantine_supply.msg_contract_no_line',
-                        contract=contract.rec_name))
+        refuse(contracts, lambda c: not c.lines, ContractError,
+            'quarantine_supply.msg_contract_no_line', 'contract')
         cls.register_suppliers(contracts)
 
     @classmethod
@@ -317,12 +316,6 @@ class Contract(Workflow, ModelSQL, ModelView):
             return [('id', 'in', ids)]
         return [('id', 'not in', ids)]
 
-    @classmethod
-    def copy(cls, contracts, default=None):
-        default = default.copy() if default is not None else {}
-        default.setdefault('state', 'draft')
-        return super().copy(contracts, default=default)
-
 
 class ContractLine(ProductUnitMixin, ModelSQL, ModelView):
     "Supply Contract Line"
@@ -354,10 +347,8 @@ class ContractLine(ProductUnitMixin, ModelSQL, ModelView):
                 'quarantine_supply.msg_unit_price_positive'),
             ]
 
-    @fields.depends('product', 'unit')
-    def on_change_product(self):
-        if self.product and not self.unit:
-            self.unit = self.product.purchase_uom or self.product.default_uom
+    def product_unit(self):
+        return self.product.purchase_uom or self.product.default_uom
 
     @classmethod
     def validate_fields(cls, lines, field_names):

@@ -6,7 +6,8 @@ import datetime as dt
 from collections import defaultdict
 
 from trytond.i18n import gettext
-from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.quarantine.common import FreshCopy, refuse
 from trytond.modules.quarantine.report import (
     FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
@@ -16,14 +17,16 @@ from trytond.transaction import Transaction
 from reports.supply import render_dispatch_notes
 
 from .exceptions import DispatchError
-from .product_unit import ProductUnitMixin
+from .document import Numbered, parent_state_line
 from .shipment import ship_internally
 
 
-class Dispatch(Workflow, ModelSQL, ModelView):
+class Dispatch(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     "Supply Dispatch"
     __name__ = 'quarantine.supply.dispatch'
     __string__ = "Supply Dispatch"
+    fresh_copy = ('number', 'loaded_at', 'departed_at', 'delivered_at')
+    fresh_copy_values = {'state': 'draft'}
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state') != 'draft'}
@@ -204,22 +207,9 @@ class Dispatch(Workflow, ModelSQL, ModelView):
         return any(l.shortage for l in self.lines)
 
     @classmethod
-    def create(cls, vlist):
+    def number_sequence(cls):
         Configuration = Pool().get('quarantine.configuration')
-        config = Configuration(1)
-        vlist = [v.copy() for v in vlist]
-        for values in vlist:
-            if not values.get('number') and config.supply_dispatch_sequence:
-                values['number'] = config.supply_dispatch_sequence.get()
-        return super().create(vlist)
-
-    @classmethod
-    def copy(cls, dispatches, default=None):
-        default = default.copy() if default is not None else {}
-        for name in ['number', 'loaded_at', 'departed_at', 'delivered_at']:
-            default.setdefault(name)
-        default.setdefault('state', 'draft')
-        return super().copy(dispatches, default=default)
+        return Configuration(1).supply_dispatch_sequence
 
     @classmethod
     @ModelView.button
@@ -456,24 +446,23 @@ class Dispatch(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, dispatches):
-        for dispatch in dispatches:
-            if dispatch.state not in {'draft', 'cancelled'}:
-                raise DispatchError(gettext(
-                        'quarantine_supply.msg_dispatch_delete',
-                        dispatch=dispatch.rec_name))
+        refuse(dispatches, lambda d: d.state not in {'draft', 'cancelled'},
+            DispatchError, 'quarantine_supply.msg_dispatch_delete',
+            'dispatch')
         super().delete(dispatches)
 
 
-class DispatchLine(ProductUnitMixin, ModelSQL, ModelView):
+class DispatchLine(
+        parent_state_line('dispatch', 'quarantine.supply.dispatch',
+            "Dispatch State",
+            'quarantine_supply.msg_dispatch_quantity_positive'),
+        ModelSQL, ModelView):
     "Supply Dispatch Line"
     __name__ = 'quarantine.supply.dispatch.line'
     __string__ = "Supply Dispatch Line"
 
     dispatch = fields.Many2One('quarantine.supply.dispatch', "Dispatch",
         required=True, ondelete='CASCADE')
-    dispatch_state = fields.Function(fields.Selection(
-            'get_dispatch_states', "Dispatch State"),
-        'on_change_with_dispatch_state')
     site = fields.Many2One('quarantine.site', "Site", required=True,
         states={'readonly': Eval('dispatch_state') != 'draft'})
     purchase = fields.Many2One('purchase.purchase', "Purchase",
@@ -493,33 +482,6 @@ class DispatchLine(ProductUnitMixin, ModelSQL, ModelView):
         "all that was loaded.")
     shortage = fields.Function(fields.Float("Shortage", digits='unit'),
         'get_shortage')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('quantity_positive', Check(t, t.quantity > 0),
-                'quarantine_supply.msg_dispatch_quantity_positive'),
-            ]
-
-    @classmethod
-    def get_dispatch_states(cls):
-        Dispatch = Pool().get('quarantine.supply.dispatch')
-        return Dispatch.fields_get(['state'])['state']['selection']
-
-    @fields.depends('dispatch', '_parent_dispatch.state')
-    def on_change_with_dispatch_state(self, name=None):
-        return self.dispatch.state if self.dispatch else 'draft'
-
-    @staticmethod
-    def default_dispatch_state():
-        return 'draft'
-
-    @fields.depends('product', 'unit')
-    def on_change_product(self):
-        if self.product and not self.unit:
-            self.unit = self.product.default_uom
 
     @fields.depends('dispatch', '_parent_dispatch.site', 'site')
     def on_change_dispatch(self):
@@ -544,9 +506,6 @@ class DispatchLine(ProductUnitMixin, ModelSQL, ModelView):
                     product=self.product.rec_name, site=self.site.rec_name,
                     received=self.received_quantity, loaded=self.quantity,
                     unit=self.unit.symbol))
-
-    def get_rec_name(self, name):
-        return f'{self.dispatch.rec_name} / {self.product.rec_name}'
 
 
 class Move(metaclass=PoolMeta):

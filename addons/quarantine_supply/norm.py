@@ -38,11 +38,6 @@ class Norm(ProductUnitMixin, DeactivableMixin, ModelSQL, ModelView):
             ]
         cls._order.insert(0, ('product', 'ASC'))
 
-    @fields.depends('product', 'unit')
-    def on_change_product(self):
-        if self.product and not self.unit:
-            self.unit = self.product.default_uom
-
     def get_rec_name(self, name):
         return self.product.rec_name
 

@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.quarantine.common import FreshCopy, refuse
 from trytond.modules.quarantine.excel import save
 from trytond.modules.quarantine.report import PDFReport, WorkbookReport
 from trytond.pool import Pool
@@ -17,13 +18,17 @@ from trytond.transaction import Transaction
 
 from reports.supply import render_stocking_plan
 
+from .document import Numbered
 from .exceptions import PlanError
 
 
-class Plan(Workflow, ModelSQL, ModelView):
+class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     "Stocking Plan"
     __name__ = 'quarantine.supply.plan'
     __string__ = "Stocking Plan"
+    fresh_copy = ('number', 'lines', 'purchases', 'computed_at',
+        'confirmed_at')
+    fresh_copy_values = {'state': 'draft'}
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state').in_(['confirmed', 'cancelled'])}
@@ -165,24 +170,9 @@ class Plan(Workflow, ModelSQL, ModelView):
             self.warehouse = self.site.warehouse
 
     @classmethod
-    def create(cls, vlist):
-        pool = Pool()
-        Configuration = pool.get('quarantine.configuration')
-        config = Configuration(1)
-        vlist = [v.copy() for v in vlist]
-        for values in vlist:
-            if not values.get('number') and config.supply_plan_sequence:
-                values['number'] = config.supply_plan_sequence.get()
-        return super().create(vlist)
-
-    @classmethod
-    def copy(cls, plans, default=None):
-        default = default.copy() if default is not None else {}
-        for name in ['number', 'lines', 'purchases', 'computed_at',
-                'confirmed_at']:
-            default.setdefault(name)
-        default.setdefault('state', 'draft')
-        return super().copy(plans, default=default)
+    def number_sequence(cls):
+        Configuration = Pool().get('quarantine.configuration')
+        return Configuration(1).supply_plan_sequence
 
     @property
     def end_date(self):
@@ -523,11 +513,8 @@ class Plan(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, plans):
-        for plan in plans:
-            if plan.state == 'confirmed':
-                raise PlanError(gettext(
-                        'quarantine_supply.msg_plan_delete_confirmed',
-                        plan=plan.rec_name))
+        refuse(plans, lambda p: p.state == 'confirmed', PlanError,
+            'quarantine_supply.msg_plan_delete_confirmed', 'plan')
         super().delete(plans)
 
 

@@ -19,7 +19,8 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, fields)
-from trytond.modules.quarantine.excel import SheetExportMixin, save, text
+from trytond.modules.quarantine.excel import (
+    SheetExport, SheetExportResult, export_result, export_start, save, text)
 from trytond.modules.quarantine.report import selection_labels
 from trytond.modules.quarantine.sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
@@ -27,8 +28,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction
-from trytond.wizard import (
-    Button, StateAction, StateTransition, StateView, Wizard)
+from trytond.wizard import StateAction, StateTransition, Wizard
 
 WEEK = 7
 GRADES = [
@@ -601,32 +601,27 @@ class PriceReportStart(ModelView):
     date = fields.Date("Date", required=True)
 
 
-class PriceReportResult(ModelView):
+class PriceReportResult(SheetExportResult, ModelView):
     "Price Monitoring Report"
     __name__ = 'quarantine.supply.price.report.result'
     __string__ = "Price Monitoring Report File"
-
-    file = fields.Binary("Report", readonly=True, filename='filename')
-    filename = fields.Char("File Name", readonly=True)
-    count = fields.Integer("Prices", readonly=True)
+    file_string = "Report"
+    count_string = "Prices"
 
 
-class PriceReport(SheetExportMixin, Wizard):
+class PriceReport(SheetExport, Wizard):
     "Price Monitoring Report"
     __name__ = 'quarantine.supply.price.report'
-    start = StateView('quarantine.supply.price.report.start',
-        'quarantine_supply.price_report_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Export", 'export', 'tryton-ok', default=True),
-            ])
+    start = export_start('quarantine.supply.price.report.start',
+        'quarantine_supply.price_report_start_view_form')
     export = StateTransition()
-    result = StateView('quarantine.supply.price.report.result',
-        'quarantine_supply.price_report_result_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    result = export_result('quarantine.supply.price.report.result',
+        'quarantine_supply.price_report_result_view_form')
+    # the prices are the city's: no site to propose
+    site_field = None
 
-    def default_start(self, fields):
-        return {'date': Pool().get('ir.date').today()}
+    def start_values(self, today):
+        return {'date': today}
 
     def transition_export(self):
         Price = Pool().get('quarantine.supply.price')

@@ -16,6 +16,15 @@ class ProductUnitMixin:
     def on_change_with_product_uom_category(self, name=None):
         return self.product.default_uom_category if self.product else None
 
+    @fields.depends('product', 'unit')
+    def on_change_product(self):
+        if self.product and not self.unit:
+            self.unit = self.product_unit()
+
+    def product_unit(self):
+        "The unit a new line of the product proposes"
+        return self.product.default_uom
+
     @classmethod
     def check_unit_category(cls, records, field_names, exception,
             message='quarantine_supply.msg_unit_category'):

@@ -9,12 +9,13 @@ from stdnum.cn import uscc
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.quarantine.common import close_view
 from trytond.modules.quarantine.excel import text
 from trytond.modules.quarantine.sheet import (
     Sheet, SheetImport, import_start, template)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateView, Wizard
+from trytond.wizard import Wizard
 
 from .contract import KINDS
 
@@ -284,10 +285,8 @@ class ImportSheet(SheetImport, Wizard):
     __name__ = 'quarantine.supply.import'
     start = import_start('quarantine.supply.import.start',
         'quarantine_supply.import_start_view_form')
-    done = StateView('quarantine.supply.import.done',
-        'quarantine_supply.import_done_view_form', [
-            Button("Close", 'end', 'tryton-close', default=True),
-            ])
+    done = close_view('quarantine.supply.import.done',
+        'quarantine_supply.import_done_view_form')
     imported_state = 'done'
 
     def default_start(self, fields):

@@ -5,9 +5,10 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.quarantine.common import FreshCopy, start_view
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import DispatchError, TransferError
 
@@ -48,11 +49,14 @@ class Configuration(metaclass=PoolMeta):
             return None
 
 
-class Transfer(Workflow, ModelSQL, ModelView):
+class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
     "Transfer"
     __name__ = 'quarantine.transfer'
     _history = True
     __string__ = "Transfer"
+    fresh_copy = ('number', 'requested_at', 'deadline', 'dispatched_at',
+        'arrived_at', 'overdue', 'copies_returned', 'copies_signed_by',
+        'copies_returned_at')
     _rec_name = 'number'
 
     _states = {'readonly': ~Eval('state').in_(['draft', 'requested'])}
@@ -314,15 +318,6 @@ class Transfer(Workflow, ModelSQL, ModelView):
             cls.write(late, {'overdue': True})
         return late
 
-    @classmethod
-    def copy(cls, transfers, default=None):
-        default = default.copy() if default is not None else {}
-        for name in ['number', 'requested_at', 'deadline', 'dispatched_at',
-                'arrived_at', 'overdue', 'copies_returned',
-                'copies_signed_by', 'copies_returned_at']:
-            default.setdefault(name)
-        return super().copy(transfers, default=default)
-
 
 class TransferLine(ModelSQL, ModelView):
     "Transfer Person"
@@ -383,11 +378,9 @@ class Reconcile(Wizard):
     Record which signed copies of the handover form came back, who signed
     and when."""
     __name__ = 'quarantine.transfer.reconcile'
-    start = StateView('quarantine.transfer.reconcile.start',
-        'quarantine_transfer.transfer_reconcile_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Save", 'save', 'tryton-ok', default=True),
-            ])
+    start = start_view('quarantine.transfer.reconcile.start',
+        'quarantine_transfer.transfer_reconcile_start_view_form', "Save",
+        'save')
     save = StateTransition()
 
     def default_start(self, fields):

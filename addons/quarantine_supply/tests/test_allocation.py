@@ -77,6 +77,45 @@ class AllocationTestCase(ActivatedTestCase):
         self.assertRegex(allocation.number, rf'^DY{today}-\d{{4}}$')
 
     @with_transaction()
+    def test_copy_is_new_draft(self):
+        "A copy of an approved request is a new draft with its own number"
+        Allocation = Pool().get('quarantine.supply.allocation')
+        allocation = self.approved(
+            request(active_site(rooms=2), [(medical_supply(), 10)]))
+        copy, = Allocation.copy([allocation])
+        self.assertEqual(copy.state, 'draft')
+        self.assertNotEqual(copy.number, allocation.number)
+        self.assertIsNone(copy.submitted_at)
+        self.assertIsNone(copy.reviewed_by)
+        self.assertIsNone(copy.approved_at)
+        self.assertEqual(len(copy.lines), 1)
+        self.assertEqual(copy.lines[0].allocation_state, 'draft')
+        self.assertEqual(allocation.lines[0].allocation_state, 'approved')
+
+    @with_transaction()
+    def test_line_unit_follows_product(self):
+        "A line's unit is the product's, unless it already measures it"
+        pool = Pool()
+        Line = pool.get('quarantine.supply.allocation.line')
+        Uom = pool.get('product.uom')
+        kilogram, = Uom.search([('symbol', '=', 'kg')])
+        gram, = Uom.search([('symbol', '=', 'g')])
+        masks = medical_supply()
+        line = Line(product=masks, unit=kilogram)
+        line.on_change_product()
+        self.assertEqual(line.unit, masks.default_uom)
+        line = Line(product=masks, unit=None)
+        line.on_change_product()
+        self.assertEqual(line.unit, masks.default_uom)
+        powder = medical_supply("消毒粉")
+        powder.template.default_uom = kilogram
+        powder.template.save()
+        line = Line(product=powder, unit=gram)
+        line.on_change_product()
+        self.assertEqual(line.unit, gram)
+        self.assertEqual(Line.default_allocation_state(), 'draft')
+
+    @with_transaction()
     def test_submit_without_line_refused(self):
         "A request for nothing is not submitted"
         Allocation = Pool().get('quarantine.supply.allocation')

@@ -14,6 +14,7 @@ from trytond.modules.quarantine_supply.price import (
     COLUMNS, read_prices, template_workbook)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 from .test_supply import norms, plan
 
@@ -309,3 +310,15 @@ class PriceTestCase(ActivatedTestCase):
         self.assertEqual(row[4], 16)
         self.assertAlmostEqual(row[6], 0.6)
         self.assertEqual(row[7], "Major")
+
+    @with_transaction()
+    def test_daily_report_from_site(self):
+        "Launched from a site, the report still proposes today, no site"
+        Report = Pool().get('quarantine.supply.price.report', type='wizard')
+        site = active_site(rooms=2)
+        with Transaction().set_context(active_model='quarantine.site',
+                active_id=site.id, active_ids=[site.id]):
+            session_id, _, _ = Report.create()
+            wizard = Report(session_id)
+            self.assertEqual(wizard.default_start(['date']),
+                {'date': Pool().get('ir.date').today()})

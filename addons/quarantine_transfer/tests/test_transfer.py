@@ -67,6 +67,24 @@ class TransferTestCase(ActivatedTestCase):
         self.assertTrue(bus.needs_disinfection)
 
     @with_transaction()
+    def test_copy_starts_afresh(self):
+        "A copy of a transfer has no number, times or returned copies"
+        Transfer = Pool().get('quarantine.transfer')
+        move = transfer([], to_site=active_site(rooms=2), vehicle=vehicle())
+        now = dt.datetime.now()
+        Transfer.write([move], {'number': "ZY-1", 'requested_at': now,
+                'deadline': now, 'overdue': True,
+                'copies_returned': ['site'], 'copies_signed_by': "李",
+                'copies_returned_at': now})
+        copy, = Transfer.copy([move])
+        for name in ['number', 'requested_at', 'deadline', 'dispatched_at',
+                'arrived_at', 'copies_returned', 'copies_signed_by',
+                'copies_returned_at']:
+            self.assertFalse(getattr(copy, name), name)
+        self.assertFalse(copy.overdue)
+        self.assertEqual(copy.origin, move.origin)
+
+    @with_transaction()
     def test_positive_to_hospital(self):
         "A positive alone in a negative-pressure ambulance, within 2 hours"
         pool = Pool()
