@@ -137,9 +137,11 @@ class Disinfection(ModelSQL, ModelView):
     vehicle = fields.Many2One('quarantine.vehicle', "Vehicle",
         required=True, ondelete='CASCADE')
     disinfected_at = fields.DateTime("Disinfected at", required=True)
-    # not required: the entries of the former truck log named their
-    # disinfector in a text, kept in the notes
-    disinfected_by = fields.Many2One('party.party', "Disinfected by")
+    # required of every entry made or changed, but not by the database:
+    # the entries of the former truck log named their disinfector in a
+    # text, kept in the notes
+    disinfected_by = fields.Many2One('party.party', "Disinfected by",
+        states={'required': True})
     notes = fields.Char("Notes")
 
     @classmethod

@@ -2,7 +2,8 @@
 import datetime as dt
 from contextlib import contextmanager
 
-from trytond.model.exceptions import AccessError, SQLConstraintError
+from trytond.model.exceptions import (
+    AccessError, RequiredValidationError, SQLConstraintError)
 from trytond.modules.quarantine.exceptions import DispatchError
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase, create_party, savepoint)
@@ -56,6 +57,19 @@ def statements():
 
 class VehicleTestCase(ActivatedTestCase):
     "The one vehicle registry and its disinfection log"
+
+    @with_transaction()
+    def test_disinfection_names_who(self):
+        "A disinfection without who did it is refused and nothing is kept"
+        Disinfection = Pool().get('quarantine.vehicle.disinfection')
+        bus = vehicle('豫A00001', last_run_at=NOW)
+        with self.assertRaises(RequiredValidationError):
+            with savepoint():
+                Disinfection.create([{'vehicle': bus.id,
+                            'disinfected_at': NOW + dt.timedelta(hours=1)}])
+        self.assertEqual(Disinfection.search_count(
+                [('vehicle', '=', bus.id)]), 0)
+        self.assertTrue(bus.needs_disinfection)
 
     @with_transaction()
     def test_disinfected_at_of_many_vehicles(self):
