@@ -1,6 +1,11 @@
-# Sourced by scripts/test.sh and scripts/test_long.sh: pytest passes run
-# side by side in the background, each printed when it ends, with its time.
-# The caller sets $work (a temporary directory) and $bin (the venv's bin).
+# Sourced by scripts/test.sh and scripts/test_long.sh, from the top of the
+# repository: pytest passes run side by side in the background, each
+# printed when it ends, with its time.  The caller sets $work (a temporary
+# directory) before running a pass.
+. scripts/env.sh
+. scripts/pg.sh
+PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/}
+bin=.venv/bin
 
 # run_pass LABEL ENV... -- PYTEST-ARGS...: run pytest in the background,
 # its output in $work/LABEL.log, its exit status and seconds in

@@ -6,10 +6,6 @@
 # non-zero when any pass fails or collects no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/env.sh
-. scripts/pg.sh
-PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/}
-bin=.venv/bin
 . scripts/passes.sh
 # Fresh template caches per run: trytond keys DB_CACHE by module names only,
 # so a cache kept across runs goes stale when a module changes.  On

@@ -12,10 +12,6 @@
 # test fails or when a pass collected none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/env.sh
-. scripts/pg.sh
-PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/}
-bin=.venv/bin
 . scripts/passes.sh
 if ! pg_up; then
     echo "!!! the long tests need PostgreSQL on 127.0.0.1:5432:" \
