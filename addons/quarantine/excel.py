@@ -3,6 +3,7 @@
 of a cell, the result of an export wizard.  The sheets they import are read
 by sheet.py."""
 import io
+import re
 
 from trytond.model import fields
 from trytond.pool import Pool
@@ -11,10 +12,27 @@ from trytond.transaction import Transaction
 from .common import close_view, start_view
 
 
+# What a worksheet's title may not hold (Excel, openpyxl)
+TITLE_FORBIDDEN = re.compile(r'[\\/*?:\[\]]')
+
+
 def save(workbook):
+    """The bytes of the workbook, where no cell is a formula: the project
+    writes none, so a text that reads like one (a name or a community
+    typed as `=HYPERLINK(...)` in an imported sheet) stays a text"""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == 'f':
+                    cell.data_type = 's'
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()
+
+
+def sheet_title(text):
+    "A worksheet title made of `text`: the characters Excel refuses removed"
+    return TITLE_FORBIDDEN.sub('_', text).strip("'")[:31] or '_'
 
 
 def text(value):

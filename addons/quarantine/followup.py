@@ -14,7 +14,8 @@ from trytond.pool import Pool
 from trytond.wizard import StateTransition, Wizard
 
 from .excel import (
-    SheetExport, SheetExportResult, export_result, export_start, save)
+    SheetExport, SheetExportResult, export_result, export_start, save,
+    sheet_title)
 from .exceptions import StayError
 from .registry import insert_rows
 
@@ -72,7 +73,7 @@ def notification_workbook(stays, followups):
         by_community[stay.community or gettext(
                 'quarantine.msg_notification_no_community')].append(stay)
     for community, residents in sorted(by_community.items()):
-        sheet = workbook.create_sheet(community[:31])
+        sheet = workbook.create_sheet(sheet_title(community))
         sheet.append([gettext('quarantine.msg_notification_title',
                     community=community)])
         sheet['A1'].font = Font(bold=True, size=14)

