@@ -1,6 +1,9 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 from trytond.model import fields
+from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import PoolMeta
+
+from .stay import identity_error
 
 
 class Party(metaclass=PoolMeta):
@@ -22,3 +25,16 @@ class Party(metaclass=PoolMeta):
                     ('type', '=', 'cn_ric'),
                     ('code', operator, value),
                     ])]
+
+
+class Identifier(metaclass=PoolMeta):
+    __name__ = 'party.identifier'
+
+    @fields.depends('type', 'code')
+    def check_code(self):
+        "A resident identity card number born after today is refused too"
+        super().check_code()
+        if self.type == 'cn_ric' and self.code:
+            message = identity_error(self.code)
+            if message:
+                raise InvalidIdentifierCode(message)

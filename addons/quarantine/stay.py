@@ -91,7 +91,11 @@ def identity_error(number):
     except ric.ValidationError:
         msg_id = 'quarantine.msg_identity_format'
     else:
-        return None
+        birth_date = ric.get_birth_date(number)
+        if birth_date <= Pool().get('ir.date').today():
+            return None
+        return gettext('quarantine.msg_identity_birth_future',
+            number=number, birth_date=birth_date)
     return gettext(msg_id, number=number)
 
 

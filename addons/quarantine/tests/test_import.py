@@ -171,6 +171,20 @@ class ImportTestCase(ActivatedTestCase):
         self.assertEqual(Stay.search_count([]), 0)
 
     @with_transaction()
+    def test_born_after_today_refused(self):
+        "A number born after today stops the list, its row and reason named"
+        Stay = Pool().get('quarantine.stay')
+        data = workbook_bytes([arrival(1), arrival(2, birth='21500101')])
+        state, wizard = self.run_import(data)
+        self.assertEqual(state, 'errors')
+        self.assertEqual(Stay.search_count([]), 0)
+        details = load_workbook(io.BytesIO(wizard.errors.report))["错误明细"]
+        (row, column, message), = details.iter_rows(
+            min_row=2, values_only=True)
+        self.assertEqual((row, column), (3, '身份证号'))
+        self.assertIn('2150-01-01 is after today', message)
+
+    @with_transaction()
     def test_ledger_export(self):
         "The ledger of a site lists its residents of the period"
         pool = Pool()

@@ -49,6 +49,31 @@ class StayTestCase(ActivatedTestCase):
         self.assertEqual(Party.search_count([('name', '=', "X")]), 0)
 
     @with_transaction()
+    def test_identity_born_after_today_refused(self):
+        """A number born after today (2150) is refused as a resident's
+        identifier and as a stay's, naming the birth date"""
+        Party = Pool().get('party.party')
+        Stay = Pool().get('quarantine.stay')
+        future = make_ric('21500101')
+        with self.assertRaisesRegex(UserError, '2150-01-01'):
+            with savepoint():
+                Party.create([{'name': "未来", 'identifiers': [
+                                ('create', [{'type': 'cn_ric',
+                                            'code': future}])]}])
+        self.assertEqual(Party.search_count([('name', '=', "未来")]), 0)
+        # a party written past the identifier's check (the bulk path)
+        person = create_person("未来")
+        Identifier = Pool().get('party.identifier')
+        identifier, = person.identifiers
+        table = Identifier.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.code], [future], where=table.id == identifier.id))
+        with self.assertRaisesRegex(ValidationError, 'after today'):
+            with savepoint():
+                create_stay(Pool().get('party.party')(person.id))
+        self.assertEqual(Stay.search_count([]), 0)
+
+    @with_transaction()
     def test_identity_facts(self):
         "Birth date, sex and age come from the identity number"
         person = create_person("小明", birth='20130215', sequence='135')
