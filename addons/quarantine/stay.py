@@ -92,7 +92,8 @@ def identity_error(number):
         msg_id = 'quarantine.msg_identity_format'
     else:
         birth_date = ric.get_birth_date(number)
-        if birth_date <= Pool().get('ir.date').today():
+        # no transaction needed: the arrival list is read outside of one
+        if birth_date <= dt.date.today():
             return None
         return gettext('quarantine.msg_identity_birth_future',
             number=number, birth_date=birth_date)
