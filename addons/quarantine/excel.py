@@ -3,17 +3,14 @@
 of a cell, the result of an export wizard.  The sheets they import are read
 by sheet.py."""
 import io
-import re
+
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from trytond.model import fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .common import close_view, start_view
-
-
-# What a worksheet's title may not hold (Excel, openpyxl)
-TITLE_FORBIDDEN = re.compile(r'[\\/*?:\[\]]')
 
 
 def save(workbook):
@@ -32,7 +29,7 @@ def save(workbook):
 
 def sheet_title(text):
     "A worksheet title made of `text`: the characters Excel refuses removed"
-    return TITLE_FORBIDDEN.sub('_', text).strip("'")[:31] or '_'
+    return INVALID_TITLE_REGEX.sub('_', text).strip("'")[:31] or '_'
 
 
 def text(value):

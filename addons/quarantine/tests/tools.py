@@ -4,7 +4,6 @@ import ast
 import configparser
 import datetime as dt
 import importlib.metadata
-import os
 import re
 import sys
 import tomllib
@@ -163,10 +162,13 @@ def load_translations(module, language='zh_CN'):
     Translation = pool.get('ir.translation')
     lang, = Lang.search([('code', '=', language)])
     Lang.write([lang], {'translatable': True})
-    directory = os.path.dirname(
-        import_module(f'trytond.modules.{module}').__file__)
     Translation.translation_import(language, module,
-        os.path.join(directory, 'locale', f'{language}.po'))
+        str(module_directory(module) / 'locale' / f'{language}.po'))
+
+
+def module_directory(module):
+    "The directory of the Tryton module `module`"
+    return Path(import_module(f'trytond.modules.{module}').__file__).parent
 
 
 def untranslated(module, language='zh_CN'):
@@ -184,9 +186,8 @@ def untranslated(module, language='zh_CN'):
                 ('lang', '=', 'en'),
                 ])
         if t.src}
-    directory = os.path.dirname(
-        import_module(f'trytond.modules.{module}').__file__)
-    po = polib.pofile(os.path.join(directory, 'locale', f'{language}.po'))
+    po = polib.pofile(
+        str(module_directory(module) / 'locale' / f'{language}.po'))
     translated = {(e.msgctxt.split(':', 1)[0], e.msgid) for e in po
         if e.msgstr and 'fuzzy' not in e.flags}
     return sorted(sources - translated)
@@ -228,8 +229,7 @@ BASE_MODULES = {'ir', 'res'}
 
 def _module_sources(module):
     "Return (python sources, xml sources) of `module`, tests apart"
-    directory = Path(import_module(f'trytond.modules.{module}').__file__
-        ).parent
+    directory = module_directory(module)
     python = [p.read_text() for p in directory.glob('*.py')]
     xml = [p.read_text()
         for p in list(directory.glob('*.xml'))
@@ -250,8 +250,7 @@ def _imports(sources):
 
 
 def _tryton_config(module):
-    directory = Path(import_module(f'trytond.modules.{module}').__file__
-        ).parent
+    directory = module_directory(module)
     config = configparser.ConfigParser()
     config.read(directory / 'tryton.cfg')
     return {key: set(config.get('tryton', key, fallback='').split())
@@ -259,8 +258,7 @@ def _tryton_config(module):
 
 
 def _pyproject_requirements(module):
-    directory = Path(import_module(f'trytond.modules.{module}').__file__
-        ).parent
+    directory = module_directory(module)
     project = tomllib.loads((directory / 'pyproject.toml').read_text())
     return {canonicalize_name(Requirement(r).name)
         for r in project['project'].get('dependencies', [])}
