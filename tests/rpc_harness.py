@@ -25,9 +25,7 @@ PostgreSQL (tests/test_rpc_load.py, tests/test_faults.py).
 Needs TRYTOND_DATABASE__URI=postgresql://...: the tests skip otherwise.
 """
 import atexit
-import base64
 import configparser
-import gzip
 import http.client
 import importlib.util
 import json
@@ -45,7 +43,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from trytond.modules.quarantine.tests import rpc
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
+from trytond.modules.quarantine.tests.rpc import RPCError  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 HARNESS = Path(__file__).resolve()
@@ -349,108 +349,24 @@ class Server:
         return False
 
 
-class RPCError(Exception):
-    """An error answer: `clean` when it is a UserError the user is meant to
-    read (`message`), not clean otherwise (server error, HTTP error...)"""
-
-    def __init__(self, kind, name, message, detail=''):
-        super().__init__(kind, name, message, detail)
-        self.kind = kind
-        self.name = name
-        self.message = message
-        self.detail = detail
-
-    @property
-    def clean(self):
-        return self.kind == 'user' and bool(self.message)
-
-    def __str__(self):
-        detail = f'\n{self.detail}' if self.detail else ''
-        return f'{self.kind} {self.name}: {self.message}{detail}'
-
-
-class Client:
-    """JSON-RPC to trytond: POST /<database>/rpc/ (the route of
-    trytond.protocols.dispatcher) with {"id", "method", "params"}"""
+class Client(rpc.Client):
+    "JSON-RPC over HTTP to a trytond server at `base_url`"
 
     def __init__(self, base_url, database, timeout=CALL_TIMEOUT):
+        super().__init__(database)
         self.base_url = base_url
-        self.database = database
         self.timeout = timeout
-        self.authorization = None
-        self.context = {}
-        self.user_id = None
-        self._id = 0
 
-    def call(self, method, *params):
-        self._id += 1
-        body = json.dumps({'id': self._id, 'method': method,
-                'params': list(params)}, cls=JSONEncoder,
-            separators=(',', ':')).encode('utf-8')
-        path = f'/{self.database}/rpc/' if self.database else '/rpc/'
-        headers = {'Content-Type': 'application/json',
-            'Accept-Encoding': 'gzip'}
-        if self.authorization:
-            headers['Authorization'] = self.authorization
+    def post(self, path, body, headers):
         host, port = self.base_url.split('//')[1].split(':')
         conn = http.client.HTTPConnection(host, int(port),
             timeout=self.timeout)
         try:
             conn.request('POST', path, body, headers)
             response = conn.getresponse()
-            status, payload = response.status, response.read()
+            return response.status, response.read()
         finally:
             conn.close()
-        # trytond 8.0 labels every answer longer than 1,400 characters
-        # gzip, compressed or not (jsonrpc.JSONProtocol.response): trust the
-        # bytes, not the header.
-        if payload[:2] == b'\x1f\x8b':
-            payload = gzip.decompress(payload)
-        if status != 200:
-            raise RPCError('http', f'HTTP {status}',
-                payload.decode('utf-8', 'replace')[:2000])
-        data = json.loads(payload.decode('utf-8'), object_hook=JSONDecoder())
-        if 'error' in data:
-            error = data['error']
-            name = error[0] if error else ''
-            args = error[1] if len(error) > 1 else None
-            if name == 'UserError':
-                message, description = (list(args) + ['', ''])[:2]
-                raise RPCError('user', name, message, description or '')
-            if name in {'UserWarning', 'ConcurrencyException',
-                    'LoginException'}:
-                raise RPCError('tryton', name, str(args))
-            # trytond sends (str(exception), traceback) for anything else
-            raise RPCError('server', str(name), str(name), str(args or ''))
-        return data.get('result')
-
-    def login(self, login, password, language='en'):
-        result = self.call('common.db.login', login,
-            {'password': password}, language)
-        # (user id, session[, bus url])
-        self.user_id, session = result[0], result[1]
-        token = base64.b64encode(
-            f'{login}:{self.user_id}:{session}'.encode('utf-8')).decode()
-        self.authorization = f'Session {token}'
-        self.context = self.call('model.res.user.get_preferences', True, {})
-        return self.user_id
-
-    def model(self, model, method, *args, context=None):
-        return self.call(f'model.{model}.{method}', *args,
-            dict(self.context, **(context or {})))
-
-    def wizard_create(self, wizard, context=None):
-        "Return (session id, start state, end state)"
-        return self.call(f'wizard.{wizard}.create',
-            dict(self.context, **(context or {})))
-
-    def wizard_execute(self, wizard, session_id, data, state, context=None):
-        return self.call(f'wizard.{wizard}.execute', session_id, data, state,
-            dict(self.context, **(context or {})))
-
-    def wizard_delete(self, wizard, session_id, context=None):
-        return self.call(f'wizard.{wizard}.delete', session_id,
-            dict(self.context, **(context or {})))
 
 
 # Worker processes ----------------------------------------------------------
