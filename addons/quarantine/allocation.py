@@ -16,7 +16,7 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.wizard import StateTransition, Wizard
 
-from .common import start_view
+from .common import check_sites, start_view
 
 # Floors are taken from the top for these categories, from the bottom for
 # the others.
@@ -162,5 +162,6 @@ class Allocate(Wizard):
 
     def transition_allocate(self):
         Stay = Pool().get('quarantine.stay')
+        check_sites([self.start.site])
         Stay.allocate(self.stays(), self.start.site)
         return 'end'

@@ -14,6 +14,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
+from .common import check_sites
 from .sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
 from .stay import (
@@ -183,6 +184,7 @@ class ImportArrivals(SheetImport, Wizard):
         return values
 
     def read(self):
+        check_sites([self.start.site])
         return read_arrivals(self.start.file, self.start.arrival_date)
 
     def apply(self, arrivals):

@@ -19,7 +19,7 @@ from .excel import (
     SheetExport, SheetExportResult, export_result, save)
 from .exceptions import ReleaseError
 from .report import PDFReport, printed_at
-from .common import start_view
+from .common import check_sites, start_view
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
 
@@ -219,6 +219,7 @@ class PrintRoster(SheetExport, Wizard):
         'quarantine.site_print_roster_result_view_form')
 
     def transition_excel(self):
+        check_sites([self.start.site])
         roster = SamplingRoster.roster(self.start.site, self.start.date)
         return self.deliver(roster_workbook(roster),
             f'roster-{self.start.site.code}-{self.start.date}.xlsx',
@@ -228,6 +229,7 @@ class PrintRoster(SheetExport, Wizard):
         return {'date': today}
 
     def do_print_(self, action):
+        check_sites([self.start.site])
         return action, {
             'id': self.start.site.id,
             'ids': [self.start.site.id],

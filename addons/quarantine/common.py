@@ -1,9 +1,14 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 """Small pieces the models and wizards of the modules share: the states of
 a wizard's forms, the search of a record by its name, the refusal of the
-first record a rule refuses and the copies that start afresh."""
+first record a rule refuses, the copies that start afresh and the caller's
+access, checked before a business rule or a wizard's work."""
 from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateView
+
+from .exceptions import SiteAccessError
 
 
 def start_view(model, view, label, state, icon='tryton-ok', others=()):
@@ -56,3 +61,50 @@ class FreshCopy:
         for name, value in cls.fresh_copy_values.items():
             default.setdefault(name, value)
         return super().copy(records, default=default)
+
+
+def check_sites(sites):
+    """Refuse the sites a wizard's form names that the user may not read
+    (outside their sites, by the record rules): read through the rules,
+    with a message that names none of them.  The wizards and reports call
+    it before they read or change anything of a site chosen in a form."""
+    Site = Pool().get('quarantine.site')
+    ids = {int(s) for s in sites if s is not None}
+    if not ids or not Transaction().user:
+        return
+    with check_access():
+        found = Site.search([('id', 'in', list(ids))], order=[])
+    if len(found) != len(ids):
+        raise SiteAccessError(gettext('quarantine.msg_site_not_yours'))
+
+
+def check_records(records):
+    """Refuse, as the ORM does, the records the user may not read through
+    the record rules: records a wizard was given or chosen in its form"""
+    if not records or not Transaction().user:
+        return
+    Model = records[0].__class__
+    with check_access():
+        Model.read([r.id for r in records], ['id'])
+
+
+def user_sites(domain=None):
+    """The sites of `domain` the user may read (all of them without record
+    rules, their own sites for a site's staff)"""
+    Site = Pool().get('quarantine.site')
+    with check_access():
+        return Site.search(domain or [], order=[('code', 'ASC')])
+
+
+def check_access_first(Model, records, mode):
+    """Check, as the ORM does after, that the caller of `mode` (write,
+    delete) may do it on the records: the model's access, then the rules
+    of reading them.  Called by a write or delete that refuses records by a
+    business rule before that refusal names one: a user never reads the
+    name of a record they may not read.  Nothing is checked for the
+    server's own calls (without check of access)."""
+    ModelAccess = Pool().get('ir.model.access')
+    if not records or not Transaction().check_access:
+        return
+    ModelAccess.check(Model.__name__, mode)
+    Model.read([r.id for r in records], ['id'])

@@ -22,7 +22,7 @@ from trytond.wizard import Button, StateTransition, Wizard
 from .excel import SheetExport, export_result, save
 from .report import printed_at
 from .room import ROOM_STATES
-from .common import start_view
+from .common import check_sites, start_view, user_sites
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
 
@@ -149,14 +149,16 @@ class DailyReport(SheetExport, Wizard):
         return {'date': today}
 
     def report_sites(self):
-        Site = Pool().get('quarantine.site')
+        """The open sites chosen, or of the area chosen, or all: of those
+        the user works for (a site chosen that is not theirs is refused)"""
+        check_sites(self.start.sites)
         domain = [('state', 'in', ['standby', 'active'])]
         if self.start.sites:
             domain.append(('id', 'in', [s.id for s in self.start.sites]))
         if self.start.area:
             domain.append(
                 ('area', 'child_of', [self.start.area.id], 'parent'))
-        return Site.search(domain, order=[('code', 'ASC')])
+        return user_sites(domain)
 
     def transition_submit(self):
         "Record each site's report of the date, zero or not, on time or not"

@@ -11,8 +11,10 @@ from openpyxl.styles import Font
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.transaction import check_access
 from trytond.wizard import StateTransition, Wizard
 
+from .common import check_sites
 from .excel import (
     SheetExport, SheetExportResult, export_result, export_start, save,
     sheet_title)
@@ -139,9 +141,12 @@ class NotifyCommunities(SheetExport, Wizard):
             ('release_date', '<=', start.date_to),
             ]
         if start.site:
+            check_sites([start.site])
             domain.append(('site', '=', start.site.id))
-        stays = Stay.search(domain, order=[('community', 'ASC'),
-                ('release_date', 'ASC'), ('id', 'ASC')])
+        # without a site: the released residents of the user's sites
+        with check_access():
+            stays = Stay.search(domain, order=[('community', 'ASC'),
+                    ('release_date', 'ASC'), ('id', 'ASC')])
         followups = defaultdict(list)
         for followup in Followup.search(
                 [('stay', 'in', [s.id for s in stays])]):

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.transaction import check_access
 from trytond.wizard import Wizard
 
 from .excel import text
@@ -82,7 +83,9 @@ def _read_row(row):
 
 
 def _find_samples(sheet, rows):
-    "Match the rows with pending samples of admitted stays and institutions"
+    """Match the rows with pending samples of admitted stays and
+    institutions; the samples are found through the user's rules: a sample
+    of another site is not found"""
     pool = Pool()
     Sample = pool.get('quarantine.sample')
     Party = pool.get('party.party')
@@ -92,15 +95,17 @@ def _find_samples(sheet, rows):
     for party in Party.search([('name', 'in', list(names))]):
         institutions.setdefault(party.name, party)
     codes = [r['sample_code'] for r in rows if r['sample_code']]
-    by_code = {s.code: s for s in Sample.search([('code', 'in', codes)])}
     numbers = [r['identity_number'] for r in rows
         if r['identity_number'] and not r['sample_code']]
-    pending = {}
-    for sample in Sample.search([
+    with check_access():
+        by_code = {s.code: s for s in Sample.search([('code', 'in', codes)])}
+        by_number = Sample.search([
                 ('stay.identity_number', 'in', numbers),
                 ('stay.state', '=', 'admitted'),
                 ('result', '=', 'pending'),
-                ], order=[('planned_date', 'ASC'), ('id', 'ASC')]):
+                ], order=[('planned_date', 'ASC'), ('id', 'ASC')])
+    pending = {}
+    for sample in by_number:
         pending.setdefault(sample.stay.identity_number, []).append(sample)
     for row in rows:
         index = row['row']

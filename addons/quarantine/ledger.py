@@ -6,8 +6,10 @@ from openpyxl.styles import Font
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.transaction import check_access
 from trytond.wizard import StateTransition, Wizard
 
+from .common import check_sites
 from .excel import (
     SheetExport, SheetExportResult, export_result, export_start, save)
 from .exceptions import StayError
@@ -83,14 +85,16 @@ class Ledger(SheetExport, Wizard):
         start = self.start
         if start.date_to < start.date_from:
             raise StayError(gettext('quarantine.msg_ledger_dates'))
-        stays = Stay.search([
-                ('site', '=', start.site.id),
-                ('state', 'in', ['admitted', 'released', 'transferred']),
-                ('arrival_date', '<=', start.date_to),
-                ['OR',
-                    ('end_date', '>=', start.date_from),
-                    ('end_date', '=', None)],
-                ], order=[('arrival_date', 'ASC'), ('id', 'ASC')])
+        check_sites([start.site])
+        with check_access():
+            stays = Stay.search([
+                    ('site', '=', start.site.id),
+                    ('state', 'in', ['admitted', 'released', 'transferred']),
+                    ('arrival_date', '<=', start.date_to),
+                    ['OR',
+                        ('end_date', '>=', start.date_from),
+                        ('end_date', '=', None)],
+                    ], order=[('arrival_date', 'ASC'), ('id', 'ASC')])
         return self.deliver(
             ledger_workbook(start.site, start.date_from, start.date_to, stays),
             f'ledger-{start.site.code}-{start.date_from}-{start.date_to}.xlsx',

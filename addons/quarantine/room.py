@@ -12,7 +12,8 @@ from trytond.wizard import StateTransition, Wizard
 from .exceptions import (
     RoomClearError, RoomCreationError, RoomStateError, RoomValidationError)
 from .registry import BulkWorkflow
-from .common import rec_name_domain, start_view
+from .common import (
+    check_access_first, check_sites, rec_name_domain, start_view)
 
 ROOM_STATES = ['available', 'occupied', 'cleaning', 'out_of_service']
 
@@ -143,6 +144,7 @@ class Room(BulkWorkflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, rooms):
+        check_access_first(cls, rooms, 'delete')
         for room in rooms:
             if room.state == 'occupied':
                 raise RoomStateError(gettext(
@@ -443,6 +445,7 @@ class CreateRooms(Wizard):
         if start.capacity < 1:
             raise RoomCreationError(gettext(
                     'quarantine.msg_room_capacity_positive'))
+        check_sites([start.site])
         total = start.on_change_with_total()
         if not total or total > self.MAXIMUM:
             raise RoomCreationError(gettext(

@@ -14,7 +14,8 @@ from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import SampleError
 from .registry import insert_rows
-from .common import rec_name_domain, start_view
+from .common import (
+    check_access_first, check_records, rec_name_domain, start_view)
 
 # What a recorded result holds: set once, by record_results
 RESULT_FIELDS = {'result', 'institution', 'reagent', 'collected_at'}
@@ -226,6 +227,7 @@ class Sample(ModelSQL, ModelView):
         actions = iter(args)
         for samples, values in zip(actions, actions):
             if values.keys() & RESULT_FIELDS:
+                check_access_first(cls, samples, 'write')
                 for sample in samples:
                     if sample.result != 'pending':
                         raise SampleError(gettext(
@@ -235,6 +237,7 @@ class Sample(ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, samples):
+        check_access_first(cls, samples, 'delete')
         for sample in samples:
             if sample.result != 'pending' or sample.collected_at:
                 raise SampleError(gettext(
@@ -304,6 +307,7 @@ class RecordResults(Wizard):
     def transition_record(self):
         Sample = Pool().get('quarantine.sample')
         start = self.start
+        check_records(self.records)
         Sample.record_results(self.records, start.result,
             institution=start.institution, reagent=start.reagent,
             collected_at=start.collected_at)

@@ -17,6 +17,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .common import check_access_first
 from .exceptions import SiteRoomsWarning, SiteStateError
 from .room import ROOM_STATES
 
@@ -544,6 +545,7 @@ class Site(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, sites):
+        check_access_first(cls, sites, 'delete')
         for site in sites:
             if site.state != 'draft':
                 raise SiteStateError(gettext(

@@ -30,7 +30,8 @@ from .history import change_logs
 from .registry import (
     BulkWorkflow, create_residents, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
-from .common import rec_name_domain, start_view
+from .common import (
+    check_access_first, check_records, rec_name_domain, start_view)
 
 CHILD_MAX_AGE = 14
 # The fields whose changes the stay's change log lists
@@ -1039,6 +1040,7 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, stays):
+        check_access_first(cls, stays, 'delete')
         for stay in stays:
             if stay.state not in {'draft', 'cancelled'}:
                 raise StayError(gettext('quarantine.msg_stay_delete',
@@ -1108,6 +1110,7 @@ class ChangeStay:
         return {'stay': self.record.id, **self.current_values()}
 
     def transition_change(self):
+        check_records([self.record])
         self.apply(Pool().get('quarantine.stay'))
         return 'end'
 
@@ -1157,4 +1160,5 @@ class ChangeRoom(ChangeStay, Wizard):
             }
 
     def apply(self, Stay):
+        check_records([self.start.room])
         Stay.move_to_room(self.record, self.start.room, self.start.reason)
