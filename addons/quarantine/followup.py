@@ -102,7 +102,7 @@ class NotifyCommunitiesStart(ModelView):
     date_from = fields.Date("Released from", required=True)
     date_to = fields.Date("Released to", required=True)
     site = fields.Many2One('quarantine.site', "Site",
-        help="Leave empty for every site.")
+        help="Leave empty for every site you work for.")
 
 
 class NotifyCommunitiesResult(SheetExportResult, ModelView):
