@@ -20,6 +20,7 @@ from .excel import (
 from .exceptions import ReleaseError
 from .report import PDFReport, printed_at
 from .common import start_view
+from .verification import verification_url
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
 
@@ -82,7 +83,8 @@ class ReleaseCertificate(PDFReport):
                     key=lambda s: (s.planned_date, s.id))],
             'issuer': stay.site.rec_name if stay.site else '',
             'issued_at': str(stay.release_date),
-            'qr_payload': f'{stay.certificate_number}|{code}',
+            # the public page that verifies it
+            'qr_payload': verification_url(stay.certificate_number, code),
             'verification': gettext('quarantine.msg_certificate_verify',
                 number=stay.certificate_number, code=code),
             }
