@@ -1,11 +1,8 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 """The public page that verifies a release certificate: the address its QR
 code carries, served by trytond without login"""
-from http import HTTPStatus
-
-from werkzeug.wrappers import Response
-
-from trytond.protocols.wrappers import abort, with_pool, with_transaction
+from trytond.protocols.wrappers import (
+    HTTPStatus, Response, abort, with_pool, with_transaction)
 from trytond.wsgi import app
 
 # Also in verification.py (imported when called: under pytest this file may
