@@ -40,6 +40,10 @@ class ReleaseCertificate(PDFReport):
                 raise ReleaseError(gettext(
                         'quarantine.msg_certificate_not_released',
                         stay=stay.rec_name))
+            if not stay.certificate_code():
+                raise ReleaseError(gettext(
+                        'quarantine.msg_certificate_key_retired',
+                        stay=stay.rec_name))
         Stay = Pool().get('quarantine.stay')
         with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
             # read in the certificate's language, together: the ORM then

@@ -12,6 +12,7 @@ import trytond.config as config
 from trytond.modules.quarantine.tests.test_release import admitted_stay
 from trytond.modules.quarantine.tests.tools import create_party
 from trytond.modules.quarantine.verification import VerificationAttempt
+from trytond.exceptions import UserError
 from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -311,3 +312,23 @@ class VerifyPageTestCase(RouteTestCase):
                 'quarantine').column_exist('certificate_secret'))
         self.assertNotIn(Key.current(), {None, 'legacy'})
         Key._secret_cache.clear()
+
+    @with_transaction()
+    def test_retired_key(self):
+        """The certificates of a retired key verify as invalid and are no
+        longer printed"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Key = pool.get('quarantine.certificate.key')
+        Certificate = pool.get(
+            'quarantine.stay.release_certificate', type='report')
+        stay = Stay(self.stay_id)
+        self.assertTrue(Stay.verify_certificate(self.number, self.code)[
+                'valid'])
+        key, = Key.search([('key_id', '=', stay.certificate_key)])
+        Key.write([key], {'active': False})
+        self.assertEqual(Stay.verify_certificate(self.number, self.code),
+            {'valid': False})
+        with self.assertRaises(UserError) as raised:
+            Certificate.execute([stay.id], {})
+        self.assertIn('证明由已停用的密钥签发', raised.exception.message)
