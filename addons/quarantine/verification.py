@@ -15,7 +15,7 @@ import secrets
 import urllib.parse
 from html import escape
 
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Count
 
 import trytond.config as config
@@ -80,7 +80,7 @@ class CertificateKey(ModelSQL):
         super().__register__(module)
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
-        cursor.execute(*table.select(Count(Literal('*'))))
+        cursor.execute(*table.select(Count(table.id)))
         count, = cursor.fetchone()
         if count:
             return
@@ -250,7 +250,7 @@ class VerificationAttempt(ModelSQL):
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
         _, ip_network = cls.network()
-        cursor.execute(*table.select(Count(Literal('*')),
+        cursor.execute(*table.select(Count(table.id),
                 where=(table.ip_network == ip_network)
                 & (table.create_date >= cls.since())))
         return cursor.fetchone()[0]
