@@ -8,8 +8,9 @@ listen=$TRYTOND_WEB__LISTEN
 cat <<MSG
 
   Quarantine ERP is starting.
-    URL:       http://$listen/
-    Database:  $db
+    URL:       http://$listen/#$db
+    Database:  $db   (the server does not list its databases: the URL
+               above names it, or type it in the login dialog)
     Login:     admin
     Password:  $(cat "$TRYTONPASSFILE")
   Stop with Ctrl-C.

@@ -10,7 +10,11 @@ dbdir=$TRYTOND_DATABASE__PATH
 passfile=$TRYTONPASSFILE
 mkdir -p "$dbdir"
 if [ ! -s "$passfile" ]; then
-    "$bin/python" -c 'import secrets; print(secrets.token_urlsafe(9))' > "$passfile"
+    # 16 random characters, at least 12 of them different: well within the
+    # password policy of trytond.conf ([password] length and entropy)
+    "$bin/python" -c 'import secrets
+while len(set(p := secrets.token_urlsafe(12))) < 12: pass
+print(p)' > "$passfile"
     chmod 600 "$passfile"
 fi
 modules=$(ls addons)

@@ -20,6 +20,7 @@ from .excel import (
 from .exceptions import ReleaseError
 from .report import PDFReport, printed_at
 from .common import check_sites, start_view
+from .verification import verification_url
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
 
@@ -38,6 +39,10 @@ class ReleaseCertificate(PDFReport):
             if stay.state != 'released' or not stay.certificate_number:
                 raise ReleaseError(gettext(
                         'quarantine.msg_certificate_not_released',
+                        stay=stay.rec_name))
+            if not stay.certificate_code():
+                raise ReleaseError(gettext(
+                        'quarantine.msg_certificate_key_retired',
                         stay=stay.rec_name))
         Stay = Pool().get('quarantine.stay')
         with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
@@ -82,7 +87,8 @@ class ReleaseCertificate(PDFReport):
                     key=lambda s: (s.planned_date, s.id))],
             'issuer': stay.site.rec_name if stay.site else '',
             'issued_at': str(stay.release_date),
-            'qr_payload': f'{stay.certificate_number}|{code}',
+            # the public page that verifies it
+            'qr_payload': verification_url(stay.certificate_number, code),
             'verification': gettext('quarantine.msg_certificate_verify',
                 number=stay.certificate_number, code=code),
             }

@@ -1,10 +1,7 @@
 # This file is part of the quarantine module.  See README.md for licensing.
-import secrets
-
 from trytond.model import Check, ModelSingleton, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Id
-from trytond.transaction import without_check_access
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -50,9 +47,16 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         domain=[('sequence_type', '=',
                 Id('quarantine', 'sequence_type_certificate'))],
         help="Numbers the release certificates (解除集中医学观察证明).")
-    certificate_secret = fields.Char("Certificate Secret", readonly=True,
-        help="Key of the verification codes printed in the certificates' "
-        "QR codes; generated once.")
+    certificate_key = fields.Function(fields.Char("Certificate Key",
+            help="The key that signs the verification codes of the new "
+            "certificates; the certificates signed by the former keys stay "
+            "valid."),
+        'get_certificate_key')
+    verification_url = fields.Char("Verification Address",
+        help="The public address of this server, e.g. "
+        "https://jc.example.gov.cn: the QR code of a certificate opens "
+        "<address>/<database>/quarantine/verify. Empty: the address the "
+        "certificate is printed from.")
 
     @classmethod
     def __setup__(cls):
@@ -77,6 +81,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
                     & (t.infection_control_minimum >= 0)),
                 'quarantine.msg_configuration_negative'),
             ]
+        cls._buttons.update({
+                'rotate_certificate_key': {
+                    'icon': 'tryton-refresh',
+                    },
+                })
 
     @classmethod
     def default_daily_report_hour(cls):
@@ -121,11 +130,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     def get_certificate_sequence(self):
         return self.certificate_sequence
 
-    def get_certificate_secret(self):
-        "The key of the verification codes, made on first use"
-        if not self.certificate_secret:
-            # Whoever prints the first certificate, not only an administrator
-            with without_check_access():
-                self.certificate_secret = secrets.token_hex(32)
-                self.save()
-        return self.certificate_secret
+    def get_certificate_key(self, name):
+        CertificateKey = Pool().get('quarantine.certificate.key')
+        return CertificateKey.current(make=False)
+
+    @classmethod
+    @ModelView.button
+    def rotate_certificate_key(cls, configurations):
+        """Sign the next certificates with a new key (when the key may have
+        leaked); the certificates already printed stay valid"""
+        CertificateKey = Pool().get('quarantine.certificate.key')
+        CertificateKey.rotate()

@@ -1,6 +1,5 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
-import hashlib
 import hmac
 import json
 from collections import defaultdict, namedtuple
@@ -30,6 +29,7 @@ from .history import change_logs
 from .registry import (
     BulkWorkflow, create_residents, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
+from .verification import normalize_code
 from .common import (
     check_access_first, check_records, rec_name_domain, start_view)
 
@@ -220,6 +220,8 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         "to hospital.")
     release_date = fields.Date("Release Date", readonly=True)
     certificate_number = fields.Char("Certificate Number", readonly=True)
+    certificate_key = fields.Char("Certificate Key", readonly=True,
+        help="The key that signed the certificate's verification code.")
     notes = fields.Text("Notes")
     change_log = fields.Function(fields.Text("Change Log",
             help="Who changed the stay, what and when."), 'get_change_log')
@@ -743,6 +745,7 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         negative, number their certificates and send their rooms to cleaning
         (the terminal disinfection includes the environment sample)"""
         pool = Pool()
+        CertificateKey = pool.get('quarantine.certificate.key')
         Configuration = pool.get('quarantine.configuration')
         Date = pool.get('ir.date')
         HomeMonitoring = pool.get('quarantine.home_monitoring')
@@ -753,14 +756,14 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
             stay, found = next(iter(problems.items()))
             raise ReleaseError(gettext('quarantine.msg_release_refused',
                     stay=stay.rec_name, problems='; '.join(found)))
-        config = Configuration(1)
-        sequence = config.get_certificate_sequence()
-        # Made here, in a writing transaction: printing and verifying are
-        # read-only.
-        config.get_certificate_secret()
+        sequence = Configuration(1).get_certificate_sequence()
+        # Found (or made) here, in a writing transaction: printing and
+        # verifying are read-only.
+        key_id = CertificateKey.current()
         today = Date.today()
         for stay in stays:
             stay.certificate_number = sequence.get()
+            stay.certificate_key = key_id
             stay.release_date = today
         cls.save(stays)
         cls.leave(stays)
@@ -768,24 +771,25 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
 
     def certificate_code(self):
         """The verification code of the certificate: a keyed hash of its
-        number, the identity number and the release date"""
-        Configuration = Pool().get('quarantine.configuration')
-        secret = Configuration(1).get_certificate_secret()
-        message = '|'.join([self.certificate_number or '',
-                self.identity_number or '', str(self.release_date or '')])
-        return hmac.new(secret.encode(), message.encode(),
-            hashlib.sha256).hexdigest()[:16].upper()
+        number, the identity number and the release date, by the key that
+        signed it (None if that key is retired)"""
+        CertificateKey = Pool().get('quarantine.certificate.key')
+        return CertificateKey.sign(self.certificate_key,
+            self.certificate_number, self.identity_number,
+            self.release_date)
 
     @classmethod
     def verify_certificate(cls, number, code):
         """Check a certificate number and its verification code (from the
         QR code); return what a checkpoint may see, or {'valid': False}"""
+        code = normalize_code(code)
         stays = cls.search([
                 ('certificate_number', '=', (number or '').strip()),
                 ('state', '=', 'released'),
                 ], limit=1)
-        if not stays or not hmac.compare_digest(
-                stays[0].certificate_code(), (code or '').strip().upper()):
+        expected = stays[0].certificate_code() if stays else None
+        if not expected or not hmac.compare_digest(
+                expected.encode(), code.encode()):
             return {'valid': False}
         stay, = stays
         return {

@@ -1,7 +1,12 @@
 # This file is part of the quarantine module.  See README.md for licensing.
+import math
+
+import trytond.config as config
 from trytond.cache import Cache
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.res.user import PasswordError
 from trytond.transaction import Transaction
 
 
@@ -17,6 +22,19 @@ class User(metaclass=PoolMeta):
         'res.user-quarantine.area', 'user', 'area', "Areas",
         help="A district administrator sees the sites of these areas (and "
         "of their sub-areas) only; leave empty for the whole city.")
+
+    @classmethod
+    def validate_password(cls, password, users):
+        """Also refuse a password of too few different characters: at
+        least [password] entropy x [password] length of them (trytond 8
+        checks the length only), e.g. 8 with length = 10, entropy = 0.75"""
+        super().validate_password(password, users)
+        entropy = config.getfloat('password', 'entropy', default=0)
+        length = config.getint('password', 'length', default=0)
+        required = math.ceil(entropy * length)
+        if len(set(password)) < required:
+            raise PasswordError(gettext('quarantine.msg_password_entropy',
+                    count=required))
 
     @classmethod
     def get_quarantine_scope(cls):

@@ -1,6 +1,7 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import datetime as dt
 import io
+import urllib.parse
 
 from pypdf import PdfReader
 
@@ -279,13 +280,14 @@ class ReleaseTestCase(ActivatedTestCase):
             {'valid': False})
 
     @with_transaction()
-    def test_certificate_secret_unreadable(self):
-        """No user reads or writes the key of the verification codes, and
-        the certificates still verify"""
+    def test_certificate_keys_unreadable(self):
+        """No user reads or writes the keys of the verification codes,
+        administrators included, and the certificates still verify"""
         pool = Pool()
         Stay = pool.get('quarantine.stay')
         User = pool.get('res.user')
         Configuration = pool.get('quarantine.configuration')
+        Key = pool.get('quarantine.certificate.key')
         ModelData = pool.get('ir.model.data')
         self.labs()
         stay = admitted_stay()
@@ -294,9 +296,15 @@ class ReleaseTestCase(ActivatedTestCase):
         self.record([first], institution=self.lab_a, reagent="华大")
         self.record([second], institution=self.lab_b, reagent="达安")
         Stay.release([stay])
-        code = Stay(stay.id).certificate_code()
-        secret = Configuration(1).certificate_secret
-        self.assertTrue(secret)
+        stay = Stay(stay.id)
+        code = stay.certificate_code()
+        # generated at install, 256 bits, recorded by the certificate
+        key, = Key.search([])
+        self.assertEqual(stay.certificate_key, key.key_id)
+        self.assertEqual(len(bytes.fromhex(key.secret)), 32)
+        secrets_before = [(k.key_id, k.secret) for k in Key.search([])]
+        # the configuration holds no secret any more
+        self.assertNotIn('certificate_secret', Configuration._fields)
         for login, group in [('nobody', None), ('medic', 'group_medical'),
                 ('chief', 'group_admin')]:
             groups = [ModelData.get_id('quarantine', group)] if group else []
@@ -306,17 +314,63 @@ class ReleaseTestCase(ActivatedTestCase):
             with self.subTest(user=login), \
                     Transaction().set_user(user.id), check_access():
                 with self.assertRaises(AccessError):
-                    Configuration.read([1], ['certificate_secret'])
+                    Key.read([key.id], ['secret'])
                 with self.assertRaises(AccessError):
-                    Configuration.search_read(
-                        [], fields_names=['certificate_secret'])
+                    Key.search_read([], fields_names=['key_id', 'secret'])
                 with self.assertRaises(AccessError):
-                    Configuration.write([Configuration(1)],
-                        {'certificate_secret': 'known'})
+                    Key.search([('secret', 'like', '0%')])
+                with self.assertRaises(AccessError):
+                    Key.write([Key(key.id)], {'secret': '00' * 32})
+                with self.assertRaises(AccessError):
+                    Key.create([{'key_id': 'K-MINE', 'secret': '00' * 32}])
+                with self.assertRaises(AccessError):
+                    Key.delete([Key(key.id)])
                 if group:
                     self.assertTrue(Stay.verify_certificate(
                             stay.certificate_number, code)['valid'])
-        self.assertEqual(Configuration(1).certificate_secret, secret)
+        self.assertEqual(
+            [(k.key_id, k.secret) for k in Key.search([])], secrets_before)
+
+    @with_transaction()
+    def test_certificate_code_bits(self):
+        """The code is 20 base32 characters (100 bits), printed on the
+        certificate and carried by its QR code; typed in groups or in lower
+        case it still verifies"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Configuration = pool.get('quarantine.configuration')
+        Certificate = pool.get(
+            'quarantine.stay.release_certificate', type='report')
+        self.labs()
+        stay = admitted_stay()
+        first, second = [s for s in stay.samples if s.exit_sample]
+        self.record([s for s in stay.samples if not s.exit_sample])
+        self.record([first], institution=self.lab_a, reagent="华大")
+        self.record([second], institution=self.lab_b, reagent="达安")
+        Stay.release([stay])
+        stay = Stay(stay.id)
+        code = stay.certificate_code()
+        self.assertRegex(code, r'^[A-Z2-7]{20}$')
+        config = Configuration(1)
+        config.verification_url = 'https://jc.example.gov.cn/'
+        config.save()
+        data = Certificate.certificate(stay)
+        database = urllib.parse.quote(Transaction().database.name, safe='')
+        self.assertEqual(data['qr_payload'],
+            f'https://jc.example.gov.cn/{database}/quarantine/verify'
+            f'?number={stay.certificate_number}&code={code}')
+        self.assertIn(code, data['verification'])
+        _, content, _, _ = Certificate.execute([stay.id], {})
+        self.assertIn(code, ''.join(pdf_text(content).split()))
+        grouped = '-'.join(code[i:i + 5] for i in range(0, 20, 5)).lower()
+        self.assertTrue(Stay.verify_certificate(
+                stay.certificate_number, grouped)['valid'])
+        self.assertFalse(Stay.verify_certificate(
+                stay.certificate_number, code[:16])['valid'])
+        self.assertFalse(Stay.verify_certificate(
+                stay.certificate_number, code + 'A')['valid'])
+        self.assertFalse(Stay.verify_certificate(
+                stay.certificate_number, '核验码')['valid'])
 
     @with_transaction()
     def test_positive_flags_and_blocks(self):
