@@ -65,3 +65,7 @@ class ExportAccessError(AccessError):
 
 class DispatchError(UserError):
     pass
+
+
+class FutureDateError(ValidationError):
+    pass

@@ -5,9 +5,18 @@ from trytond.pool import PoolMeta
 
 from .stay import identity_error
 
+NAME_SIZE = 100
+
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # A resident's, an institution's or a supplier's name: a longer
+        # text is a mistake or an attack (and overflows the name's index)
+        cls.name.size = NAME_SIZE
 
     quarantine_identity_number = fields.Function(
         fields.Char("Identity Number"), 'get_quarantine_identity_number',

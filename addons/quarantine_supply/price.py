@@ -191,7 +191,7 @@ class Price(ModelSQL, ModelView):
     date = fields.Date("Date", required=True)
     price = fields.Numeric("Price", digits=(16, 4), required=True,
         help="In yuan, for one unit of the product.")
-    market = fields.Char("Market",
+    market = fields.Char("Market", size=100,
         help="Where the price was observed: a supermarket, a wholesale "
         "market; empty for the price of the whole city.")
     week_ago_price = fields.Function(fields.Numeric("Price a Week Before",
