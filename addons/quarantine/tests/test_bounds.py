@@ -50,12 +50,20 @@ def rewrite_sheet(data, change):
     return stream.getvalue()
 
 
-def declared(data, dimension):
-    "The workbook with the dimension tag of its sheet set to `dimension`"
+def declared(data, dimension, far_cell=False):
+    """The workbook with the dimension tag of its sheet set to `dimension`
+    and, with far_cell, a cell at its far corner (a sparse sheet)"""
     def change(xml):
         start = xml.index('<dimension ref="') + len('<dimension ref="')
         end = xml.index('"', start)
-        return xml[:start] + dimension + xml[end:]
+        xml = xml[:start] + dimension + xml[end:]
+        if far_cell:
+            corner = dimension.split(':')[1]
+            row = ''.join(c for c in corner if c.isdigit())
+            xml = xml.replace('</sheetData>', f'<row r="{row}"><c r="'
+                f'{corner}" t="inlineStr"><is><t>x</t></is></c></row>'
+                '</sheetData>')
+        return xml
     return rewrite_sheet(data, change)
 
 
@@ -335,7 +343,8 @@ class UploadBoundsTestCase(ActivatedTestCase):
     @with_transaction()
     def test_sparse_sheet_declared(self):
         "A 2 KB workbook declaring A1:XFD150000 is refused on its dimension"
-        data = declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:XFD150000')
+        data = declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:XFD150000',
+            far_cell=True)
         seconds = self.assertRefused(data, 'The sheet is too large: 150000 '
             'rows and 16384 columns')
         print(f"\nsparse A1:XFD150000 ({len(data)} bytes) refused in "
@@ -344,7 +353,8 @@ class UploadBoundsTestCase(ActivatedTestCase):
     @with_transaction()
     def test_million_rows_declared(self):
         "A sheet declaring 1,000,000 rows is refused before reading them"
-        data = declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:J1000000')
+        data = declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:J1000000',
+            far_cell=True)
         seconds = self.assertRefused(data, '1000000 rows')
         print(f"\n1,000,000 declared rows refused in {seconds:.3f} s")
 
@@ -356,6 +366,13 @@ class UploadBoundsTestCase(ActivatedTestCase):
                 'A1:J2'), 45000, start=3)
         seconds = self.assertRefused(data, 'more than 20000 rows')
         print(f"\nlying dimension A1:J2, 45,000 rows: refused in "
+            f"{seconds:.3f} s")
+        # a sparse sheet that declares A1:J2: its far cell is not reached
+        sparse = rewrite_sheet(declared(workbook_bytes(HEADER, [arrival(1)]),
+                'A1:XFD150000', far_cell=True),
+            lambda xml: xml.replace('A1:XFD150000', 'A1:J2', 1))
+        seconds = self.assertRefused(sparse, 'The sheet is too large')
+        print(f"\nsparse XFD150000 declaring A1:J2: refused in "
             f"{seconds:.3f} s")
 
         def drop_dimension(xml):
