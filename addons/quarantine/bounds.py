@@ -74,17 +74,22 @@ def check_not_future(records, names, error_class):
                 raise error_class(message)
 
 
+def field_size(model, name):
+    """The size of the field `name` of `model`, None when it has none (or
+    the models cannot be read)"""
+    if not _pool_ready():
+        return None
+    return getattr(Pool().get(model)._fields[name], 'size', None)
+
+
 def size_error(model, name, value):
     """Return the message trytond gives when `value` is longer than the
     size of the field `name` of `model` (ir.msg_size_validation), or None;
     the value is shortened in the message"""
-    if not value or not _pool_ready():
-        return None
-    Model = Pool().get(model)
-    size = getattr(Model._fields[name], 'size', None)
+    size = field_size(model, name)
     if not value or size is None or len(value) <= size:
         return None
-    names = Model.__names__(name)
+    names = Pool().get(model).__names__(name)
     shown = value if len(value) <= SHOWN else value[:SHOWN] + '…'
     return gettext('ir.msg_size_validation', value=shown, size=len(value),
         max_size=size, **names)

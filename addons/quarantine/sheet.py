@@ -24,7 +24,7 @@ from trytond.model import ModelView, fields
 from trytond.pyson import PYSONEncoder
 from trytond.wizard import StateTransition
 
-from .bounds import size_error
+from .bounds import field_size, size_error
 from .excel import save, text
 from .exceptions import SheetImportError
 from .common import close_view, start_view
@@ -64,8 +64,9 @@ def read_sheet(data):
                     rows=declared_rows, columns=declared_columns,
                     maximum_rows=maximum_rows,
                     maximum_columns=maximum_columns))
-        # The declared dimension may lie: read with no dimension, at most
-        # maximum_columns cells a row, and stop past maximum_rows rows.
+        # The declared dimension may lie (some writers declare A1 alone):
+        # read with no dimension, at most maximum_columns cells a row, and
+        # stop past maximum_rows rows.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(max_col=maximum_columns, values_only=True)
         header = [text(v) for v in next(rows, ())]
@@ -179,7 +180,8 @@ class Sheet:
 
     def __init__(self, data, columns, fields=None):
         self.labels = {key: title for key, title, _ in columns}
-        self.fields = fields or {}
+        self.sizes = {key: (model, name, field_size(model, name))
+            for key, (model, name) in (fields or {}).items()}
         self.header, self.raw = read_sheet(data)
         self.positions, self.errors = header_positions(self.header, columns)
 
@@ -240,10 +242,10 @@ class Row:
 
     def check_sizes(self):
         "Report each text longer than the size of the field it is written to"
-        for key, (model, name) in self.sheet.fields.items():
-            message = size_error(model, name, self.text(key))
-            if message:
-                self.report(key, message)
+        for key, (model, name, size) in self.sheet.sizes.items():
+            value = self.text(key)
+            if size is not None and len(value) > size:
+                self.report(key, size_error(model, name, value))
 
     def require(self, keys):
         "Report each column of `keys` that is empty"
