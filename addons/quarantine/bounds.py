@@ -10,6 +10,7 @@ to the rows of an imported sheet before anything is written.
 import datetime as dt
 
 from trytond.i18n import gettext
+from trytond.model.exceptions import SizeValidationError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -93,3 +94,16 @@ def size_error(model, name, value):
     shown = value if len(value) <= SHOWN else value[:SHOWN] + '…'
     return gettext('ir.msg_size_validation', value=shown, size=len(value),
         max_size=size, **names)
+
+
+def check_sizes(Model, values):
+    """Refuse `values` of `Model` with a text longer than its field's size
+    before they are written (trytond checks after): a column made before
+    its field had a size is not bounded by the database, and its index
+    refuses a long value with a database error (party_party.name)"""
+    for name, value in values.items():
+        size = getattr(Model._fields.get(name), 'size', None)
+        if (isinstance(size, int) and isinstance(value, str)
+                and len(value) > size):
+            raise SizeValidationError(
+                size_error(Model.__name__, name, value))

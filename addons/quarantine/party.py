@@ -3,6 +3,7 @@ from trytond.model import fields
 from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import PoolMeta
 
+from .bounds import check_sizes
 from .stay import identity_error
 
 NAME_SIZE = 100
@@ -11,6 +12,10 @@ NAME_SIZE = 100
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
+    quarantine_identity_number = fields.Function(
+        fields.Char("Identity Number"), 'get_quarantine_identity_number',
+        searcher='search_quarantine_identity_number')
+
     @classmethod
     def __setup__(cls):
         super().__setup__()
@@ -18,9 +23,11 @@ class Party(metaclass=PoolMeta):
         # text is a mistake or an attack (and overflows the name's index)
         cls.name.size = NAME_SIZE
 
-    quarantine_identity_number = fields.Function(
-        fields.Char("Identity Number"), 'get_quarantine_identity_number',
-        searcher='search_quarantine_identity_number')
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        check_sizes(cls, values)
+        return values
 
     def get_quarantine_identity_number(self, name):
         for identifier in self.identifiers:
