@@ -8,6 +8,7 @@ with its message ir.msg_size_validation); `size_error` gives that message
 to the rows of an imported sheet before anything is written.
 """
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from trytond.i18n import gettext
 from trytond.model.exceptions import SizeValidationError
@@ -22,15 +23,20 @@ ARRIVAL_DAYS_AHEAD = 1
 SHOWN = 20
 
 
-def future_error(value, field, days_ahead=0):
+def future_error(value, field, days_ahead=0, wall_clock=False):
     """Return the translated reason why `value`, a date or a datetime
     entered as `field` (its label), is refused for being after today (or
-    now, give or take the clocks' skew) plus `days_ahead` days; or None"""
+    now, give or take the clocks' skew) plus `days_ahead` days; or None.
+
+    A time typed in a sheet is the wall clock's, not the server's (UTC):
+    with wall_clock, now is the later of the two."""
     if value is None:
         return None
     ahead = dt.timedelta(days=days_ahead)
     if isinstance(value, dt.datetime):
         now = dt.datetime.now().replace(microsecond=0)
+        if wall_clock:
+            now = max(now, _wall_clock())
         if value <= now + CLOCK_SKEW + ahead:
             return None
         return gettext('quarantine.msg_datetime_future', field=field,
@@ -43,6 +49,17 @@ def future_error(value, field, days_ahead=0):
             value=value, limit=today + ahead)
     return gettext('quarantine.msg_date_future', field=field,
         value=value, today=today)
+
+
+def _wall_clock():
+    "The time of the company's time zone, without the zone"
+    company_id = Transaction().context.get('company') if _pool_ready() \
+        else None
+    if company_id is None or company_id < 0:
+        return dt.datetime.now().replace(microsecond=0)
+    timezone = Pool().get('company.company')(company_id).timezone
+    return dt.datetime.now(ZoneInfo(timezone) if timezone else None
+        ).replace(microsecond=0, tzinfo=None)
 
 
 def arrival_date_error(value, field):

@@ -85,7 +85,7 @@ def _read_row(row):
             row.error('collected_at', 'quarantine.msg_import_required')
         values['collected_at'] = None
     message = future_error(values['collected_at'],
-        row.sheet.labels['collected_at'])
+        row.sheet.labels['collected_at'], wall_clock=True)
     if message:
         row.report('collected_at', message)
     return dict(values, row=row.number)
