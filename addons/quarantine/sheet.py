@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from trytond.config import config
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pyson import PYSONEncoder
