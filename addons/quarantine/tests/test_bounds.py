@@ -271,8 +271,7 @@ class TextSizeTestCase(ActivatedTestCase):
         pool = Pool()
         Party = pool.get('party.party')
         Translation = pool.get('ir.translation')
-        # as trytond-admin -l zh_CN does: ir's first, then the module's
-        # (which makes trytond's fuzzy translation of the size message its)
+        # as trytond-admin -l zh_CN does: ir's, then the module's
         Translation.translation_import('zh_CN', 'ir', str(
                 Path(backend.__file__).parents[1] / 'ir' / 'locale'
                 / 'zh_CN.po'))
