@@ -14,7 +14,9 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
+from .bounds import arrival_date_error, field_label, future_error
 from .common import check_sites
+from .exceptions import SheetImportError
 from .sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
 from .stay import (
@@ -43,6 +45,15 @@ CATEGORY_LABELS = {
     "风险地区来返人员": 'risk_area',
     "其他": 'other',
     }
+# The field each column of text is written to, bounded by its size
+FIELDS = {
+    'name': ('party.party', 'name'),
+    'phone': ('quarantine.stay', 'phone'),
+    'origin': ('quarantine.stay', 'origin'),
+    'group': ('quarantine.stay', 'group_name'),
+    'community': ('quarantine.stay', 'community'),
+    'notes': ('quarantine.stay', 'notes'),
+    }
 REQUIRED = [key for key, _, required in COLUMNS if required]
 CATEGORY_CODES = {code for code, _ in CATEGORIES}
 
@@ -60,8 +71,12 @@ def read_arrivals(data, arrival_date):
     """Parse and check an arrival list.
 
     Return (arrivals, errors, header, raw rows); the rows are only valid
-    when errors is empty.  Nothing here touches the database."""
-    sheet = Sheet(data, COLUMNS)
+    when errors is empty.  Nothing here writes to the database."""
+    message = arrival_date_error(arrival_date,
+        field_label('quarantine.stay', 'arrival_date'))
+    if message:
+        raise SheetImportError(message)
+    sheet = Sheet(data, COLUMNS, FIELDS)
     arrivals = [_read_row(row, arrival_date) for row in sheet.rows()]
     _check_file(sheet, arrivals)
     return sheet.result(arrivals)
@@ -101,6 +116,9 @@ def _read_row(row, arrival_date):
             value=exposure.isoformat())
         result['exposure_date'] = None
     else:
+        message = future_error(exposure, row.sheet.labels['exposure_date'])
+        if message:
+            row.report('exposure_date', message)
         result['exposure_date'] = exposure
     return Arrival(row=row.number, **result)
 

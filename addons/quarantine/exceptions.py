@@ -69,3 +69,7 @@ class DispatchError(UserError):
 
 class SiteAccessError(AccessError):
     pass
+
+
+class FutureDateError(ValidationError):
+    pass

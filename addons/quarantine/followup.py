@@ -18,7 +18,8 @@ from .common import check_sites
 from .excel import (
     SheetExport, SheetExportResult, export_result, export_start, save,
     sheet_title)
-from .exceptions import StayError
+from .bounds import check_not_future
+from .exceptions import FutureDateError, StayError
 from .registry import insert_rows
 
 HOME_TEST_DAYS = (2, 7)
@@ -42,7 +43,7 @@ class HomeMonitoring(ModelSQL, ModelView):
             ('negative', "Negative"),
             ('positive', "Positive"),
             ], "Result", required=True)
-    notes = fields.Char("Notes")
+    notes = fields.Char("Notes", size=1000)
 
     @classmethod
     def __setup__(cls):
@@ -52,6 +53,11 @@ class HomeMonitoring(ModelSQL, ModelView):
     @staticmethod
     def default_result():
         return 'pending'
+
+    @classmethod
+    def validate_fields(cls, tests, field_names):
+        super().validate_fields(tests, field_names)
+        check_not_future(tests, field_names & {'done_at'}, FutureDateError)
 
     def get_rec_name(self, name):
         return f'{self.stay.rec_name} +{self.day}'

@@ -11,6 +11,7 @@ from trytond.pool import Pool
 from trytond.transaction import check_access
 from trytond.wizard import Wizard
 
+from .bounds import future_error
 from .excel import text
 from .sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
@@ -24,6 +25,11 @@ COLUMNS = [
     ('reagent', "检测试剂", True),
     ('collected_at', "采样时间", True),
     ]
+# The field each column of text is written to or found by
+FIELDS = {
+    'institution': ('party.party', 'name'),
+    'reagent': ('quarantine.sample', 'reagent'),
+    }
 RESULT_LABELS = {
     "阴性": 'negative', "阳性": 'positive', "无效": 'invalid',
     'negative': 'negative', 'positive': 'positive', 'invalid': 'invalid',
@@ -42,7 +48,7 @@ def read_results(data):
     """Parse and check a result sheet against the database.
 
     Return (results, errors, header, raw rows)."""
-    sheet = Sheet(data, COLUMNS)
+    sheet = Sheet(data, COLUMNS, FIELDS)
     if not sheet.errors and not (
             {'sample_code', 'identity_number'} & sheet.positions.keys()):
         sheet.error(1, 'sample_code', 'quarantine.msg_lab_identify_column')
@@ -79,6 +85,10 @@ def _read_row(row):
         else:
             row.error('collected_at', 'quarantine.msg_import_required')
         values['collected_at'] = None
+    message = future_error(values['collected_at'],
+        row.sheet.labels['collected_at'], wall_clock=True)
+    if message:
+        row.report('collected_at', message)
     return dict(values, row=row.number)
 
 

@@ -6,7 +6,9 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 
-from .exceptions import MonitoringValidationError, StayError
+from .bounds import check_not_future
+from .exceptions import (
+    FutureDateError, MonitoringValidationError, StayError)
 
 FEVER = Decimal('37.3')
 
@@ -41,7 +43,7 @@ class Monitoring(ModelSQL, ModelView):
     abnormal = fields.Function(fields.Boolean("Abnormal",
             help="37.3 °C or more, or any symptom."),
         'on_change_with_abnormal')
-    notes = fields.Char("Notes")
+    notes = fields.Char("Notes", size=1000)
 
     @classmethod
     def __setup__(cls):
@@ -51,6 +53,7 @@ class Monitoring(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, readings, field_names):
         super().validate_fields(readings, field_names)
+        check_not_future(readings, field_names & {'date'}, FutureDateError)
         if 'temperature' in field_names:
             for reading in readings:
                 # Checked here: SQLite compares numeric columns as text.

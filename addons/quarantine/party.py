@@ -3,7 +3,10 @@ from trytond.model import fields
 from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import PoolMeta
 
+from .bounds import check_sizes
 from .stay import identity_error
+
+NAME_SIZE = 100
 
 
 class Party(metaclass=PoolMeta):
@@ -12,6 +15,19 @@ class Party(metaclass=PoolMeta):
     quarantine_identity_number = fields.Function(
         fields.Char("Identity Number"), 'get_quarantine_identity_number',
         searcher='search_quarantine_identity_number')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # A resident's, an institution's or a supplier's name: a longer
+        # text is a mistake or an attack (and overflows the name's index)
+        cls.name.size = NAME_SIZE
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        check_sizes(cls, values)
+        return values
 
     def get_quarantine_identity_number(self, name):
         for identifier in self.identifiers:

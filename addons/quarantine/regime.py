@@ -10,11 +10,11 @@ class Regime(ModelSQL, ModelView):
     __name__ = 'quarantine.regime'
     __string__ = "Isolation Regime"
 
-    name = fields.Char("Name", required=True, translate=True)
-    code = fields.Char("Code", required=True)
+    name = fields.Char("Name", size=100, required=True, translate=True)
+    code = fields.Char("Code", size=30, required=True)
     duration_days = fields.Integer("Centralised Days", required=True,
         help="Days of centralised isolation; day 1 is the start date.")
-    test_days = fields.Char("Test Days",
+    test_days = fields.Char("Test Days", size=200,
         help="Protocol days of the nucleic acid tests, comma separated, "
         "e.g. 1,4,7,10,14.")
     exit_dual_sampling = fields.Boolean("Exit Dual Sampling",
@@ -27,7 +27,7 @@ class Regime(ModelSQL, ModelView):
         help="The date that is protocol day 1.")
     home_monitoring_days = fields.Integer("Home Monitoring Days",
         help="Days of home monitoring after release (the 7 + 7 regime).")
-    description = fields.Text("Description", translate=True)
+    description = fields.Text("Description", size=10000, translate=True)
 
     @classmethod
     def __setup__(cls):

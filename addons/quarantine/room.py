@@ -9,8 +9,10 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 from trytond.wizard import StateTransition, Wizard
 
+from .bounds import check_not_future
 from .exceptions import (
-    RoomClearError, RoomCreationError, RoomStateError, RoomValidationError)
+    FutureDateError, RoomClearError, RoomCreationError, RoomStateError,
+    RoomValidationError)
 from .registry import BulkWorkflow
 from .common import (
     check_access_first, check_sites, rec_name_domain, start_view)
@@ -27,10 +29,10 @@ class Room(BulkWorkflow, ModelSQL, ModelView):
     site = fields.Many2One('quarantine.site', "Site", required=True,
         ondelete='RESTRICT',
         states={'readonly': Eval('id', -1) >= 0})
-    name = fields.Char("Name", required=True,
+    name = fields.Char("Name", size=50, required=True,
         help="Room number, unique within the site.")
-    building = fields.Char("Building")
-    floor = fields.Char("Floor")
+    building = fields.Char("Building", size=50)
+    floor = fields.Char("Floor", size=30)
     sequence = fields.Integer("Sequence",
         help="Position of the room along its floor, used to keep groups "
         "in adjacent rooms.")
@@ -49,7 +51,7 @@ class Room(BulkWorkflow, ModelSQL, ModelView):
         'quarantine.room.turnover', 'room', "Turnovers",
         help="Terminal disinfection and environment sample after each "
         "occupation.")
-    notes = fields.Text("Notes")
+    notes = fields.Text("Notes", size=10000)
 
     @classmethod
     def __setup__(cls):
@@ -276,7 +278,7 @@ class RoomTurnover(ModelSQL, ModelView):
         "taking a new sample.")
     cleared_at = fields.DateTime("Cleared at", readonly=True)
     cleared_by = fields.Many2One('res.user', "Cleared by", readonly=True)
-    notes = fields.Text("Notes", states=_states)
+    notes = fields.Text("Notes", size=10000, states=_states)
 
     del _states
 
@@ -288,6 +290,9 @@ class RoomTurnover(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, turnovers, field_names):
         super().validate_fields(turnovers, field_names)
+        check_not_future(turnovers, field_names
+            & {'vacated_at', 'disinfected_at', 'sampled_at'},
+            FutureDateError)
         if field_names & {'vacated_at', 'disinfected_at', 'sampled_at'}:
             for turnover in turnovers:
                 turnover.check_dates()
@@ -320,7 +325,7 @@ class CreateRoomsStart(ModelView):
 
     site = fields.Many2One('quarantine.site', "Site", required=True,
         domain=[('state', '!=', 'closed')])
-    buildings = fields.Char("Buildings",
+    buildings = fields.Char("Buildings", size=200,
         help="Comma separated building codes, e.g. \"A,B\". Leave empty "
         "for a single building.")
     floor_from = fields.Integer("From Floor", required=True)
@@ -328,7 +333,7 @@ class CreateRoomsStart(ModelView):
     number_from = fields.Integer("From Room Number", required=True)
     number_to = fields.Integer("To Room Number", required=True,
         help="Room numbers on each floor.")
-    pattern = fields.Char("Name Pattern", required=True,
+    pattern = fields.Char("Name Pattern", size=100, required=True,
         help="Python format with {building}, {floor} and {number}; "
         "the default gives A-1203 for building A, floor 12, room 3.")
     capacity = fields.Integer("Capacity", required=True)

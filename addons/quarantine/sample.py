@@ -12,7 +12,8 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.wizard import StateTransition, Wizard
 
-from .exceptions import SampleError
+from .bounds import check_not_future
+from .exceptions import FutureDateError, SampleError
 from .registry import insert_rows
 from .common import (
     check_access_first, check_records, rec_name_domain, start_view)
@@ -67,7 +68,7 @@ class Sample(ModelSQL, ModelView):
     collected_at = fields.DateTime("Collected at", states=_states)
     institution = fields.Many2One('party.party', "Sampling Institution",
         states=_states)
-    reagent = fields.Char("Reagent", states=_states,
+    reagent = fields.Char("Reagent", size=100, states=_states,
         help="Reagent (kit) used by the laboratory.")
     result = fields.Selection(RESULTS, "Result", required=True,
         readonly=True)
@@ -102,6 +103,12 @@ class Sample(ModelSQL, ModelView):
     @staticmethod
     def default_result():
         return 'pending'
+
+    @classmethod
+    def validate_fields(cls, samples, field_names):
+        super().validate_fields(samples, field_names)
+        if 'collected_at' in field_names:
+            check_not_future(samples, ['collected_at'], FutureDateError)
 
     def get_rec_name(self, name):
         return f'{self.code} {self.stay.rec_name}'
@@ -281,7 +288,7 @@ class RecordResultsStart(ModelView):
 
     result = fields.Selection(RESULTS[1:], "Result", required=True)
     institution = fields.Many2One('party.party', "Sampling Institution")
-    reagent = fields.Char("Reagent")
+    reagent = fields.Char("Reagent", size=100)
     collected_at = fields.DateTime("Collected at", required=True)
     count = fields.Integer("Samples", readonly=True)
 

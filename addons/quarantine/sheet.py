@@ -12,49 +12,143 @@ around it.
 import datetime as dt
 import io
 from collections import namedtuple
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pyson import PYSONEncoder
 from trytond.wizard import StateTransition
 
+from .bounds import field_size, size_error
 from .excel import save, text
 from .exceptions import SheetImportError
 from .common import close_view, start_view
 
 # A list is a bus or a plane, a lab's day, or a whole district at the most.
 MAXIMUM_ROWS = 20000
+# The widest sheet imported has a dozen columns.
+MAXIMUM_COLUMNS = 100
+# A workbook is a few dozen files; thousands are an attack.
+MAXIMUM_ARCHIVE_FILES = 1000
 
 RowError = namedtuple('RowError', ['row', 'column', 'message'])
 
 
 def read_sheet(data):
     """Return (header, rows) of the first sheet; empty rows are dropped.
-    Refuse what is not a workbook, has no header, or has too many rows."""
+    Refuse what is not a workbook, has no header, or is bigger than a
+    list can be (see check_upload) before or while reading it, never after:
+    a sheet declaring a million rows is refused without reading them."""
+    check_upload(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True,
             data_only=True)
+        sheet = workbook.worksheets[0]
     except (InvalidFileException, BadZipFile, KeyError, OSError,
-            ValueError, TypeError, EOFError) as exception:
+            ValueError, TypeError, EOFError, IndexError) as exception:
         raise SheetImportError(gettext(
                 'quarantine.msg_import_not_xlsx')) from exception
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [text(v) for v in next(rows, ())]
-    raw = [list(r) for r in rows if any(
-            v is not None and text(v) for v in r)]
-    workbook.close()
+    maximum_rows, maximum_columns = sheet_limits()
+    try:
+        # the dimension the sheet declares, when it declares one
+        declared_rows = sheet.max_row or 0
+        declared_columns = sheet.max_column or 0
+        if declared_rows > maximum_rows or declared_columns > maximum_columns:
+            raise SheetImportError(gettext(
+                    'quarantine.msg_import_dimension',
+                    rows=declared_rows, columns=declared_columns,
+                    maximum_rows=maximum_rows,
+                    maximum_columns=maximum_columns))
+        # The declared dimension may lie (some writers declare A1 alone):
+        # read with no dimension, at most maximum_columns cells a row, and
+        # stop past maximum_rows rows.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=maximum_columns, values_only=True)
+        header = [text(v) for v in next(rows, ())]
+        raw = []
+        for number, values in enumerate(rows, 2):
+            if number > maximum_rows:
+                raise SheetImportError(gettext(
+                        'quarantine.msg_import_dimension',
+                        rows=f'> {maximum_rows}', columns=declared_columns,
+                        maximum_rows=maximum_rows,
+                        maximum_columns=maximum_columns))
+            if any(v is not None and text(v) for v in values):
+                if len(raw) >= MAXIMUM_ROWS:
+                    raise SheetImportError(gettext(
+                            'quarantine.msg_import_too_many_rows',
+                            maximum=MAXIMUM_ROWS))
+                raw.append(list(values))
+    except (BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError,
+            SyntaxError) as exception:
+        # SyntaxError: the XML parsers' errors
+        raise SheetImportError(gettext(
+                'quarantine.msg_import_not_xlsx')) from exception
+    finally:
+        workbook.close()
     if not any(header):
         raise SheetImportError(gettext('quarantine.msg_import_empty'))
-    if len(raw) > MAXIMUM_ROWS:
-        raise SheetImportError(gettext('quarantine.msg_import_too_many',
-                count=len(raw), maximum=MAXIMUM_ROWS))
-    return header, raw
+    # the cells read are as many as the widest row holds
+    width = max(_width(values) for values in [header, *raw])
+    return header[:width], [values[:width] for values in raw]
+
+
+def _width(values):
+    "The position after the last cell of `values` that is not empty"
+    for position in range(len(values), 0, -1):
+        if values[position - 1] not in (None, ''):
+            return position
+    return 0
+
+
+def upload_limits():
+    """(bytes, bytes unpacked) an upload may have, from the section
+    [quarantine] of trytond's configuration: upload_size (10 MB) and
+    upload_unpacked_size (100 MB)"""
+    return (config.getint('quarantine', 'upload_size',
+            default=10 * 1024 * 1024),
+        config.getint('quarantine', 'upload_unpacked_size',
+            default=100 * 1024 * 1024))
+
+
+def sheet_limits():
+    """(rows, columns) a sheet may declare or hold, blank rows included:
+    the header, MAXIMUM_ROWS rows and as many blank ones; MAXIMUM_COLUMNS
+    (configuration: sheet_rows, sheet_columns of [quarantine])"""
+    return (config.getint('quarantine', 'sheet_rows',
+            default=2 * MAXIMUM_ROWS + 1),
+        config.getint('quarantine', 'sheet_columns',
+            default=MAXIMUM_COLUMNS))
+
+
+def check_upload(data):
+    """Refuse an upload bigger than upload_limits() allow, packed or
+    unpacked (a zip bomb), before opening it; a workbook (.xlsx) is a zip
+    archive that tells the size of each of its files"""
+    size, unpacked = upload_limits()
+    if len(data or b'') > size:
+        raise SheetImportError(gettext('quarantine.msg_import_file_size',
+                size=_megabytes(len(data)), maximum=_megabytes(size)))
+    try:
+        with ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (BadZipFile, OSError, ValueError, TypeError, EOFError) \
+            as exception:
+        raise SheetImportError(gettext(
+                'quarantine.msg_import_not_xlsx')) from exception
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAXIMUM_ARCHIVE_FILES or total > unpacked:
+        raise SheetImportError(gettext('quarantine.msg_import_file_size',
+                size=_megabytes(total), maximum=_megabytes(unpacked)))
+
+
+def _megabytes(size):
+    return f'{size / 1024 / 1024:.1f} MB'
 
 
 def header_positions(header, columns):
@@ -78,10 +172,16 @@ def header_positions(header, columns):
 class Sheet:
     """The rows of a sheet read by the titles of `columns`, (key, title,
     required) triples, and the errors found in it as RowErrors: those of
-    the header first, then in the order they are reported"""
+    the header first, then in the order they are reported.
 
-    def __init__(self, data, columns):
+    `fields` maps the keys of the columns of text written to a field to
+    its (model, field name): a longer text than the field's size is
+    refused on its row, with the message the field gives."""
+
+    def __init__(self, data, columns, fields=None):
         self.labels = {key: title for key, title, _ in columns}
+        self.sizes = {key: (model, name, field_size(model, name))
+            for key, (model, name) in (fields or {}).items()}
         self.header, self.raw = read_sheet(data)
         self.positions, self.errors = header_positions(self.header, columns)
 
@@ -92,8 +192,11 @@ class Sheet:
             return []
         if not self.raw:
             raise SheetImportError(gettext(no_row))
-        return [Row(self, number, values)
+        rows = [Row(self, number, values)
             for number, values in enumerate(self.raw, 2)]
+        for row in rows:
+            row.check_sizes()
+        return rows
 
     def error(self, row, key, msg_id, /, **kwargs):
         "Report the message msg_id on the row numbered `row`, column `key`"
@@ -136,6 +239,13 @@ class Row:
 
     def report(self, key, message):
         self.sheet.report(self.number, key, message)
+
+    def check_sizes(self):
+        "Report each text longer than the size of the field it is written to"
+        for key, (model, name, size) in self.sheet.sizes.items():
+            value = self.text(key)
+            if size is not None and len(value) > size:
+                self.report(key, size_error(model, name, value))
 
     def require(self, keys):
         "Report each column of `keys` that is empty"

@@ -48,8 +48,8 @@ class Area(tree(), ModelSQL, ModelView):
     __string__ = "Administrative Area"
     __name__ = 'quarantine.area'
 
-    name = fields.Char("Name", required=True, translate=True)
-    code = fields.Char("Code")
+    name = fields.Char("Name", size=100, required=True, translate=True)
+    code = fields.Char("Code", size=30)
     parent = fields.Many2One(
         'quarantine.area', "Parent", ondelete='RESTRICT')
     children = fields.One2Many('quarantine.area', 'parent', "Children")
@@ -159,17 +159,17 @@ class Site(Workflow, ModelSQL, ModelView):
 
     _states = {'readonly': Eval('state') == 'closed'}
 
-    name = fields.Char("Name", required=True, states=_states)
-    code = fields.Char("Code", required=True, states=_states,
+    name = fields.Char("Name", size=100, required=True, states=_states)
+    code = fields.Char("Code", size=30, required=True, states=_states,
         help="Short unique code, printed on forms and certificates.")
     area = fields.Many2One('quarantine.area', "Area", states=_states,
         help="District or administrative area the site belongs to.")
-    address = fields.Text("Address", states=_states)
+    address = fields.Text("Address", size=1000, states=_states)
     manager = fields.Many2One('party.party', "Site Head", states=_states,
         help="Leading cadre in charge of the site (点长).")
-    contact_name = fields.Char("Contact", states=_states)
-    contact_phone = fields.Char("Contact Phone", states=_states)
-    layout_notes = fields.Text("Layout Notes", states=_states,
+    contact_name = fields.Char("Contact", size=100, states=_states)
+    contact_phone = fields.Char("Contact Phone", size=30, states=_states)
+    layout_notes = fields.Text("Layout Notes", size=10000, states=_states,
         help="Three zones and two passages: clean, buffer and "
         "contaminated zones; staff and resident passages.")
     layout_compliant = fields.Boolean("Three Zones, Two Passages",
@@ -578,7 +578,7 @@ class Staff(DeactivableMixin, ModelSQL, ModelView):
             ], "Role", required=True,
         help="The site head and the seven work groups of the Henan plan.")
     role_string = role.translated('role')
-    phone = fields.Char("Phone")
+    phone = fields.Char("Phone", size=30)
     certified = fields.Boolean("Certified",
         help="Passed the infection-control training (持证上岗).")
     closed_loop_start = fields.Date("Closed Loop Start")

@@ -22,6 +22,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import StateTransition, Wizard
 
 from .allocation import plan_allocation, units_of
+from .bounds import arrival_date_error, field_label, future_error
 from .exceptions import (
     AllocationError, ExportAccessError, ReleaseError, StayError,
     StayValidationError)
@@ -131,12 +132,12 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
     resident_count = fields.Function(fields.Integer("Residents",
             help="1 for each stay, summed by the graphs."),
         'get_resident_count')
-    phone = fields.Char("Phone")
-    community = fields.Char("Community",
+    phone = fields.Char("Phone", size=30)
+    community = fields.Char("Community", size=100,
         help="Home community (社区) the resident returns to.")
-    origin = fields.Char("Origin",
+    origin = fields.Char("Origin", size=200,
         help="Where the resident comes from: community, flight, port...")
-    group_name = fields.Char("Group",
+    group_name = fields.Char("Group", size=100,
         help="Household or travel group, kept on one floor in adjacent "
         "rooms.")
     special_needs = fields.MultiSelection([
@@ -187,7 +188,8 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
     end_date = fields.Date("End Date", readonly=True,
         help="Last day of isolation: protocol day 1 plus the regime's days "
         "minus one, unless changed with a reason.")
-    end_date_reason = fields.Char("End Date Change Reason", readonly=True)
+    end_date_reason = fields.Char("End Date Change Reason", size=1000,
+        readonly=True)
     end_date_changes = fields.One2Many(
         'quarantine.stay.end_date_change', 'stay', "End Date Changes",
         readonly=True)
@@ -222,7 +224,7 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
     certificate_number = fields.Char("Certificate Number", readonly=True)
     certificate_key = fields.Char("Certificate Key", readonly=True,
         help="The key that signed the certificate's verification code.")
-    notes = fields.Text("Notes")
+    notes = fields.Text("Notes", size=10000)
     change_log = fields.Function(fields.Text("Change Log",
             help="Who changed the stay, what and when."), 'get_change_log')
     state = fields.Selection([
@@ -553,6 +555,9 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         if field_names & {'person', 'identity_number'}:
             for stay in stays:
                 stay.check_identity()
+        if field_names & {'arrival_date', 'exposure_date'}:
+            for stay in stays:
+                stay.check_future_dates()
 
     def check_dates(self):
         if self.end_date and self.end_date < self.arrival_date:
@@ -564,6 +569,15 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
             raise StayValidationError(gettext(
                     'quarantine.msg_stay_exposure_after_arrival',
                     stay=self.rec_name))
+
+    def check_future_dates(self):
+        "An arrival more than a day ahead or an exposure to come is a typo"
+        message = (arrival_date_error(self.arrival_date,
+                field_label(self.__name__, 'arrival_date'))
+            or future_error(self.exposure_date,
+                field_label(self.__name__, 'exposure_date')))
+        if message:
+            raise StayValidationError(message)
 
     def check_identity(self):
         if not self.identity_number:
@@ -930,6 +944,10 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         pool = Pool()
         Party = pool.get('party.party')
         Identifier = pool.get('party.identifier')
+        message = arrival_date_error(arrival_date,
+            field_label(cls.__name__, 'arrival_date'))
+        if message:
+            raise StayValidationError(message)
         numbers = [a.identity_number for a in arrivals]
         persons = {}
         for sub_numbers in grouped_slice(numbers, IN_MAX):
@@ -1058,7 +1076,8 @@ class StayChange:
 
     stay = fields.Many2One('quarantine.stay', "Stay", required=True,
         ondelete='CASCADE', readonly=True)
-    reason = fields.Char("Reason", required=True, readonly=True)
+    reason = fields.Char("Reason", size=1000, required=True,
+        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -1093,7 +1112,7 @@ class ChangeEndDateStart(ModelView):
     stay = fields.Many2One('quarantine.stay', "Stay", readonly=True)
     current_end_date = fields.Date("Current End Date", readonly=True)
     end_date = fields.Date("New End Date", required=True)
-    reason = fields.Char("Reason", required=True,
+    reason = fields.Char("Reason", size=1000, required=True,
         help="Why the period is extended or shortened, kept in the "
         "history.")
 
@@ -1148,7 +1167,7 @@ class ChangeRoomStart(ModelView):
     room = fields.Many2One('quarantine.room', "New Room", required=True,
         domain=[('site', '=', Eval('site', -1)),
             ('state', '=', 'available')])
-    reason = fields.Char("Reason", required=True)
+    reason = fields.Char("Reason", size=1000, required=True)
 
 
 class ChangeRoom(ChangeStay, Wizard):

@@ -16,7 +16,8 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .exceptions import DispatchError
+from .bounds import check_not_future
+from .exceptions import DispatchError, FutureDateError
 
 
 class Vehicle(DeactivableMixin, ModelSQL, ModelView):
@@ -25,7 +26,7 @@ class Vehicle(DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Vehicle"
     _rec_name = 'plate'
 
-    plate = fields.Char("Plate", required=True)
+    plate = fields.Char("Plate", size=20, required=True)
     kind = fields.Selection([
             ('bus', "Bus"),
             ('ambulance', "Ambulance"),
@@ -38,8 +39,8 @@ class Vehicle(DeactivableMixin, ModelSQL, ModelView):
     seats = fields.Integer("Seats", required=True,
         help="Seats for transferred persons, escorts apart (none for a "
         "truck).")
-    driver = fields.Char("Driver")
-    driver_phone = fields.Char("Driver Phone")
+    driver = fields.Char("Driver", size=100)
+    driver_phone = fields.Char("Driver Phone", size=30)
     disinfections = fields.One2Many(
         'quarantine.vehicle.disinfection', 'vehicle', "Disinfections")
     last_run_at = fields.DateTime("Last Run", readonly=True,
@@ -142,7 +143,7 @@ class Disinfection(ModelSQL, ModelView):
     # text, kept in the notes
     disinfected_by = fields.Many2One('party.party', "Disinfected by",
         states={'required': True})
-    notes = fields.Char("Notes")
+    notes = fields.Char("Notes", size=1000)
 
     @classmethod
     def __setup__(cls):
@@ -157,3 +158,9 @@ class Disinfection(ModelSQL, ModelView):
     @staticmethod
     def default_disinfected_at():
         return dt.datetime.now()
+
+    @classmethod
+    def validate_fields(cls, disinfections, field_names):
+        super().validate_fields(disinfections, field_names)
+        check_not_future(disinfections, field_names & {'disinfected_at'},
+            FutureDateError)

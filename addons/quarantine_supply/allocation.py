@@ -40,11 +40,12 @@ class Allocation(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     _states = {'readonly': Eval('state') != 'draft'}
 
     number = fields.Char("Number", readonly=True)
-    applicant = fields.Char("Applicant", required=True, states=_states,
+    applicant = fields.Char("Applicant", size=100, required=True,
+        states=_states,
         help="The headquarters or unit that asks for the supplies.")
-    reason = fields.Text("Reason", required=True, states=_states)
+    reason = fields.Text("Reason", size=10000, required=True, states=_states)
     needed_by = fields.DateTime("Needed by", states=_states)
-    destination = fields.Char("Destination", states=_states,
+    destination = fields.Char("Destination", size=200, states=_states,
         help="Where the supplies are used.")
     to_site = fields.Many2One('quarantine.site', "Destination Site",
         states=_states,
@@ -55,9 +56,9 @@ class Allocation(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
             'readonly': _states['readonly'] | Bool(Eval('to_site')),
             },
         help="Where the supplies go when they are not for a site.")
-    receiving_unit = fields.Char("Receiving Unit", states=_states)
-    contact = fields.Char("Contact", states=_states)
-    contact_phone = fields.Char("Contact Phone", states=_states)
+    receiving_unit = fields.Char("Receiving Unit", size=100, states=_states)
+    contact = fields.Char("Contact", size=100, states=_states)
+    contact_phone = fields.Char("Contact Phone", size=30, states=_states)
     emergency = fields.Boolean("Emergency", states=_states,
         help="Ship first: the reserve sends the supplies on the request "
         "and the paperwork is completed within 7 days (先发后补).")
@@ -75,7 +76,7 @@ class Allocation(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     reviewed_at = fields.DateTime("Reviewed at", readonly=True)
     approved_by = fields.Many2One('res.user', "Approved by", readonly=True)
     approved_at = fields.DateTime("Approved at", readonly=True)
-    refusal_reason = fields.Text("Refusal Reason",
+    refusal_reason = fields.Text("Refusal Reason", size=10000,
         states={
             'readonly': ~Eval('state').in_(['submitted', 'reviewed']),
             })
@@ -381,7 +382,7 @@ class AllocationLine(
         "Allocation Request", required=True, ondelete='CASCADE')
     product = fields.Many2One('product.product', "Product", required=True,
         domain=[('type', '=', 'goods')], states=_states)
-    specification = fields.Char("Specification", states=_states,
+    specification = fields.Char("Specification", size=100, states=_states,
         help="Model, size or grade, e.g. N95 or KN95 for masks.")
     quantity = fields.Float("Quantity", digits='unit', required=True,
         states=_states)

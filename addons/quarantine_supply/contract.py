@@ -41,18 +41,18 @@ class Contract(FreshCopy, Workflow, ModelSQL, ModelView):
 
     company = fields.Many2One('company.company', "Company", states=_states,
         help="The company buying on this contract.")
-    reference = fields.Char("Reference", states=_states)
+    reference = fields.Char("Reference", size=100, states=_states)
     supplier = fields.Many2One('party.party', "Supplier", required=True,
         states=_states, ondelete='RESTRICT')
     credit_code = fields.Function(fields.Char("Unified Social Credit Code",
             help="The supplier's identifier of type \"Chinese Unified "
             "Social Credit Code\"."), 'get_credit_code')
     kind = fields.Selection(KINDS, "Kind", required=True, states=_states)
-    supply_group = fields.Char("Supply Group", states=_states,
+    supply_group = fields.Char("Supply Group", size=100, states=_states,
         help="The supply group (保供组) that follows this supplier.")
-    liaison = fields.Char("Liaison", states=_states,
+    liaison = fields.Char("Liaison", size=100, states=_states,
         help="The supplier's one liaison, reachable 24 hours a day.")
-    liaison_phone = fields.Char("Liaison Phone", states=_states)
+    liaison_phone = fields.Char("Liaison Phone", size=30, states=_states)
     lines = fields.One2Many('quarantine.supply.contract.line', 'contract',
         "Products", states=_states)
     communities = fields.One2Many('quarantine.supply.contract.community',
@@ -369,7 +369,7 @@ class ContractCommunity(ModelSQL, ModelView):
 
     contract = fields.Many2One('quarantine.supply.contract', "Contract",
         required=True, ondelete='CASCADE')
-    name = fields.Char("Community", required=True,
+    name = fields.Char("Community", size=100, required=True,
         help="Community or village (社区/村).")
     area = fields.Many2One('quarantine.area', "Area")
     population = fields.Integer("Population", required=True)

@@ -54,7 +54,7 @@ class Dispatch(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
         help="A truck of the contract's supplier.")
     driver = fields.Many2One('party.party', "Driver",
         states={'readonly': ~Eval('state').in_(['draft', 'loaded'])})
-    driver_phone = fields.Char("Driver Phone",
+    driver_phone = fields.Char("Driver Phone", size=30,
         states={'readonly': ~Eval('state').in_(['draft', 'loaded'])})
     driver_tested_at = fields.Function(fields.DateTime(
             "Driver's Latest Negative Test"), 'get_driver_tested_at')
@@ -62,7 +62,7 @@ class Dispatch(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
         required=True, states=_states,
         help="The site the truck goes to first; each line may go to "
         "another site.")
-    handover_point = fields.Char("Contactless Handover Point",
+    handover_point = fields.Char("Contactless Handover Point", size=200,
         states={'readonly': ~Eval('state').in_(['draft', 'loaded'])})
     purchase = fields.Many2One('purchase.purchase', "Load from Purchase",
         states=_states,
@@ -83,7 +83,7 @@ class Dispatch(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     departed_at = fields.DateTime("Departed at", readonly=True)
     delivered_at = fields.DateTime("Delivered at", readonly=True)
     shortage = fields.Function(fields.Boolean("Shortage"), 'get_shortage')
-    notes = fields.Text("Notes")
+    notes = fields.Text("Notes", size=10000)
     state = fields.Selection([
             ('draft', "Draft"),
             ('loaded', "Loaded"),

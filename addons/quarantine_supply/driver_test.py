@@ -2,6 +2,8 @@
 """The drivers' tests: a truck leaves only with a driver tested negative
 recently (configuration: driver_test_hours)."""
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.quarantine.bounds import check_not_future
+from trytond.modules.quarantine.exceptions import FutureDateError
 
 
 class DriverTest(ModelSQL, ModelView):
@@ -16,7 +18,7 @@ class DriverTest(ModelSQL, ModelView):
             ('negative', "Negative"),
             ('positive', "Positive"),
             ], "Result", required=True)
-    institution = fields.Char("Institution")
+    institution = fields.Char("Institution", size=100)
 
     @classmethod
     def __setup__(cls):
@@ -26,6 +28,11 @@ class DriverTest(ModelSQL, ModelView):
     @staticmethod
     def default_result():
         return 'negative'
+
+    @classmethod
+    def validate_fields(cls, tests, field_names):
+        super().validate_fields(tests, field_names)
+        check_not_future(tests, field_names & {'tested_at'}, FutureDateError)
 
     @classmethod
     def latest(cls, drivers):

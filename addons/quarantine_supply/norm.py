@@ -24,7 +24,7 @@ class Norm(ProductUnitMixin, DeactivableMixin, ModelSQL, ModelView):
     unit = fields.Many2One('product.uom', "Unit", required=True,
         domain=[If(Eval('product_uom_category'),
                 ('category', '=', Eval('product_uom_category', -1)), ())])
-    notes = fields.Char("Notes")
+    notes = fields.Char("Notes", size=1000)
 
     @classmethod
     def __setup__(cls):

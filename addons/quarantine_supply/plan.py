@@ -92,7 +92,7 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
         readonly=True)
     purchases = fields.One2Many('purchase.purchase', 'supply_plan',
         "Purchases", readonly=True)
-    notes = fields.Text("Notes")
+    notes = fields.Text("Notes", size=10000)
     state = fields.Selection([
             ('draft', "Draft"),
             ('computed', "Computed"),

@@ -191,7 +191,7 @@ class Price(ModelSQL, ModelView):
     date = fields.Date("Date", required=True)
     price = fields.Numeric("Price", digits=(16, 4), required=True,
         help="In yuan, for one unit of the product.")
-    market = fields.Char("Market",
+    market = fields.Char("Market", size=100,
         help="Where the price was observed: a supermarket, a wholesale "
         "market; empty for the price of the whole city.")
     week_ago_price = fields.Function(fields.Numeric("Price a Week Before",
@@ -416,6 +416,9 @@ COLUMNS = [
     ('market', "市场", False),
     ]
 
+# The field each column of text is written to, bounded by its size
+FIELDS = {'market': ('quarantine.supply.price', 'market')}
+
 PriceRow = namedtuple('PriceRow', ['row', 'date', 'product', 'price',
         'market'])
 
@@ -430,7 +433,7 @@ def read_prices(data):
 
     Return (rows, errors, header, raw rows); the rows are only valid when
     errors is empty."""
-    sheet = Sheet(data, COLUMNS)
+    sheet = Sheet(data, COLUMNS, FIELDS)
     rows = sheet.rows(no_row='quarantine_supply.msg_price_import_no_row')
     products = _products([row.text('product') for row in rows])
     prices = [_read_row(row, products) for row in rows]

@@ -11,7 +11,7 @@ class Site(metaclass=PoolMeta):
         domain=[('type', '=', 'warehouse')], ondelete='RESTRICT',
         help="The site's own stock: supplies are delivered here and its "
         "stocking plans count what is on hand here.")
-    handover_point = fields.Char("Contactless Handover Point",
+    handover_point = fields.Char("Contactless Handover Point", size=200,
         help="Where trucks leave the supplies without contact with the "
         "site's staff.")
 

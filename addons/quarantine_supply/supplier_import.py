@@ -29,6 +29,14 @@ SUPPLIER_COLUMNS = [
     ('community', "社区/村", False),
     ('population', "人口", False),
     ]
+# The field each column of text is written to, bounded by its size
+SUPPLIER_FIELDS = {
+    'supplier': ('party.party', 'name'),
+    'supply_group': ('quarantine.supply.contract', 'supply_group'),
+    'liaison': ('quarantine.supply.contract', 'liaison'),
+    'liaison_phone': ('quarantine.supply.contract', 'liaison_phone'),
+    'community': ('quarantine.supply.contract.community', 'name'),
+    }
 NORM_COLUMNS = [
     ('product', "物资", True),
     ('quantity', "每人每日定额", True),
@@ -66,7 +74,7 @@ def _number(value):
 def read_suppliers(data):
     """Return ({supplier name: values with its communities}, errors,
     header, raw rows)"""
-    sheet = Sheet(data, SUPPLIER_COLUMNS)
+    sheet = Sheet(data, SUPPLIER_COLUMNS, SUPPLIER_FIELDS)
     suppliers = OrderedDict()
     for row in sheet.rows():
         _read_supplier(row, suppliers)

@@ -5,7 +5,9 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.quarantine.bounds import check_not_future
 from trytond.modules.quarantine.common import FreshCopy, start_view
+from trytond.modules.quarantine.exceptions import FutureDateError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.wizard import StateTransition, Wizard
@@ -28,7 +30,7 @@ class Configuration(metaclass=PoolMeta):
         help="Close contacts reach a site within this time (12 h; some "
         "plans say 8 h).")
 
-    hospital = fields.Char("Designated Hospital",
+    hospital = fields.Char("Designated Hospital", size=200,
         help="Where the transfer requests made for positive results go.")
 
     @classmethod
@@ -62,18 +64,18 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
     _states = {'readonly': ~Eval('state').in_(['draft', 'requested'])}
 
     number = fields.Char("Number", readonly=True)
-    origin = fields.Char("Origin", required=True, states=_states,
+    origin = fields.Char("Origin", required=True, size=200, states=_states,
         help="Community, port, site or address the persons leave from.")
     to_site = fields.Many2One('quarantine.site', "Destination Site",
         states=_states, domain=[('state', '=', 'active')],
         help="Empty for a hospital.")
-    destination = fields.Char("Destination", states=_states,
+    destination = fields.Char("Destination", size=200, states=_states,
         help="Hospital or address when the destination is not a site.")
     vehicle = fields.Many2One('quarantine.vehicle', "Vehicle",
         states=_states)
-    driver = fields.Char("Driver", states=_states)
-    driver_phone = fields.Char("Driver Phone", states=_states)
-    escorts = fields.Char("Escort Staff", states=_states)
+    driver = fields.Char("Driver", size=100, states=_states)
+    driver_phone = fields.Char("Driver Phone", size=30, states=_states)
+    escorts = fields.Char("Escort Staff", size=200, states=_states)
     lines = fields.One2Many('quarantine.transfer.line', 'transfer',
         "Persons", states=_states)
     person_count = fields.Function(fields.Integer("Persons"),
@@ -93,7 +95,7 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
             ('site', "Site Copy"),
             ('team', "Transfer-Team Copy"),
             ], "Signed Copies Returned")
-    copies_signed_by = fields.Char("Copies Signed by")
+    copies_signed_by = fields.Char("Copies Signed by", size=100)
     copies_returned_at = fields.DateTime("Copies Returned at")
     state = fields.Selection([
             ('draft', "Draft"),
@@ -141,6 +143,12 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'draft'
+
+    @classmethod
+    def validate_fields(cls, transfers, field_names):
+        super().validate_fields(transfers, field_names)
+        check_not_future(transfers, field_names & {'copies_returned_at'},
+            FutureDateError)
 
     @classmethod
     def view_attributes(cls):
@@ -334,7 +342,7 @@ class TransferLine(ModelSQL, ModelView):
     category_string = category.translated('category')
     positive = fields.Boolean("Positive",
         help="From the stay's results, or ticked on the spot.")
-    phone = fields.Char("Phone")
+    phone = fields.Char("Phone", size=30)
 
     @classmethod
     def get_categories(cls):
@@ -368,7 +376,7 @@ class ReconcileStart(ModelView):
             ('site', "Site Copy"),
             ('team', "Transfer-Team Copy"),
             ], "Signed Copies Returned")
-    copies_signed_by = fields.Char("Signed by", required=True)
+    copies_signed_by = fields.Char("Signed by", size=100, required=True)
     copies_returned_at = fields.DateTime("Returned at", required=True)
 
 

@@ -184,13 +184,14 @@ class QuarantineTestCase(ModuleTestCase):
         self.assertEqual(room.state, 'cleaning')
 
         now = dt.datetime.now()
-        turnover.disinfected_at = now
+        turnover.vacated_at = now - dt.timedelta(hours=2)
+        turnover.disinfected_at = now - dt.timedelta(hours=1)
         turnover.disinfected_by = cleaner
         turnover.save()
         with self.assertRaisesRegex(UserError, 'environment sample'):
             Room.clear([room])
 
-        turnover.sampled_at = now + dt.timedelta(hours=1)
+        turnover.sampled_at = now
         turnover.sample_result = 'positive'
         turnover.save()
         with self.assertRaisesRegex(UserError, 'environment sample'):

@@ -10,6 +10,8 @@ from trytond.model.exceptions import (
     RequiredValidationError, SQLConstraintError)
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.quarantine.excel import save
+from trytond.modules.quarantine_supply.price import (
+    COLUMNS as PRICE_COLUMNS, read_prices)
 from trytond.modules.quarantine_supply.supplier_import import (
     NORM_COLUMNS, SUPPLIER_COLUMNS, import_norms, import_suppliers,
     read_norms, read_suppliers)
@@ -659,6 +661,31 @@ class SupplyTestCase(ActivatedTestCase):
         truck(None, 7)
         with self.assertRaises(SQLConstraintError), savepoint():
             truck(None, 7, plate='其它')
+
+    @with_transaction()
+    def test_driver_test_in_the_future_refused(self):
+        "A driver's test sampled in an hour is refused"
+        DriverTest = Pool().get('quarantine.supply.driver_test')
+        with self.assertRaisesRegex(UserError, 'in the future'), \
+                savepoint():
+            driver_with_test(hours_ago=-1)
+        self.assertEqual(DriverTest.search_count([]), 0)
+
+    @with_transaction()
+    def test_long_texts_refused(self):
+        """A liaison's phone of 31 characters, a market of 101, refused by
+        the form and on their rows by the imports"""
+        Contract = Pool().get('quarantine.supply.contract')
+        rows = [["国光超市", "", "超市", "", "", "1" * 31, "解放路社区", 7239]]
+        _, errors, _, _ = read_suppliers(workbook(SUPPLIER_COLUMNS, rows))
+        (error,) = errors
+        self.assertEqual((error.row, error.column), (2, "联络电话"))
+        self.assertIn('is too long (31 > 30)', error.message)
+        self.assertEqual(Contract.search_count([]), 0)
+        rows = [[TODAY, "大米", 5.2, "市" * 101]]
+        _, errors, _, _ = read_prices(workbook(PRICE_COLUMNS, rows))
+        self.assertIn('is too long (101 > 100)', '\n'.join(
+                e.message for e in errors if e.column == "市场"))
 
 
 del ActivatedTestCase

@@ -251,3 +251,24 @@ class TransferTestCase(ActivatedTestCase):
         day4 = sorted(Stay(stay.id).samples, key=lambda s: s.day)[1]
         Sample.record_results([day4], 'positive')
         self.assertEqual(Transfer.search_count([]), 1)
+
+    @with_transaction()
+    def test_copies_returned_in_the_future_refused(self):
+        "The handover copies cannot be returned tomorrow"
+        Transfer = Pool().get('quarantine.transfer')
+        move = transfer([create_person("张三")])
+        tomorrow = dt.datetime.now() + dt.timedelta(days=1)
+        with self.assertRaisesRegex(UserError, 'in the future'), \
+                savepoint():
+            Transfer.write([move], {'copies_signed_by': "李四",
+                    'copies_returned_at': tomorrow})
+        self.assertIsNone(Transfer(move.id).copies_returned_at)
+
+    @with_transaction()
+    def test_long_driver_refused(self):
+        "A driver's name of 101 characters is refused with its size"
+        Transfer = Pool().get('quarantine.transfer')
+        move = transfer([create_person("张三")])
+        with self.assertRaisesRegex(UserError, r'101 > 100'), savepoint():
+            Transfer.write([move], {'driver': '司' * 101})
+        self.assertIsNone(Transfer(move.id).driver)
