@@ -17,6 +17,17 @@ from .exceptions import DispatchError, TransferError
 OPEN_STATES = ('draft', 'requested', 'dispatched')
 
 
+def readable(Model, ids):
+    """Return the ids of `ids` the user may read (the model's access and
+    its record rules), whatever the access checks of the caller"""
+    ModelAccess = Pool().get('ir.model.access')
+    with check_access():
+        if not ModelAccess.check(
+                Model.__name__, 'read', raise_exception=False):
+            return set()
+        return {r.id for r in Model.search([('id', 'in', list(ids))])}
+
+
 class Configuration(metaclass=PoolMeta):
     __name__ = 'quarantine.configuration'
 
@@ -172,9 +183,7 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
             if (other and other != line.transfer) or (
                     line.transfer.id not in ids):
                 other = other or line.transfer
-                with check_access():
-                    readable = cls.search([('id', '=', other.id)])
-                if readable:
+                if readable(cls, [other.id]):
                     message = gettext(
                         'quarantine_transfer.msg_person_two_transfers',
                         person=line.person.rec_name,
@@ -374,11 +383,7 @@ class TransferLine(ModelSQL, ModelView):
         """Refuse the stays the user may not read: a user transfers the
         residents of their own sites only"""
         Stay = Pool().get('quarantine.stay')
-        with check_access():
-            readable = {s.id for s in Stay.search([
-                        ('id', 'in', list(stay_ids)),
-                        ])}
-        if stay_ids - readable:
+        if stay_ids - readable(Stay, stay_ids):
             raise AccessError(gettext(
                     'quarantine_transfer.msg_transfer_stay_not_yours'))
 

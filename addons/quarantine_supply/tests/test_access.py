@@ -2,6 +2,7 @@
 """Who reads and changes which supply records, over JSON-RPC as the web
 client talks: a site manager the dispatches, allocation requests and plans
 of their sites, logistics officers every one"""
+import datetime as dt
 import unittest
 
 from trytond.modules.company.tests import create_company, set_company
@@ -180,6 +181,14 @@ class SupplyAccessTestCase(CityTestCase):
                 self.assertEqual(client.model(model, 'search',
                         [('id', 'in', list(city[key].values()))]),
                     [city[key]['a']])
+        # a plan of their district, not one of B
+        values = {'date': dt.date.today(), 'reserve_days': 15}
+        plan_id, = client.model('quarantine.supply.plan', 'create', [
+                dict(values, scope='area', area=city['district'])])
+        self.assertEqual(client.model('quarantine.supply.plan', 'search',
+                [('id', '=', plan_id)]), [plan_id])
+        self.assertRefused(client.model, 'quarantine.supply.plan', 'create',
+            [dict(values, scope='site', site=city['sites']['b'])])
 
     def test_logistics_and_city_admin_read_all(self):
         "Logistics officers and the city's administrator read every site's"
