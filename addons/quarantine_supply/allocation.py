@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 from reports.supply import render_allocation_requests
 
 from .exceptions import AllocationError
-from .document import Numbered, parent_state_line
+from .document import Numbered, check_access_first, parent_state_line
 from .shipment import ship_internally
 
 PAPERWORK_DAYS = 7
@@ -191,6 +191,7 @@ class Allocation(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, allocations):
+        check_access_first(cls, allocations, 'delete')
         refuse(allocations,
             lambda a: a.state not in {'draft', 'cancelled'},
             AllocationError, 'quarantine_supply.msg_allocation_delete',
@@ -392,6 +393,11 @@ class AllocationLine(
         states=_states)
 
     del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('allocation')
 
     @fields.depends('product', 'unit')
     def on_change_product(self):

@@ -17,7 +17,7 @@ from trytond.transaction import Transaction
 from reports.supply import render_dispatch_notes
 
 from .exceptions import DispatchError
-from .document import Numbered, parent_state_line
+from .document import Numbered, check_access_first, parent_state_line
 from .shipment import ship_internally
 
 
@@ -446,6 +446,7 @@ class Dispatch(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, dispatches):
+        check_access_first(cls, dispatches, 'delete')
         refuse(dispatches, lambda d: d.state not in {'draft', 'cancelled'},
             DispatchError, 'quarantine_supply.msg_dispatch_delete',
             'dispatch')
@@ -482,6 +483,11 @@ class DispatchLine(
         "all that was loaded.")
     shortage = fields.Function(fields.Float("Shortage", digits='unit'),
         'get_shortage')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('dispatch')
 
     @fields.depends('dispatch', '_parent_dispatch.site', 'site')
     def on_change_dispatch(self):

@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 
 from reports.supply import render_stocking_plan
 
-from .document import Numbered
+from .document import Numbered, check_access_first
 from .exceptions import PlanError
 
 
@@ -513,6 +513,7 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def delete(cls, plans):
+        check_access_first(cls, plans, 'delete')
         refuse(plans, lambda p: p.state == 'confirmed', PlanError,
             'quarantine_supply.msg_plan_delete_confirmed', 'plan')
         super().delete(plans)

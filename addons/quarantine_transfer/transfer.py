@@ -5,16 +5,29 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.modules.quarantine.bounds import check_not_future
 from trytond.modules.quarantine.common import FreshCopy, start_view
 from trytond.modules.quarantine.exceptions import FutureDateError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
+from trytond.transaction import check_access, without_check_access
 from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import DispatchError, TransferError
 
 OPEN_STATES = ('draft', 'requested', 'dispatched')
+
+
+def readable(Model, ids):
+    """Return the ids of `ids` the user may read (the model's access and
+    its record rules), whatever the access checks of the caller"""
+    ModelAccess = Pool().get('ir.model.access')
+    with check_access():
+        if not ModelAccess.check(
+                Model.__name__, 'read', raise_exception=False):
+            return set()
+        return {r.id for r in Model.search([('id', 'in', list(ids))])}
 
 
 class Configuration(metaclass=PoolMeta):
@@ -164,7 +177,8 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check_open_persons(cls, transfers):
-        "A person is on one open transfer only"
+        """A person is on one open transfer only (the other transfer is
+        named only to a user who may read it)"""
         Line = Pool().get('quarantine.transfer.line')
         persons = {l.person for t in transfers for l in t.lines}
         ids = {t.id for t in transfers}
@@ -176,10 +190,17 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
             other = seen.get(line.person)
             if (other and other != line.transfer) or (
                     line.transfer.id not in ids):
-                raise TransferError(gettext(
+                other = other or line.transfer
+                if readable(cls, [other.id]):
+                    message = gettext(
                         'quarantine_transfer.msg_person_two_transfers',
                         person=line.person.rec_name,
-                        transfer=(other or line.transfer).rec_name))
+                        transfer=other.rec_name)
+                else:
+                    message = gettext(
+                        'quarantine_transfer.msg_person_other_transfer',
+                        person=line.person.rec_name)
+                raise TransferError(message)
             seen[line.person] = line.transfer
 
     @classmethod
@@ -345,10 +366,34 @@ class TransferLine(ModelSQL, ModelView):
     phone = fields.Char("Phone", size=30)
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # a person on a transfer is read and changed with the transfer
+        cls.__access__.add('transfer')
+
+    @classmethod
     def get_categories(cls):
         Stay = Pool().get('quarantine.stay')
         return [(None, '')] + Stay.fields_get(
             ['category'])['category']['selection']
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external and mode == 'create':
+            cls.check_stays({l.stay.id for l in records if l.stay})
+        elif external and mode == 'write' and values.get('stay'):
+            cls.check_stays({values['stay']})
+
+    @classmethod
+    def check_stays(cls, stay_ids):
+        """Refuse the stays the user may not read: a user transfers the
+        residents of their own sites only"""
+        Stay = Pool().get('quarantine.stay')
+        if stay_ids - readable(Stay, stay_ids):
+            raise AccessError(gettext(
+                    'quarantine_transfer.msg_transfer_stay_not_yours'))
 
     @fields.depends('stay', 'person')
     def on_change_stay(self):
@@ -401,11 +446,14 @@ class Reconcile(Wizard):
 
     def transition_save(self):
         Transfer = Pool().get('quarantine.transfer')
-        Transfer.write([self.record], {
-                'copies_returned': list(self.start.copies_returned or []),
-                'copies_signed_by': self.start.copies_signed_by,
-                'copies_returned_at': self.start.copies_returned_at,
-                })
+        # the wizard runs without the access checks: write as the user
+        with check_access():
+            Transfer.write([self.record], {
+                    'copies_returned': list(
+                        self.start.copies_returned or []),
+                    'copies_signed_by': self.start.copies_signed_by,
+                    'copies_returned_at': self.start.copies_returned_at,
+                    })
         return 'end'
 
 
@@ -416,18 +464,26 @@ class Stay(metaclass=PoolMeta):
     def flag_positive(cls, stays):
         """A positive result also requests the transfer to hospital, with
         the 2-hour deadline, one person a vehicle"""
+        new = [s for s in stays if not s.positive]
+        super().flag_positive(stays)
+        cls.request_to_hospital(new)
+
+    @classmethod
+    @without_check_access
+    def request_to_hospital(cls, stays):
+        """Request the transfer to hospital of the positive stays not on an
+        open transfer yet: the system requests it, whoever recorded the
+        result"""
         pool = Pool()
         Transfer = pool.get('quarantine.transfer')
         Line = pool.get('quarantine.transfer.line')
         Configuration = pool.get('quarantine.configuration')
-        new = [s for s in stays if not s.positive]
-        super().flag_positive(stays)
         on_transfer = {l.person for l in Line.search([
-                    ('person', 'in', [s.person.id for s in new]),
+                    ('person', 'in', [s.person.id for s in stays]),
                     ('transfer.state', 'in', OPEN_STATES),
                     ])}
-        new = [s for s in new if s.person not in on_transfer]
-        if not new:
+        stays = [s for s in stays if s.person not in on_transfer]
+        if not stays:
             return
         hospital = Configuration(1).hospital or gettext(
             'quarantine_transfer.msg_default_hospital')
@@ -441,5 +497,5 @@ class Stay(metaclass=PoolMeta):
                                     'phone': s.phone,
                                     'positive': True,
                                     }])],
-                    } for s in new])
+                    } for s in stays])
         Transfer.request(transfers)
