@@ -88,6 +88,17 @@ def check_records(records):
         Model.read([r.id for r in records], ['id'])
 
 
+def readable(Model, ids):
+    """Return the ids of `ids` the user may read (the model's access and
+    its record rules), whatever the access checks of the caller"""
+    ModelAccess = Pool().get('ir.model.access')
+    with check_access():
+        if not ModelAccess.check(
+                Model.__name__, 'read', raise_exception=False):
+            return set()
+        return {r.id for r in Model.search([('id', 'in', list(ids))])}
+
+
 def user_sites(domain=None):
     """The sites of `domain` the user may read (all of them without record
     rules, their own sites for a site's staff)"""

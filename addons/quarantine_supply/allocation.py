@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.common import FreshCopy, refuse
+from trytond.modules.quarantine.common import (
+    FreshCopy, check_access_first, refuse)
 from trytond.modules.quarantine.report import (
     FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
@@ -18,7 +19,7 @@ from trytond.transaction import Transaction
 from reports.supply import render_allocation_requests
 
 from .exceptions import AllocationError
-from .document import Numbered, check_access_first, parent_state_line
+from .document import Numbered, parent_state_line
 from .shipment import ship_internally
 
 PAPERWORK_DAYS = 7

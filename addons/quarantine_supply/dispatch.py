@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.common import FreshCopy, refuse
+from trytond.modules.quarantine.common import (
+    FreshCopy, check_access_first, refuse)
 from trytond.modules.quarantine.report import (
     FormReport, minute, selection_labels)
 from trytond.pool import Pool, PoolMeta
@@ -17,7 +18,7 @@ from trytond.transaction import Transaction
 from reports.supply import render_dispatch_notes
 
 from .exceptions import DispatchError
-from .document import Numbered, check_access_first, parent_state_line
+from .document import Numbered, parent_state_line
 from .shipment import ship_internally
 
 

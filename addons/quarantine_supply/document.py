@@ -5,7 +5,6 @@ follow their state (an allocation request's, a dispatch's) and the access
 checked before their business rules."""
 from trytond.model import Check, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from .product_unit import ProductUnitMixin
 
@@ -27,17 +26,6 @@ class Numbered:
             if not values.get('number') and sequence:
                 values['number'] = sequence.get()
         return super().create(vlist)
-
-
-def check_access_first(Model, records, mode):
-    """Check the user's access to `mode` the records (the model's access,
-    then the record rules through a read) before any business rule, so that
-    a refusal never names a record the user may not read"""
-    ModelAccess = Pool().get('ir.model.access')
-    if not Transaction().check_access:
-        return
-    ModelAccess.check(Model.__name__, mode)
-    Model.read([r.id for r in records], ['id'])
 
 
 def parent_state_line(parent, parent_model, string, quantity_message):

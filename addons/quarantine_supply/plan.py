@@ -9,7 +9,8 @@ from openpyxl.styles import Font
 
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.quarantine.common import FreshCopy, refuse
+from trytond.modules.quarantine.common import (
+    FreshCopy, check_access_first, refuse)
 from trytond.modules.quarantine.excel import save
 from trytond.modules.quarantine.report import PDFReport, WorkbookReport
 from trytond.pool import Pool
@@ -18,7 +19,7 @@ from trytond.transaction import Transaction
 
 from reports.supply import render_stocking_plan
 
-from .document import Numbered, check_access_first
+from .document import Numbered
 from .exceptions import PlanError
 
 

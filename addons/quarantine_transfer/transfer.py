@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.quarantine.bounds import check_not_future
-from trytond.modules.quarantine.common import FreshCopy, start_view
+from trytond.modules.quarantine.common import (
+    FreshCopy, readable, start_view)
 from trytond.modules.quarantine.exceptions import FutureDateError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -17,17 +18,6 @@ from trytond.wizard import StateTransition, Wizard
 from .exceptions import DispatchError, TransferError
 
 OPEN_STATES = ('draft', 'requested', 'dispatched')
-
-
-def readable(Model, ids):
-    """Return the ids of `ids` the user may read (the model's access and
-    its record rules), whatever the access checks of the caller"""
-    ModelAccess = Pool().get('ir.model.access')
-    with check_access():
-        if not ModelAccess.check(
-                Model.__name__, 'read', raise_exception=False):
-            return set()
-        return {r.id for r in Model.search([('id', 'in', list(ids))])}
 
 
 class Configuration(metaclass=PoolMeta):
