@@ -1,0 +1,665 @@
+# Crosses the three modules: the access matrix of issue 15.
+"""Every role × every model, wizard, report and RPC method of the three
+modules, over JSON-RPC as the web client talks (trytond's WSGI application
+in this process), against tests/access_matrix.py — the data the README's
+"Security" tables are generated from (scripts/access_table.py).
+
+The small city of addons/quarantine/tests/city.py (sites A and B, a user of
+each role) gets transfer and supply records of A and B here. A refused
+cell must be refused with a clean error and leave the database as it was;
+an allowed create is deleted afterwards, an allowed delete takes a record
+made for it, an allowed write writes the value the field holds."""
+import datetime as dt
+import io
+import itertools
+import sys
+import unittest
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from trytond.model import ModelSQL, ModelStorage, fields
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.quarantine.tests.city import CityTestCase
+from trytond.modules.quarantine.tests.rpc import RPCError
+from trytond.modules.quarantine.tests.tools import create_person, make_ric
+from trytond.pool import Pool, isregisteredby
+from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction
+from trytond.wizard import StateAction, StateReport, StateTransition
+
+import access_matrix as matrix
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'scripts'))
+import access_table  # noqa: E402
+
+MODULES = ['quarantine', 'quarantine_transfer', 'quarantine_supply']
+SITES = ['a', 'b']
+_serial = itertools.count(1)
+
+
+def serial():
+    return next(_serial)
+
+
+def new_person(name="居民"):
+    "A resident's party with a new identity number"
+    n = serial()
+    birth = (dt.date(1960, 1, 1) + dt.timedelta(days=n)).strftime('%Y%m%d')
+    return create_person(f"{name}{n}", birth=birth, sequence=f'{n % 900 + 100}')
+
+
+def workbook(columns, rows):
+    "The bytes of a sheet of titles and rows"
+    book = Workbook()
+    book.active.append([title for _, title, _ in columns])
+    for row in rows:
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+class Fixtures:
+    """The records of A and B of each model (`rows`), the values of a new
+    one (`values(site)`, run as root) and the field a write rewrites"""
+
+    def __init__(self, city):
+        self.city = city
+        self.ids = {}
+        self.rows = {}
+        self.fields = {}
+        self.today = dt.date.today()
+
+    # What the city lacks: a company, products, supply and transfer records
+    def build(self):
+        pool = Pool()
+        Regime = pool.get('quarantine.regime')
+        Site = pool.get('quarantine.site')
+        Stay = pool.get('quarantine.stay')
+        Uom = pool.get('product.uom')
+        Location = pool.get('stock.location')
+        Party = pool.get('party.party')
+        Group = pool.get('res.group')
+        city, ids = self.city, self.ids
+        ids['regime'] = Regime.search([('code', '=', 'centralized_14')])[0].id
+        ids['kg'] = Uom.search([('symbol', '=', 'kg')])[0].id
+        ids['reserve'] = Location.search([('code', '=', 'WH')])[0].id
+        ids['lost'] = Location.search(
+            [('type', '=', 'lost_found')], limit=1)[0].id
+        ids['institution'] = Party.create([{'name': "检测机构"}])[0].id
+        ids['group'] = Group.create([{'name': "Matrix"}])[0].id
+        ids['warehouse'] = {k: Site(city['sites'][k]).warehouse.storage_location.id
+            for k in SITES}
+        ids['product'] = self.product().id
+        # a stay of each site that no cell changes, for transfers
+        ids['stays'] = {k: city['stays'][k] for k in SITES}
+        ids['persons'] = {k: Stay(s).person.id
+            for k, s in ids['stays'].items()}
+        # an intake: a draft stay without site, visible to the site roles
+        ids['intake'] = self.stay(None).id
+        contract = self.contract(sites=[city['sites'][k] for k in SITES])
+        pool.get('quarantine.supply.contract').activate([contract])
+        ids['contract'] = contract.id
+        for model in sorted(matrix.MODELS):
+            if model == 'quarantine.configuration':
+                self.rows[model] = {'a': 1, 'b': 1}
+            elif model == 'quarantine.site':
+                self.rows[model] = dict(city['sites'])
+            elif model == 'quarantine.stay':
+                self.rows[model] = {k: city['stays'][k] for k in SITES}
+            elif model == 'party.party':
+                self.rows[model] = dict(ids['persons'])
+            elif model == 'party.identifier':
+                Identifier = pool.get('party.identifier')
+                self.rows[model] = {k: Identifier.search([
+                            ('party', '=', ids['persons'][k]),
+                            ('type', '=', 'cn_ric')])[0].id for k in SITES}
+            elif model == 'quarantine.sample':
+                self.rows[model] = {k: city['samples'][k][0] for k in SITES}
+            else:
+                Model = pool.get(model)
+                self.rows[model] = {k: Model.create([self.values(model, k)])[0].id
+                    for k in SITES}
+            self.fields[model] = self.field(model)
+
+    def field(self, model):
+        "The field a write cell rewrites with the value it holds"
+        return {
+            'quarantine.configuration': 'minimum_site_rooms',
+            'quarantine.area': 'name', 'quarantine.regime': 'name',
+            'quarantine.site': 'name', 'quarantine.room': 'notes',
+            'quarantine.room.turnover': 'notes', 'quarantine.staff': 'role',
+            'quarantine.stay': 'notes',
+            'quarantine.stay.end_date_change': 'reason',
+            'quarantine.stay.room_change': 'reason',
+            'quarantine.sample': 'reagent',
+            'quarantine.monitoring': 'temperature',
+            'quarantine.home_monitoring': 'notes',
+            'quarantine.daily_report.submission': 'date',
+            'party.party': 'name', 'party.identifier': 'code',
+            'quarantine.vehicle': 'plate',
+            'quarantine.vehicle.disinfection': 'notes',
+            'res.user': 'name', 'res.user-quarantine.site': 'site',
+            'res.user-quarantine.area': 'area', 'res.user-res.group': 'group',
+            'ir.rule': 'domain', 'ir.cron': 'interval_number',
+            'quarantine.transfer': 'driver',
+            'quarantine.transfer.line': 'phone',
+            'quarantine.supply.contract': 'trucks',
+            'quarantine.supply.contract.line': 'daily_capacity',
+            'quarantine.supply.contract.community': 'population',
+            'quarantine.supply.contract-quarantine.site': 'site',
+            'quarantine.supply.norm': 'quantity',
+            'quarantine.supply.driver_test': 'result',
+            'quarantine.supply.price': 'price',
+            'quarantine.supply.plan': 'reserve_days',
+            'quarantine.supply.plan-quarantine.site': 'site',
+            'quarantine.supply.plan.line': 'to_order',
+            'quarantine.supply.dispatch': 'handover_point',
+            'quarantine.supply.dispatch.line': 'quantity',
+            'quarantine.supply.allocation': 'reason',
+            'quarantine.supply.allocation.line': 'quantity',
+            'purchase.purchase': 'description', 'stock.move': 'quantity',
+            'product.template': 'name', 'product.product': 'suffix_code',
+            }[model]
+
+    # Records the values need, made as root
+    def product(self):
+        Template = Pool().get('product.template')
+        template, = Template.create([{'name': f"物资{serial()}",
+                    'type': 'goods', 'default_uom': self.ids['kg'],
+                    'purchasable': True, 'purchase_uom': self.ids['kg'],
+                    'price_monitored': True,
+                    'products': [('create', [{}])]}])
+        return template.products[0]
+
+    def stay(self, site, **values):
+        Stay = Pool().get('quarantine.stay')
+        stay, = Stay.create([dict({
+                        'person': new_person().id,
+                        'regime': self.ids['regime'],
+                        'site': self.city['sites'][site] if site else None,
+                        'arrival_date': self.today,
+                        'exposure_date': self.today - dt.timedelta(days=2),
+                        }, **values)])
+        return stay
+
+    def room(self, site):
+        Room = Pool().get('quarantine.room')
+        room, = Room.create([{'site': self.city['sites'][site],
+                    'name': f'M{serial()}'}])
+        return room
+
+    def contract(self, sites=()):
+        pool = Pool()
+        Contract = pool.get('quarantine.supply.contract')
+        Party = pool.get('party.party')
+        supplier, = Party.create([{'name': f"供应商{serial()}"}])
+        contract, = Contract.create([{
+                    'supplier': supplier.id, 'kind': 'supermarket',
+                    'trucks': 1, 'lead_days': 1,
+                    'start_date': self.today - dt.timedelta(days=10),
+                    'sites': [('add', list(sites))],
+                    'lines': [('create', [{
+                                    'product': self.ids['product'],
+                                    'unit': self.ids['kg'],
+                                    'daily_capacity': 100,
+                                    'unit_price': Decimal('5'),
+                                    }])],
+                    }])
+        return contract
+
+    def user(self):
+        User = Pool().get('res.user')
+        n = serial()
+        user, = User.create([{'login': f'matrix{n}', 'name': f"M{n}"}])
+        return user.id
+
+    def values(self, model, site):
+        """The values of a new record of model in site ('a', 'b'; None for
+        a record of no site), its prerequisites created as root"""
+        pool = Pool()
+        ids, today = self.ids, self.today
+        n = serial()
+        site_id = self.city['sites'][site] if site else None
+        now = dt.datetime.now()
+        if model == 'quarantine.area':
+            return {'name': f"区{n}", 'code': f'Z{n}', 'population': 1000}
+        if model == 'quarantine.regime':
+            return {'name': f"方案{n}", 'code': f'matrix_{n}',
+                'duration_days': 7, 'count_from': 'arrival',
+                'test_days': '1,7'}
+        if model == 'quarantine.site':
+            return {'code': f'N{n}', 'name': f"新隔离点{n}"}
+        if model == 'quarantine.room':
+            return {'site': site_id, 'name': f'N{n}'}
+        if model == 'quarantine.room.turnover':
+            return {'room': self.room(site).id, 'vacated_at': now}
+        if model == 'quarantine.staff':
+            Party = pool.get('party.party')
+            return {'site': site_id, 'role': 'medical',
+                'party': Party.create([{'name': f"员工{n}"}])[0].id}
+        if model == 'quarantine.stay':
+            return {'person': new_person().id, 'regime': ids['regime'],
+                'site': site_id, 'arrival_date': today,
+                'exposure_date': today - dt.timedelta(days=2)}
+        if model == 'quarantine.stay.end_date_change':
+            return {'stay': self.stay(site).id, 'reason': "复核",
+                'new_end_date': today + dt.timedelta(days=20)}
+        if model == 'quarantine.stay.room_change':
+            return {'stay': self.stay(site).id, 'reason': "调房",
+                'new_room': self.room(site).id}
+        if model == 'quarantine.sample':
+            return {'stay': self.stay(site).id, 'day': 1,
+                'planned_date': today}
+        if model == 'quarantine.monitoring':
+            return {'stay': self.city['stays'][site], 'period': 'morning',
+                'date': today - dt.timedelta(days=n), 'temperature': 36.5}
+        if model == 'quarantine.home_monitoring':
+            return {'stay': self.city['stays'][site], 'day': 1,
+                'planned_date': today + dt.timedelta(days=n)}
+        if model == 'quarantine.daily_report.submission':
+            return {'site': site_id, 'date': today - dt.timedelta(days=n),
+                'submitted_at': now}
+        if model == 'party.party':
+            return {'name': f"新人员{n}"}
+        if model == 'party.identifier':
+            return {'party': ids['persons'][site], 'code': f'V{n}'}
+        if model == 'quarantine.vehicle':
+            if site == 'a':
+                return {'kind': 'truck', 'seats': 0, 'number': 1000 + n,
+                    'plate': f'赣T{n:05d}'}
+            return {'kind': 'bus', 'seats': 30, 'plate': f'赣B{n:05d}'}
+        if model == 'quarantine.vehicle.disinfection':
+            Vehicle = pool.get('quarantine.vehicle')
+            vehicle, = Vehicle.create([self.values('quarantine.vehicle', site)])
+            return {'vehicle': vehicle.id, 'disinfected_at': now,
+                'disinfected_by': ids['institution']}
+        if model == 'res.user':
+            return {'login': f'matrix{n}', 'name': f"M{n}"}
+        if model == 'res.user-quarantine.site':
+            return {'user': self.user(), 'site': site_id}
+        if model == 'res.user-quarantine.area':
+            Area = pool.get('quarantine.area')
+            area, = Area.create([self.values('quarantine.area', site)])
+            return {'user': self.user(), 'area': area.id}
+        if model == 'res.user-res.group':
+            return {'user': self.user(), 'group': ids['group']}
+        if model == 'ir.rule':
+            RuleGroup = pool.get('ir.rule.group')
+            group, = RuleGroup.create([{'name': f"Matrix {n}",
+                        'model': 'ir.lang',
+                        'global_p': False}])
+            return {'rule_group': group.id, 'domain': '[]'}
+        if model == 'ir.cron':
+            return {'method': 'quarantine.transfer|update_overdue',
+                'interval_number': n, 'interval_type': 'days',
+                'active': False}
+        if model == 'quarantine.transfer':
+            stay = self.stay(site)
+            return {'origin': f"隔离点{site}", 'lines': [('create', [{
+                                'person': stay.person.id,
+                                'stay': stay.id}])]}
+        if model == 'quarantine.transfer.line':
+            Transfer = pool.get('quarantine.transfer')
+            transfer, = Transfer.create([
+                    self.values('quarantine.transfer', site)])
+            stay = self.stay(site)
+            return {'transfer': transfer.id, 'person': stay.person.id,
+                'stay': stay.id}
+        if model == 'quarantine.supply.contract':
+            Party = pool.get('party.party')
+            return {'supplier': Party.create([{'name': f"供应商{n}"}])[0].id,
+                'kind': 'supermarket', 'trucks': 1, 'lead_days': 1,
+                'start_date': today}
+        if model == 'quarantine.supply.contract.line':
+            return {'contract': self.contract().id,
+                'product': self.product().id, 'unit': ids['kg'],
+                'daily_capacity': 10, 'unit_price': Decimal('1')}
+        if model == 'quarantine.supply.contract.community':
+            return {'contract': self.contract().id, 'name': f"社区{n}",
+                'population': 100}
+        if model == 'quarantine.supply.contract-quarantine.site':
+            return {'contract': self.contract().id,
+                'site': site_id or self.city['sites']['a']}
+        if model == 'quarantine.supply.norm':
+            return {'product': self.product().id, 'quantity': 1,
+                'unit': ids['kg']}
+        if model == 'quarantine.supply.driver_test':
+            Party = pool.get('party.party')
+            return {'driver': Party.create([{'name': f"司机{n}"}])[0].id,
+                'result': 'negative', 'tested_at': now}
+        if model == 'quarantine.supply.price':
+            return {'product': ids['product'], 'price': Decimal('3'),
+                'date': today - dt.timedelta(days=n)}
+        if model == 'quarantine.supply.plan':
+            return {'date': today, 'scope': 'site', 'site': site_id,
+                'reserve_days': 15}
+        if model == 'quarantine.supply.plan-quarantine.site':
+            Plan = pool.get('quarantine.supply.plan')
+            plan, = Plan.create([{'date': today, 'scope': 'sites',
+                        'reserve_days': 15}])
+            return {'plan': plan.id, 'site': site_id}
+        if model == 'quarantine.supply.plan.line':
+            Plan = pool.get('quarantine.supply.plan')
+            plan, = Plan.create([self.values('quarantine.supply.plan', site)])
+            return {'plan': plan.id, 'site': site_id,
+                'product': ids['product'], 'unit': ids['kg']}
+        if model == 'quarantine.supply.dispatch':
+            return {'contract': ids['contract'], 'site': site_id,
+                'handover_point': "东门"}
+        if model == 'quarantine.supply.dispatch.line':
+            Dispatch = pool.get('quarantine.supply.dispatch')
+            dispatch, = Dispatch.create([
+                    self.values('quarantine.supply.dispatch', site)])
+            return {'dispatch': dispatch.id, 'site': site_id,
+                'product': ids['product'], 'unit': ids['kg'], 'quantity': 1}
+        if model == 'quarantine.supply.allocation':
+            return {'applicant': "指挥部", 'reason': "防护用品不足",
+                'to_site': site_id, 'from_warehouse': ids['reserve'],
+                'receiving_unit': "医疗组", 'contact': "王医生",
+                'contact_phone': "13800000000"}
+        if model == 'quarantine.supply.allocation.line':
+            Allocation = pool.get('quarantine.supply.allocation')
+            allocation, = Allocation.create([
+                    self.values('quarantine.supply.allocation', site)])
+            return {'allocation': allocation.id, 'product': ids['product'],
+                'unit': ids['kg'], 'quantity': 1, 'specification': "KN95"}
+        if model == 'purchase.purchase':
+            Party = pool.get('party.party')
+            Company = pool.get('company.company')
+            company, = Company.search([], limit=1)
+            Site = pool.get('quarantine.site')
+            return {'party': Party.create([{'name': f"供应商{n}"}])[0].id,
+                'company': company.id, 'currency': company.currency.id,
+                'warehouse': Site(site_id or self.city['sites']['a']
+                    ).warehouse.id,
+                'description': f"采购{n}"}
+        if model == 'stock.move':
+            Company = pool.get('company.company')
+            company, = Company.search([], limit=1)
+            return {'product': ids['product'], 'unit': ids['kg'],
+                'quantity': 1, 'from_location': ids['lost'],
+                'to_location': ids['warehouse'][site or 'a'],
+                'company': company.id}
+        if model == 'product.template':
+            return {'name': f"物资{n}", 'type': 'goods',
+                'default_uom': ids['kg']}
+        if model == 'product.product':
+            return {'template': self.product().template.id,
+                'suffix_code': f'P{n}'}
+        raise KeyError(model)
+
+
+@contextmanager
+def as_root():
+    "A transaction of root with the company, committed at the end"
+    with Transaction().start(DB_NAME, 0) as transaction:
+        Company = Pool().get('company.company')
+        companies = Company.search([], limit=1)
+        with transaction.set_context(
+                company=companies[0].id if companies else None):
+            yield Pool()
+        transaction.commit()
+
+
+class AccessMatrixTestCase(CityTestCase):
+    "The access matrix of the three modules over JSON-RPC"
+    module = 'quarantine_supply'
+    extras = ['quarantine_transfer']
+
+    @classmethod
+    def setUpDatabase(cls):
+        super().setUpDatabase()
+        company = create_company()
+        with set_company(company):
+            fixtures = Fixtures(cls.city)
+            fixtures.build()
+        cls.fixtures = fixtures
+
+    # --- what the database holds, read as root ---
+    def exists(self, model, record_id):
+        with as_root() as pool:
+            Model = pool.get(model)
+            with Transaction().set_context(active_test=False):
+                return bool(Model.search([('id', '=', record_id)]))
+
+    def fingerprint(self):
+        """(count, last write, last creation) of the tables of the matrix's
+        models: a refused call must leave it as it was"""
+        result = {}
+        with as_root() as pool:
+            cursor = Transaction().connection.cursor()
+            for model in sorted(matrix.MODELS):
+                Model = pool.get(model)
+                if (not issubclass(Model, ModelSQL) or Model.table_query()
+                        or model in {'res.user', 'ir.cron'}):
+                    continue
+                table = Model.__table__()
+                cursor.execute(*table.select(
+                        table.id, table.write_date, table.create_date))
+                rows = cursor.fetchall()
+                result[model] = (len(rows), max(
+                        (str(r[1] or r[2]) for r in rows), default=None),
+                    sum(r[0] for r in rows))
+        return result
+
+    def assertSame(self, before, after):
+        changed = [m for m in before if before[m] != after.get(m)]
+        self.assertFalse(changed, f"changed: {changed}")
+
+    def refused(self, call, *args, **kwargs):
+        "Whether call was refused with a clean error (else its result)"
+        try:
+            return False, call(*args, **kwargs)
+        except RPCError as error:
+            self.assertTrue(error.clean, str(error))
+            return True, error
+
+    def delete_root(self, model, ids):
+        with as_root() as pool:
+            Model = pool.get(model)
+            with Transaction().set_context(active_test=False):
+                records = Model.search([('id', 'in', ids)])
+            if model == 'quarantine.site':
+                Location = pool.get('stock.location')
+                warehouses = [s.warehouse for s in records if s.warehouse]
+            Model.delete(records)
+            if model == 'quarantine.site' and warehouses:
+                Location.delete(warehouses)
+
+    # --- the cells ---
+    def check_model(self, client, login, model):
+        cells = matrix.model_cells(model, login)
+        rows = self.fixtures.rows[model]
+        field = self.fixtures.fields[model]
+        allowed = {
+            code: {'a': code in 'AOM', 'b': code in 'AM'}
+            for code in 'AOM-x'}
+        # search
+        with self.subTest(role=login, model=model, op='search'):
+            refused, found = self.refused(client.model, model, 'search',
+                [('id', 'in', list(set(rows.values())))], 0, None, None)
+            found = set() if refused else set(found)
+            expected = allowed[cells['search']]
+            for site in SITES:
+                self.assertEqual(rows[site] in found, expected[site],
+                    f"row of {site.upper()} found: {rows[site] in found}")
+        # read
+        for site in SITES:
+            with self.subTest(role=login, model=model, op='read', site=site):
+                expected = allowed[cells['read']][site]
+                refused, values = self.refused(client.model, model, 'read',
+                    [rows[site]], [field])
+                self.assertEqual(not refused, expected,
+                    f"read {'refused' if refused else 'allowed'}")
+                if not refused and model in {
+                        'party.party', 'party.identifier'}:
+                    self.check_masked(client, model, rows[site], site,
+                        cells['read'] == 'M')
+        # write the value held
+        if cells['write'] != 'x':
+            for site in SITES:
+                with self.subTest(role=login, model=model, op='write',
+                        site=site):
+                    self.check_write(client, model, rows[site], field,
+                        allowed[cells['write']][site])
+        # create, in A and in B (a record of no site once)
+        if cells['create'] != 'x':
+            keys = [None] if model in {
+                'quarantine.site', 'party.party'} else SITES
+            for site in keys:
+                with self.subTest(role=login, model=model, op='create',
+                        site=site):
+                    expected = allowed[cells['create']][site or 'a']
+                    self.check_create(client, model, site, expected)
+        if cells['delete'] != 'x':
+            for site in SITES:
+                with self.subTest(role=login, model=model, op='delete',
+                        site=site):
+                    self.check_delete(client, model, site,
+                        allowed[cells['delete']][site])
+
+    def check_masked(self, client, model, record_id, site, masked):
+        "The identity number read is masked (last 4 digits) or whole"
+        number = self.city['numbers'][site]
+        field = 'code' if model == 'party.identifier' else (
+            'quarantine_identity_number')
+        value, = client.model(model, 'read', [record_id], [field])
+        if masked:
+            self.assertNotEqual(value[field], number, "number not masked")
+            self.assertTrue((value[field] or '').endswith(number[-4:]),
+                f"masked number {value[field]!r}")
+        else:
+            self.assertEqual(value[field], number)
+
+    def check_write(self, client, model, record_id, field, expected):
+        with as_root() as pool:
+            record = pool.get(model)(record_id)
+            value = getattr(record, field)
+            if isinstance(value, ModelStorage):
+                value = value.id
+        before = self.fingerprint()
+        refused, _ = self.refused(client.model, model, 'write',
+            [record_id], {field: value})
+        self.assertEqual(not refused, expected,
+            f"write {'refused' if refused else 'allowed'}")
+        if refused:
+            self.assertSame(before, self.fingerprint())
+
+    def check_create(self, client, model, site, expected):
+        with as_root():
+            values = self.fixtures.values(model, site)
+        before = self.fingerprint()
+        refused, result = self.refused(client.model, model, 'create',
+            [values])
+        if not refused:
+            self.delete_root(model, result)
+        self.assertEqual(not refused, expected,
+            f"create {'refused' if refused else 'allowed'}")
+        if refused:
+            self.assertSame(before, self.fingerprint())
+
+    def check_delete(self, client, model, site, expected):
+        if model == 'party.party':
+            # a resident's party: the stay holds it
+            victim = self.fixtures.rows[model][site]
+        else:
+            with as_root() as pool:
+                Model = pool.get(model)
+                victim, = Model.create([self.fixtures.values(model, site)])
+                victim = victim.id
+        refused, _ = self.refused(client.model, model, 'delete', [victim])
+        if refused:
+            self.assertTrue(self.exists(model, victim), "deleted")
+            if model != 'party.party':
+                self.delete_root(model, [victim])
+        self.assertEqual(not refused, expected,
+            f"delete {'refused' if refused else 'allowed'}")
+
+    def test_models(self):
+        "Each role × each model: search, read, write, create, delete"
+        for login in matrix.LOGINS:
+            client = self.login(login)
+            for model in sorted(matrix.MODELS):
+                self.check_model(client, login, model)
+
+    # --- enumerations: nothing of the modules without its row ---
+    def registered(self, kind):
+        pool = Pool()
+        return {name for name, cls in pool.iterobject(type=kind)
+            if any(isregisteredby(cls, m, type_=kind) for m in MODULES)}
+
+    def test_every_model_has_a_row(self):
+        "Every stored model the modules register or extend has its row"
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            models = {m for m in self.registered('model')
+                if issubclass(pool.get(m), ModelStorage)}
+        self.assertEqual(sorted(models - set(matrix.MODELS)), [])
+        self.assertEqual(sorted(set(matrix.MODELS) - models), [])
+        for model, cells in matrix.MODELS.items():
+            self.assertEqual(sorted(cells), sorted(matrix.LOGINS), model)
+            for login, codes in cells.items():
+                self.assertRegex(codes, r'^[AOM\-x]{5}$', (model, login))
+
+    def test_every_wizard_report_method_has_a_row(self):
+        "Every wizard state, report and RPC method of the modules has its row"
+        self.maxDiff = None
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            states = set()
+            for name in self.registered('wizard'):
+                Wizard = pool.get(name, type='wizard')
+                runs = [s for s, state in Wizard.states.items()
+                    if isinstance(state, StateReport)
+                    or (isinstance(state, StateTransition)
+                        and not isinstance(state, StateAction))]
+                if len(runs) == 1:
+                    states.add(name)
+                else:
+                    states.update(f'{name}:{s}' for s in runs)
+            self.assertEqual(sorted(states), sorted(matrix.WIZARDS))
+            self.assertEqual(sorted(self.registered('report')),
+                sorted(matrix.REPORTS))
+            self.assertEqual(sorted(self.methods()), sorted(matrix.METHODS))
+
+    def methods(self):
+        """The RPC methods the modules' own classes define: buttons and
+        others, not the on_change and selection methods of fields"""
+        pool = Pool()
+        standard = set()
+        for name in ['res.group', 'ir.sequence', 'ir.configuration']:
+            standard |= set(pool.get(name).__rpc__)
+        methods = set()
+        for name in self.registered('model'):
+            Model = pool.get(name)
+            selections = {getattr(f, '_field', f).selection
+                for f in Model._fields.values()
+                if isinstance(getattr(f, '_field', f),
+                    (fields.Selection, fields.MultiSelection))
+                and isinstance(getattr(f, '_field', f).selection, str)}
+            for method in Model.__rpc__:
+                if (method.startswith('on_change') or method in standard
+                        or method in selections):
+                    continue
+                owner = next((c for c in Model.__mro__
+                        if method in c.__dict__), None)
+                if owner and owner.__module__.split('.')[:3] in [
+                        ['trytond', 'modules', m] for m in MODULES]:
+                    methods.add(f'{name}.{method}')
+        return methods
+
+    def test_readme_table(self):
+        "The README holds the matrix generated from the data"
+        readme = (ROOT / 'README.md').read_text()
+        self.assertIn(access_table.render(), readme)
+
+
+del CityTestCase
+
+if __name__ == '__main__':
+    unittest.main()
