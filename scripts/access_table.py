@@ -24,6 +24,8 @@ LETTERS = {'search': 's', 'read': 'r', 'write': 'w', 'create': 'c',
 
 def model_cell(cells):
     "'all sr · own wc' from {operation: outcome}"
+    if set(cells.values()) == {'x'}:
+        return "no RPC"
     parts = []
     for code in 'AMO':
         letters = ''.join(LETTERS[op] for op in matrix.OPERATIONS

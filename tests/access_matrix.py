@@ -15,6 +15,9 @@ medical_a), site B another site. Each cell is one letter:
     O  own site: site A's rows are allowed, site B's refused (or not found)
     M  all rows, identity numbers masked (all but the last 4 digits)
     -  refused: no row (or nothing of the residents) is allowed
+    x  not applicable: create and delete of a singleton; every operation
+       of a relation table trytond does not serve over RPC (it is changed
+       through its parent's field, whose row says who may)
 
 For a model not tied to a site, "A's row" and "B's row" are two records
 that only `ROWS` tells apart (e.g. a truck and a bus for vehicles); `O`
@@ -54,15 +57,19 @@ ROWS = {
     'quarantine.vehicle': "A: a truck, B: a bus",
     'quarantine.vehicle.disinfection': "A: a truck's, B: a bus's",
     'res.user': "two users",
-    'res.user-quarantine.area': "links to two areas",
-    'res.user-res.group': "two memberships",
+    'res.user-quarantine.site': "no RPC: through `res.user.quarantine_sites`",
+    'res.user-quarantine.area': "no RPC: through `res.user.quarantine_areas`",
+    'res.user-res.group': "no RPC: through `res.user.groups`",
     'ir.rule': "two rules",
     'ir.cron': "two scheduled jobs",
     'quarantine.transfer': "a transfer of a resident of A, of B",
     'quarantine.supply.contract': "two contracts",
     'quarantine.supply.contract.line': "lines of two contracts",
     'quarantine.supply.contract.community': "communities of two contracts",
-    'quarantine.supply.contract-quarantine.site': "contracts serving A, B",
+    'quarantine.supply.contract-quarantine.site':
+        "no RPC: through `quarantine.supply.contract.sites`",
+    'quarantine.supply.plan-quarantine.site':
+        "no RPC: through `quarantine.supply.plan.sites`",
     'quarantine.supply.norm': "two ration norms",
     'quarantine.supply.driver_test': "two drivers' tests",
     'quarantine.supply.price': "two prices",
@@ -87,6 +94,7 @@ _LOGISTICS_SITES = {
     'medical_a': '-----', 'transfer': '-----', 'logistics': 'AAAAA',
     'nogroup': '-----'}
 _NOBODY_EDITS = {login: '-----' for login in LOGINS}
+_NO_RPC = {login: 'xxxxx' for login in LOGINS}
 _CHANGE_LOG = {
     'city_admin': 'AA-A-', 'manager_a': 'OO-O-', 'clerk_a': 'OO-O-',
     'medical_a': 'OO-O-', 'transfer': '-----', 'logistics': '-----',
@@ -157,9 +165,9 @@ MODELS = {
         'medical_a': 'AA---', 'transfer': 'AAAAA', 'logistics': 'OOOOO',
         'nogroup': '-----'},
     'res.user': _READ_ONLY,
-    'res.user-quarantine.site': _ADMIN_ONLY_EDIT,
-    'res.user-quarantine.area': _ADMIN_ONLY_EDIT,
-    'res.user-res.group': _READ_ONLY,
+    'res.user-quarantine.site': _NO_RPC,
+    'res.user-quarantine.area': _NO_RPC,
+    'res.user-res.group': _NO_RPC,
     'ir.rule': _READ_ONLY,
     # quarantine_transfer
     'ir.cron': _READ_ONLY,
@@ -175,12 +183,12 @@ MODELS = {
     'quarantine.supply.contract': _LOGISTICS,
     'quarantine.supply.contract.line': _LOGISTICS,
     'quarantine.supply.contract.community': _LOGISTICS,
-    'quarantine.supply.contract-quarantine.site': _LOGISTICS,
+    'quarantine.supply.contract-quarantine.site': _NO_RPC,
     'quarantine.supply.norm': _LOGISTICS,
     'quarantine.supply.driver_test': _LOGISTICS,
     'quarantine.supply.price': _LOGISTICS,
     'quarantine.supply.plan': _LOGISTICS_SITES,
-    'quarantine.supply.plan-quarantine.site': _LOGISTICS_SITES,
+    'quarantine.supply.plan-quarantine.site': _NO_RPC,
     'quarantine.supply.plan.line': _LOGISTICS_SITES,
     'quarantine.supply.dispatch': dict(_LOGISTICS_SITES, manager_a='OOO--'),
     'quarantine.supply.dispatch.line': dict(
