@@ -20,13 +20,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from sql import Literal
-from sql.aggregate import Count
+from sql.aggregate import Count, Max, Sum
 
 from trytond.model import ModelSQL, ModelStorage, fields
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.quarantine.tests.city import CityTestCase
 from trytond.modules.quarantine.tests.rpc import RPCError
-from trytond.modules.quarantine.tests.tools import create_person
+from trytond.modules.quarantine.tests.tools import create_person, make_ric
 from trytond.pool import Pool, isregisteredby
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -103,6 +103,14 @@ class Fixtures:
             for k, s in ids['stays'].items()}
         # an intake: a draft stay without site, visible to the site roles
         ids['intake'] = self.stay(None).id
+        # a released stay of each site, for the certificates
+        ids['released'] = {}
+        for k in SITES:
+            stay = self.stay(k)
+            Stay.write([stay], {'state': 'released',
+                    'release_date': self.today,
+                    'certificate_number': f'JC{serial():08d}'})
+            ids['released'][k] = stay.id
         contract = self.contract(sites=[city['sites'][k] for k in SITES])
         pool.get('quarantine.supply.contract').activate([contract])
         ids['contract'] = contract.id
@@ -433,8 +441,8 @@ class AccessMatrixTestCase(CityTestCase):
 
     # --- what the database holds, read as root ---
     def fingerprint(self):
-        """(count, last write, last creation) of the tables of the matrix's
-        models: a refused call must leave it as it was"""
+        """(rows, last write, last creation) of the tables of the matrix's
+        models: a refused call must leave them as they were"""
         result = {}
         with as_root() as pool:
             cursor = Transaction().connection.cursor()
@@ -444,17 +452,11 @@ class AccessMatrixTestCase(CityTestCase):
                         or model in {'res.user', 'ir.cron'}):
                     continue
                 table = Model.__table__()
-                cursor.execute(*table.select(
-                        table.id, table.write_date, table.create_date))
-                rows = cursor.fetchall()
-                result[model] = (len(rows), max(
-                        (str(r[1] or r[2]) for r in rows), default=None),
-                    sum(r[0] for r in rows))
+                cursor.execute(*table.select(Count(Literal('*')),
+                        Max(table.write_date), Max(table.create_date),
+                        Sum(table.id)))
+                result[model] = tuple(cursor.fetchone())
         return result
-
-    def assertSame(self, before, after):
-        changed = [m for m in before if before[m] != after.get(m)]
-        self.assertFalse(changed, f"changed: {changed}")
 
     def refused(self, call, *args, **kwargs):
         "Whether call was refused with a clean error (else its result)"
@@ -684,6 +686,242 @@ class AccessMatrixTestCase(CityTestCase):
                     if message:
                         self.fail(message)
         print(f"\naccess matrix: {total} model cells")
+
+    # --- wizards, reports and methods ---
+    def wizard_run(self, key, site):
+        """(wizard, model, ids, states) of the wizard's cell run on site,
+        its records made as root"""
+        wizard, _, state = key.partition(':')
+        city, ids, fixtures = self.city, self.fixtures.ids, self.fixtures
+        today = dt.date.today()
+        now = dt.datetime.now().replace(microsecond=0)
+        site_id = city['sites'][site]
+        with as_root() as pool:
+            Stay = pool.get('quarantine.stay')
+            if wizard == 'quarantine.daily_report':
+                return (wizard, 'quarantine.site', [site_id], [
+                        ('start', {}), (state, {'start': {
+                                    'date': today, 'area': None,
+                                    'sites': [site_id]}})])
+            if wizard == 'quarantine.room.create':
+                n = serial() % 90 + 10
+                return (wizard, 'quarantine.site', [site_id], [
+                        ('start', {}), ('create_', {'start': {
+                                    'site': site_id, 'buildings': 'W',
+                                    'floor_from': 9, 'floor_to': 9,
+                                    'number_from': n, 'number_to': n,
+                                    'pattern': '{building}-{floor}{number:02d}',
+                                    'capacity': 1, 'accessible': False,
+                                    'initial_state': 'available'}})])
+            if wizard == 'quarantine.stay.change_end_date':
+                stay = Stay(city['stays'][site])
+                return (wizard, 'quarantine.stay', [stay.id], [
+                        ('start', {}), ('change', {'start': {
+                                    'stay': stay.id,
+                                    'current_end_date': stay.end_date,
+                                    'end_date': stay.end_date
+                                    + dt.timedelta(days=1),
+                                    'reason': "复核延长"}})])
+            if wizard == 'quarantine.stay.change_room':
+                stay = Stay(city['stays'][site])
+                room = fixtures.room(site)
+                return (wizard, 'quarantine.stay', [stay.id], [
+                        ('start', {}), ('change', {'start': {
+                                    'stay': stay.id, 'site': site_id,
+                                    'current_room': stay.room.id,
+                                    'room': room.id, 'reason': "调房"}})])
+            if wizard == 'quarantine.stay.allocate':
+                # an intake without site, visible to the site roles, into
+                # the site chosen
+                stay = fixtures.stay(None)
+                fixtures.room(site)
+                return (wizard, 'quarantine.stay', [stay.id], [
+                        ('start', {}), ('allocate', {'start': {
+                                    'site': site_id}})])
+            if wizard == 'quarantine.stay.import':
+                from trytond.modules.quarantine.arrival_import import (
+                    COLUMNS)
+                n = serial()
+                birth = (dt.date(1950, 1, 1) + dt.timedelta(days=n)
+                    ).strftime('%Y%m%d')
+                sheet = workbook(COLUMNS, [[f"导入{n}", make_ric(
+                                birth, f'{n % 900 + 100}'), None, "密接"]])
+                return (wizard, None, [], [
+                        ('start', {}), ('import_', {'start': {
+                                    'file': sheet, 'arrival_date': today,
+                                    'regime': ids['regime'],
+                                    'site': site_id}})])
+            if wizard in {'quarantine.stay.ledger', 'quarantine.stay.notify'}:
+                return (wizard, None, [], [('start', {}), ('export', {
+                                'start': {'site': site_id,
+                                    'date_from': today - dt.timedelta(
+                                        days=60),
+                                    'date_to': today}})])
+            if wizard == 'quarantine.site.print_roster':
+                return (wizard, 'quarantine.site', [site_id], [
+                        ('start', {}), (state, {'start': {
+                                    'site': site_id, 'date': today}})])
+            if wizard == 'quarantine.sample.record':
+                sample = city['samples'][site][-1]
+                return (wizard, 'quarantine.sample', [sample], [
+                        ('start', {}), ('record', {'start': {
+                                    'result': 'negative',
+                                    'institution': ids['institution'],
+                                    'reagent': "试剂", 'collected_at': now,
+                                    'count': 1}})])
+            if wizard == 'quarantine.sample.import':
+                from trytond.modules.quarantine.lab_import import COLUMNS
+                sample = city['samples'][site][-2]
+                sheet = workbook(COLUMNS, [[f'S{sample:09d}', None, "阴性",
+                            "检测机构", "试剂",
+                            now - dt.timedelta(hours=1)]])
+                return (wizard, None, [], [('start', {}), ('import_', {
+                                'start': {'file': sheet}})])
+            if wizard == 'quarantine.transfer.reconcile':
+                transfer = fixtures.rows['quarantine.transfer'][site]
+                return (wizard, 'quarantine.transfer', [transfer], [
+                        ('start', {}), ('save', {'start': {
+                                    'copies_returned': ['site'],
+                                    'copies_signed_by': "李",
+                                    'copies_returned_at': now}})])
+            if wizard == 'quarantine.supply.import':
+                from trytond.modules.quarantine_supply.supplier_import import (
+                    NORM_COLUMNS)
+                return (wizard, None, [], [('start', {}), ('import_', {
+                                'start': {'kind': 'norms',
+                                    'filename': 'norms.xlsx',
+                                    'file': workbook(NORM_COLUMNS,
+                                        [["粮食", 0.4, "kg"]])}})])
+            if wizard == 'quarantine.supply.price.import':
+                from trytond.modules.quarantine_supply.price import COLUMNS
+                Product = pool.get('product.product')
+                name = Product(ids['product']).name
+                day = today - dt.timedelta(days=1000 + serial())
+                return (wizard, None, [], [('start', {}), ('import_', {
+                                'start': {'file': workbook(COLUMNS,
+                                        [[day, name, 3.5, "市场"]])}})])
+            if wizard == 'quarantine.supply.price.report':
+                return (wizard, None, [], [('start', {}), ('export', {
+                                'start': {'date': today}})])
+        raise KeyError(key)
+
+    def run_refused(self, call, *args, **kwargs):
+        """A message if call(*args) is not refused cleanly leaving the
+        database as it was"""
+        before = self.fingerprint()
+        refused, result = self.refused(call, *args, **kwargs)
+        if not refused:
+            return "allowed"
+        if not result.clean:
+            return f"not a clean refusal: {result}"
+        changed = [m for m, v in self.fingerprint().items()
+            if before.get(m) != v]
+        if changed:
+            return f"refused but changed {changed}"
+
+    def run_allowed(self, call, *args, **kwargs):
+        "A message if call(*args) is refused"
+        refused, result = self.refused(call, *args, **kwargs)
+        if refused:
+            return f"refused: {result.message or result}"[:300]
+
+    def test_wizards(self):
+        "Each role × each wizard state, with another site's records"
+        unscoped = {'quarantine.supply.import',
+            'quarantine.supply.price.import', 'quarantine.supply.price.report'}
+        total = 0
+        for login in matrix.LOGINS:
+            client = self.login(login)
+            for key, (_, cells) in sorted(matrix.WIZARDS.items()):
+                code = matrix.outcome(cells, login)
+                runs = [('b', code == 'A')]
+                if code == 'O' and key in matrix.READ_ONLY_WIZARDS:
+                    runs.append(('a', True))
+                if key in unscoped:
+                    runs = [(None, code == 'A')]
+                for site, expected in runs:
+                    wizard, model, ids, states = self.wizard_run(
+                        key, site or 'a')
+                    check = self.run_allowed if expected else self.run_refused
+                    message = check(client.wizard, wizard, model, ids, states)
+                    total += 1
+                    with self.subTest(role=login, wizard=key, site=site):
+                        if message:
+                            self.fail(message)
+        print(f"\naccess matrix: {total} wizard cells")
+
+    def report_record(self, report, site):
+        rows, city = self.fixtures.rows, self.city
+        model = {
+            'quarantine.site.room_board': 'quarantine.site',
+            'quarantine.site.sampling_roster': 'quarantine.site',
+            'quarantine.stay.release_certificate': 'quarantine.stay',
+            'quarantine.transfer.handover': 'quarantine.transfer',
+            'quarantine.transfer.handover_blank': 'quarantine.transfer',
+            'quarantine.supply.plan.guidance': 'quarantine.supply.plan',
+            'quarantine.supply.plan.sheet': 'quarantine.supply.plan',
+            'quarantine.supply.contract.ledger_sheet':
+            'quarantine.supply.contract',
+            'quarantine.supply.dispatch.note': 'quarantine.supply.dispatch',
+            'quarantine.supply.allocation.form':
+            'quarantine.supply.allocation',
+            }[report]
+        if report == 'quarantine.stay.release_certificate':
+            return model, self.fixtures.ids['released'][site]
+        if model == 'quarantine.site':
+            return model, city['sites'][site]
+        return model, rows[model][site]
+
+    def test_reports(self):
+        "Each role × each report, on their site's and another site's records"
+        total = 0
+        for login in matrix.LOGINS:
+            client = self.login(login)
+            for report, cells in sorted(matrix.REPORTS.items()):
+                code = matrix.outcome(cells, login)
+                for site in SITES:
+                    model, record = self.report_record(report, site)
+                    expected = code == 'A' or (code == 'O' and site == 'a')
+                    check = self.run_allowed if expected else self.run_refused
+                    message = check(client.report, report, model, [record])
+                    total += 1
+                    with self.subTest(role=login, report=report, site=site):
+                        if message:
+                            self.fail(message)
+        print(f"\naccess matrix: {total} report cells")
+
+    def method_record(self, model):
+        "The record of site B a method is called on"
+        if model == 'quarantine.site':
+            return self.city['sites']['b']
+        if model == 'quarantine.stay':
+            return self.city['stays']['b_waiting']
+        return self.fixtures.rows[model]['b']
+
+    def test_methods(self):
+        """Each role × each button and RPC method the modules add: pressed
+        at all, and on another site's record"""
+        total = 0
+        for login in matrix.LOGINS:
+            client = self.login(login)
+            for method, cells in sorted(matrix.METHODS.items()):
+                code = matrix.outcome(cells, login)
+                model, _, name = method.rpartition('.')
+                if name == 'verify_certificate':
+                    calls = [(None, code != '-', ("ZZ0000", "0" * 20))]
+                else:
+                    calls = [(None, code != '-', ([],))]
+                    if code != 'A':
+                        calls.append(
+                            ('b', False, ([self.method_record(model)],)))
+                for site, expected, args in calls:
+                    check = self.run_allowed if expected else self.run_refused
+                    message = check(client.model, model, name, *args)
+                    total += 1
+                    with self.subTest(role=login, method=method, site=site):
+                        if message:
+                            self.fail(message)
+        print(f"\naccess matrix: {total} method cells")
 
     # --- enumerations: nothing of the modules without its row ---
     def registered(self, kind):
