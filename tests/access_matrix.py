@@ -48,7 +48,7 @@ OUTCOMES = {
 
 # What A's and B's rows are, where they are not "of site A" and "of site B"
 ROWS = {
-    'quarantine.configuration': "the singleton (create and delete n/a)",
+    'quarantine.configuration': "the singleton; create, delete n/a",
     'quarantine.area': "two areas",
     'quarantine.regime': "two regimes",
     'quarantine.site': "site A and site B; created sites belong to no user",
