@@ -18,6 +18,7 @@ from .board import floor_sort_key
 from .excel import (
     SheetExport, SheetExportResult, export_result, save)
 from .exceptions import ReleaseError
+from .privacy import log_personal_data
 from .report import PDFReport, printed_at
 from .common import start_view
 
@@ -39,6 +40,8 @@ class ReleaseCertificate(PDFReport):
                 raise ReleaseError(gettext(
                         'quarantine.msg_certificate_not_released',
                         stay=stay.rec_name))
+        log_personal_data(
+            cls.__name__, [s.site for s in stays], len(stays), stays)
         Stay = Pool().get('quarantine.stay')
         with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
             # read in the certificate's language, together: the ORM then
@@ -96,10 +99,10 @@ class SamplingRoster(PDFReport):
         Date = Pool().get('ir.date')
         date = (report_context.get('data') or {}).get('date') or Date.today()
         site, = report_context['records']
-        return render_roster(cls.roster(site, date))
+        return render_roster(cls.roster(site, date, log=cls.__name__))
 
     @classmethod
-    def roster(cls, site, date):
+    def roster(cls, site, date, log=None):
         """The samples of the site's residents planned that day, room by
         room, and its staff, read in one query each"""
         pool = Pool()
@@ -155,6 +158,8 @@ class SamplingRoster(PDFReport):
                             'note': '',
                             } for s in staff],
                     })
+        if log:
+            log_personal_data(log, [site], count, [site])
         return {
             'title': gettext('quarantine.msg_roster_title'),
             'site': site.rec_name,
@@ -219,7 +224,8 @@ class PrintRoster(SheetExport, Wizard):
         'quarantine.site_print_roster_result_view_form')
 
     def transition_excel(self):
-        roster = SamplingRoster.roster(self.start.site, self.start.date)
+        roster = SamplingRoster.roster(
+            self.start.site, self.start.date, log=self.__name__)
         return self.deliver(roster_workbook(roster),
             f'roster-{self.start.site.code}-{self.start.date}.xlsx',
             sum(len(g['rows']) for g in roster['groups']))

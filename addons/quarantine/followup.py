@@ -17,6 +17,7 @@ from .excel import (
     SheetExport, SheetExportResult, export_result, export_start, save,
     sheet_title)
 from .exceptions import StayError
+from .privacy import log_personal_data
 from .registry import insert_rows
 
 HOME_TEST_DAYS = (2, 7)
@@ -146,6 +147,8 @@ class NotifyCommunities(SheetExport, Wizard):
         for followup in Followup.search(
                 [('stay', 'in', [s.id for s in stays])]):
             followups[followup.stay.id].append(followup)
+        log_personal_data(
+            self.__name__, [s.site for s in stays], len(stays), stays)
         return self.deliver(notification_workbook(stays, followups),
             f'release-notification-{start.date_from}-{start.date_to}.xlsx',
             len(stays))

@@ -3,6 +3,7 @@ from trytond.model import fields
 from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import PoolMeta
 
+from .privacy import identity_in_full
 from .stay import identity_error
 
 
@@ -12,6 +13,10 @@ class Party(metaclass=PoolMeta):
     quarantine_identity_number = fields.Function(
         fields.Char("Identity Number"), 'get_quarantine_identity_number',
         searcher='search_quarantine_identity_number')
+    # the record rules of residents (privacy.xml) say who reads a party
+    # from its stays
+    quarantine_stays = fields.One2Many('quarantine.stay', 'person',
+        "Isolation Stays", readonly=True)
 
     def get_quarantine_identity_number(self, name):
         for identifier in self.identifiers:
@@ -21,6 +26,10 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def search_quarantine_identity_number(cls, name, clause):
         _, operator, value = clause[:3]
+        if operator not in {'=', 'in'} and not identity_in_full():
+            # who reads the numbers masked finds a person by the whole
+            # number only, never by a part of it
+            return [('id', '=', None)]
         return [('identifiers', 'where', [
                     ('type', '=', 'cn_ric'),
                     ('code', operator, value),
