@@ -18,6 +18,7 @@ import datetime as dt
 from reports.identity import mask_identity
 from stdnum.cn import ric
 
+from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
@@ -150,8 +151,7 @@ class Identifier(IdentityMask, MaskedExport, metaclass=PoolMeta):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         masked = set()
-        for sub_ids in grouped_slice(
-                ids, Transaction().database.IN_MAX):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id,
                     where=table.id.in_(list(sub_ids))
                     & (table.type == 'cn_ric')))
