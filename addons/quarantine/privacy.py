@@ -20,6 +20,7 @@ from stdnum.cn import ric
 
 from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -39,6 +40,7 @@ IDENTITY_FIELDS = {
     ('quarantine.stay', 'identity_number'),
     }
 IDENTIFIER = 'identifier'
+WHOLE_OPERATORS = {'=', '!=', 'in', 'not in'}
 
 
 def full_identity_groups():
@@ -119,25 +121,67 @@ class MaskedExport:
         return data
 
     @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        if Transaction().check_access and not identity_in_full():
+            domain = whole_numbers_only(cls, domain)
+        return super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+
+    @classmethod
     def _identity_path(cls, path):
-        """Whether the export path leads to an identity number: True, or
-        IDENTIFIER for the code of an identifier of any type"""
-        Model = cls
-        for name in path[:-1]:
-            field = Model._fields.get(name.split('.')[0].split(':')[0])
-            if not field or not hasattr(field, 'get_target'):
-                return False
-            Model = field.get_target()
-        name = path[-1]
-        if Model.__name__ == 'party.identifier' and name in {
-                'code', 'code_compact', 'rec_name'}:
-            return IDENTIFIER
-        return (Model.__name__, name) in IDENTITY_FIELDS
+        return identity_path(cls, path)
+
+
+def identity_path(Model, path):
+    """Whether the path (field names) from Model leads to an identity
+    number: True, or IDENTIFIER for the code of an identifier of any
+    type"""
+    for name in path[:-1]:
+        field = Model._fields.get(name.split('.')[0].split(':')[0])
+        if not field or not hasattr(field, 'get_target'):
+            return False
+        Model = field.get_target()
+    name = path[-1]
+    if Model.__name__ == 'party.identifier' and name in {
+            'code', 'code_compact', 'rec_name'}:
+        return IDENTIFIER
+    return (Model.__name__, name) in IDENTITY_FIELDS
+
+
+def whole_numbers_only(Model, domain):
+    """The domain where a clause on an identity number by a part of it
+    (like, ilike, <...) finds nothing: who reads the numbers masked finds a
+    person by the whole number only"""
+    if is_leaf(domain):
+        name, operator = domain[0], domain[1]
+        path = name.split('.')
+        if operator in {'where', 'not where'}:
+            field = Model._fields.get(path[0])
+            if field is not None and hasattr(field, 'get_target'):
+                return (name, operator, whole_numbers_only(
+                        field.get_target(), domain[2]), *domain[3:])
+            return domain
+        if operator not in WHOLE_OPERATORS and identity_path(Model, path):
+            return ('id', '=', None)
+        return domain
+    elif isinstance(domain, (list, tuple)):
+        return [whole_numbers_only(Model, d)
+            if isinstance(d, (list, tuple)) else d for d in domain]
+    return domain
 
 
 class Party(IdentityMask, MaskedExport, metaclass=PoolMeta):
     __name__ = 'party.party'
     _identity_fields = ('quarantine_identity_number',)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        if clause[1] not in WHOLE_OPERATORS and not identity_in_full():
+            domain = [d for d in domain
+                if not (is_leaf(d) and d[0].startswith('identifiers.'))]
+        return domain
 
 
 class Identifier(IdentityMask, MaskedExport, metaclass=PoolMeta):
@@ -162,6 +206,14 @@ class Identifier(IdentityMask, MaskedExport, metaclass=PoolMeta):
 class Stay(IdentityMask, MaskedExport, metaclass=PoolMeta):
     __name__ = 'quarantine.stay'
     _identity_fields = ('identity_number',)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        if clause[1] not in WHOLE_OPERATORS and not identity_in_full():
+            domain = [d for d in domain
+                if not (is_leaf(d) and d[0] == 'identity_number')]
+        return domain
 
     @fields.depends('identity_number')
     def on_change_person(self):

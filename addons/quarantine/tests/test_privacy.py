@@ -173,9 +173,25 @@ class PrivacyTestCase(CityTestCase):
         self.assertEqual(client.model('party.party', 'search', [
                     ('quarantine_identity_number', '=',
                         city['numbers']['a'])]), [city['persons']['a']])
-        self.assertEqual(client.model('party.party', 'search', [
-                    ('quarantine_identity_number', 'like',
-                        city['numbers']['a'][:10] + '%')]), [])
+        part = city['numbers']['a'][:-1] + '%'
+        for model, field in [
+                ('party.party', 'quarantine_identity_number'),
+                ('party.party', 'rec_name'),
+                ('party.party', 'identifiers.code'),
+                ('party.identifier', 'code'),
+                ('quarantine.stay', 'identity_number'),
+                ('quarantine.stay', 'rec_name'),
+                ('quarantine.stay', 'person.quarantine_identity_number'),
+                ]:
+            with self.subTest(model=model, field=field):
+                self.assertEqual(client.model(model, 'search', [
+                            (field, 'like', part)]), [])
+        manager = self.login('manager_a')
+        self.assertEqual(manager.model('quarantine.stay', 'search', [
+                    ('identity_number', 'like', part)]),
+            [city['stays']['a']])
+        self.assertEqual(manager.model('party.party', 'search', [
+                    ('rec_name', 'like', part)]), [city['persons']['a']])
         self.assertRefused(client.model, 'party.party', 'write',
             [city['persons']['a']], {'name': "改名"})
         self.assertRefused(client.model, 'party.identifier', 'write',
