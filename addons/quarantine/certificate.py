@@ -18,6 +18,7 @@ from .board import floor_sort_key
 from .excel import (
     SheetExport, SheetExportResult, export_result, save)
 from .exceptions import ReleaseError
+from .privacy import log_personal_data
 from .report import PDFReport, printed_at
 from .common import check_sites, start_view
 from .verification import verification_url
@@ -44,6 +45,8 @@ class ReleaseCertificate(PDFReport):
                 raise ReleaseError(gettext(
                         'quarantine.msg_certificate_key_retired',
                         stay=stay.rec_name))
+        log_personal_data(
+            cls.__name__, [s.site for s in stays], len(stays), stays)
         Stay = Pool().get('quarantine.stay')
         with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
             # read in the certificate's language, together: the ORM then
@@ -102,10 +105,10 @@ class SamplingRoster(PDFReport):
         Date = Pool().get('ir.date')
         date = (report_context.get('data') or {}).get('date') or Date.today()
         site, = report_context['records']
-        return render_roster(cls.roster(site, date))
+        return render_roster(cls.roster(site, date, log=cls.__name__))
 
     @classmethod
-    def roster(cls, site, date):
+    def roster(cls, site, date, log=None):
         """The samples of the site's residents planned that day, room by
         room, and its staff, read in one query each"""
         pool = Pool()
@@ -161,6 +164,8 @@ class SamplingRoster(PDFReport):
                             'note': '',
                             } for s in staff],
                     })
+        if log:
+            log_personal_data(log, [site], count, [site])
         return {
             'title': gettext('quarantine.msg_roster_title'),
             'site': site.rec_name,
@@ -226,7 +231,8 @@ class PrintRoster(SheetExport, Wizard):
 
     def transition_excel(self):
         check_sites([self.start.site])
-        roster = SamplingRoster.roster(self.start.site, self.start.date)
+        roster = SamplingRoster.roster(
+            self.start.site, self.start.date, log=self.__name__)
         return self.deliver(roster_workbook(roster),
             f'roster-{self.start.site.code}-{self.start.date}.xlsx',
             sum(len(g['rows']) for g in roster['groups']))

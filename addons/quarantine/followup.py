@@ -20,6 +20,7 @@ from .excel import (
     sheet_title)
 from .bounds import check_not_future
 from .exceptions import FutureDateError, StayError
+from .privacy import log_personal_data
 from .registry import insert_rows
 
 HOME_TEST_DAYS = (2, 7)
@@ -157,6 +158,8 @@ class NotifyCommunities(SheetExport, Wizard):
         for followup in Followup.search(
                 [('stay', 'in', [s.id for s in stays])]):
             followups[followup.stay.id].append(followup)
+        log_personal_data(
+            self.__name__, [s.site for s in stays], len(stays), stays)
         return self.deliver(notification_workbook(stays, followups),
             f'release-notification-{start.date_from}-{start.date_to}.xlsx',
             len(stays))

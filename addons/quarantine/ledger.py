@@ -13,6 +13,7 @@ from .common import check_sites
 from .excel import (
     SheetExport, SheetExportResult, export_result, export_start, save)
 from .exceptions import StayError
+from .privacy import log_personal_data
 
 LEDGER_COLUMNS = [
     ("序号", lambda i, s: i),
@@ -95,6 +96,7 @@ class Ledger(SheetExport, Wizard):
                         ('end_date', '>=', start.date_from),
                         ('end_date', '=', None)],
                     ], order=[('arrival_date', 'ASC'), ('id', 'ASC')])
+        log_personal_data(self.__name__, [start.site], len(stays), stays)
         return self.deliver(
             ledger_workbook(start.site, start.date_from, start.date_to, stays),
             f'ledger-{start.site.code}-{start.date_from}-{start.date_to}.xlsx',

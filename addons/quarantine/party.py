@@ -4,6 +4,7 @@ from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import PoolMeta
 
 from .bounds import check_sizes
+from .privacy import identity_in_full
 from .stay import identity_error
 
 NAME_SIZE = 100
@@ -15,6 +16,10 @@ class Party(metaclass=PoolMeta):
     quarantine_identity_number = fields.Function(
         fields.Char("Identity Number"), 'get_quarantine_identity_number',
         searcher='search_quarantine_identity_number')
+    # the record rules of residents (privacy.xml) say who reads a party
+    # from its stays
+    quarantine_stays = fields.One2Many('quarantine.stay', 'person',
+        "Isolation Stays", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -37,6 +42,10 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def search_quarantine_identity_number(cls, name, clause):
         _, operator, value = clause[:3]
+        if operator not in {'=', 'in'} and not identity_in_full():
+            # who reads the numbers masked finds a person by the whole
+            # number only, never by a part of it
+            return [('id', '=', None)]
         return [('identifiers', 'where', [
                     ('type', '=', 'cn_ric'),
                     ('code', operator, value),

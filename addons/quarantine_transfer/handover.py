@@ -3,6 +3,7 @@
 from reports.handover import render_blank_handover, render_handover
 from reports.identity import mask_identity
 
+from trytond.modules.quarantine.privacy import log_personal_data
 from trytond.modules.quarantine.report import FormReport, PDFReport, minute
 
 
@@ -12,6 +13,9 @@ class HandoverForm(FormReport):
 
     @classmethod
     def form(cls, transfer):
+        log_personal_data(cls.__name__, [transfer.to_site] + [
+                l.stay.site for l in transfer.lines if l.stay],
+            len(transfer.lines), [transfer])
         destination = (transfer.to_site.rec_name if transfer.to_site
             else transfer.destination or '')
         return {
