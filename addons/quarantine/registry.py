@@ -73,6 +73,28 @@ def copy_rows(cursor, table, columns, rows):
             copy.write_row(row)
 
 
+# The field types whose sql_format returns unchanged None and the values of
+# this exact type (on every backend): it is skipped for them, 0.5 s of the
+# 300,000 values of a bus of 10,000
+PLAIN_TYPES = {
+    'many2one': int,
+    'integer': int,
+    'boolean': bool,
+    'date': dt.date,
+    }
+
+
+def sql_formats(Model, columns):
+    "The functions giving the values of `columns` as the ORM stores them"
+    def sql_format(field):
+        plain = PLAIN_TYPES.get(field._type)
+        if not plain:
+            return field.sql_format
+        return lambda value: (value if value is None or type(value) is plain
+            else field.sql_format(value))
+    return [sql_format(Model._fields[c]) for c in columns]
+
+
 def analyze(cursor, table, count):
     """Refresh the planner's statistics of the table after `count` new
     rows, when they change it: without them, the next joins on a table that
@@ -123,7 +145,7 @@ def insert_rows(Model, columns, rows, given=None, system=False):
     table = Model.__table__()
     now = dt.datetime.now().replace(microsecond=0)
     # the values as the ORM stores them (no microseconds in date-times)
-    formats = [Model._fields[c].sql_format for c in columns]
+    formats = sql_formats(Model, columns)
     values, rows = rows, [
         [f(x) for f, x in zip(formats, r)] + [transaction.user, now]
         for r in rows]
@@ -278,7 +300,7 @@ def update_rows(Model, columns, values):
     table = Model.__table__()
     now = dt.datetime.now().replace(microsecond=0)
     # the values as the ORM stores them (no microseconds in date-times)
-    formats = [Model._fields[c].sql_format for c in columns]
+    formats = sql_formats(Model, columns)
     written, values = values, [
         (v[0], *(f(x) for f, x in zip(formats, v[1:]))) for v in values]
     if backend.name == 'postgresql':
