@@ -886,10 +886,11 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
     def allocate(cls, stays, site):
         """Give the draft stays free rooms of the site and admit them, all
         in this transaction; allocate nothing when rooms are missing"""
+        Site = Pool().get('quarantine.site')
         if not stays:
             return
         # the user's rules first: an error names no site of another's
-        check_rules(site.__class__, [site.id], 'read')
+        check_rules(Site, [site.id], 'read')
         cls.check_sites_accepted({site.id})
         units = units_of(cls._planning_rows(stays))
         rooms = cls._free_rooms(site)
