@@ -18,7 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import StateTransition, Wizard
 
 from .allocation import plan_allocation, units_of
@@ -28,7 +28,7 @@ from .exceptions import (
     StayValidationError)
 from .history import change_logs
 from .registry import (
-    BulkWorkflow, create_residents, insert_rows, update_rows)
+    BulkWorkflow, check_rules, create_residents, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
 from .verification import normalize_code
 from .common import (
@@ -623,6 +623,26 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         return rows
 
     @classmethod
+    def check_sites_accepted(cls, site_ids):
+        """Refuse sites the stay's site field does not accept (a site not
+        active): its own domain, as the ORM validates it, searched for the
+        sites of a batch at once.  Admission checks it, whether the state
+        is written by the ORM or in bulk, for a stay whose site changed
+        state since it was written."""
+        Site = Pool().get('quarantine.site')
+        if not site_ids:
+            return
+        with without_check_access():
+            accepted = Site.search([
+                    ('id', 'in', list(site_ids)),
+                    cls.site.domain,
+                    ])
+        refused = set(site_ids) - set(map(int, accepted))
+        if refused:
+            raise StayError(gettext('quarantine.msg_allocate_site_inactive',
+                    site=Site(min(refused)).rec_name))
+
+    @classmethod
     def check_rooms_free(cls, rows):
         """Refuse stays without a room of their site, in a room that is not
         ready, or held by someone they do not accompany (the database
@@ -678,6 +698,7 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         Regime = pool.get('quarantine.regime')
         Sample = pool.get('quarantine.sample')
         rows = cls._admission_rows(stays)
+        cls.check_sites_accepted({r.site for r in rows if r.site})
         cls.check_rooms_free(rows)
         Room.occupy(Room.browse(list({r.room for r in rows
                         if r.room_state == 'available'})))
@@ -884,12 +905,12 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
     def allocate(cls, stays, site):
         """Give the draft stays free rooms of the site and admit them, all
         in this transaction; allocate nothing when rooms are missing"""
+        Site = Pool().get('quarantine.site')
         if not stays:
             return
-        if site.state != 'active':
-            raise AllocationError(gettext(
-                    'quarantine.msg_allocate_site_inactive',
-                    site=site.rec_name))
+        # the user's rules first: an error names no site of another's
+        check_rules(Site, [site.id], 'read')
+        cls.check_sites_accepted({site.id})
         units = units_of(cls._planning_rows(stays))
         rooms = cls._free_rooms(site)
         if len(rooms) < len(units):
