@@ -54,6 +54,12 @@ ROWS = {
     'quarantine.site': "site A and site B; created sites belong to no user",
     'party.party': "a resident of site A and of site B; create: a new party",
     'party.identifier': "the identity number of a resident of A, of B",
+    'party.address': "the address of a resident of A, of B",
+    'party.contact_mechanism': "the phone of a resident of A, of B",
+    'quarantine.access.log': "two log entries (of A's and B's exports)",
+    'quarantine.certificate.key': "two signing keys",
+    'quarantine.certificate.verification_attempt':
+        "two attempts on the verification page",
     'quarantine.vehicle': "A: a truck, B: a bus",
     'quarantine.vehicle.disinfection': "A: a truck's, B: a bus's",
     'res.user': "two users",
@@ -94,6 +100,10 @@ _LOGISTICS_SITES = {
     'medical_a': '-----', 'transfer': '-----', 'logistics': 'AAAAA',
     'nogroup': '-----'}
 _NOBODY_EDITS = {login: '-----' for login in LOGINS}
+_RESIDENT_DETAILS = {
+    'city_admin': 'AAAAA', 'manager_a': 'OOOOO', 'clerk_a': 'OOOOO',
+    'medical_a': 'OO---', 'transfer': 'AA---', 'logistics': 'AA---',
+    'nogroup': '-----'}
 _NO_RPC = {login: 'xxxxx' for login in LOGINS}
 _CHANGE_LOG = {
     'city_admin': 'AA-A-', 'manager_a': 'OO-O-', 'clerk_a': 'OO-O-',
@@ -144,7 +154,7 @@ MODELS = {
         'nogroup': '-----'},
     'quarantine.daily_report.submission': {
         'city_admin': 'AAAAA', 'manager_a': 'OO-O-', 'clerk_a': 'OO-O-',
-        'medical_a': 'OO---', 'transfer': 'AA---', 'logistics': 'AA---',
+        'medical_a': 'OO---', 'transfer': '-----', 'logistics': 'AA---',
         'nogroup': '-----'},
     # residents' parties: readable where a stay of theirs is, writable by
     # their site's managers and clerks, masked for the read-only city roles
@@ -156,13 +166,23 @@ MODELS = {
         'city_admin': 'AAAAA', 'manager_a': 'OOOOO', 'clerk_a': 'OOOOO',
         'medical_a': 'OO---', 'transfer': 'MM---', 'logistics': 'MM---',
         'nogroup': '-----'},
+    # a resident's address and phone: as the resident
+    'party.address': _RESIDENT_DETAILS,
+    'party.contact_mechanism': _RESIDENT_DETAILS,
+    # who exported or printed identity numbers: administrators read it,
+    # nobody changes it (the server writes it)
+    'quarantine.access.log': dict(_NOBODY_EDITS, city_admin='AA---'),
+    # the certificates' signing keys and the verification page's counter:
+    # server code only
+    'quarantine.certificate.key': _NOBODY_EDITS,
+    'quarantine.certificate.verification_attempt': _NOBODY_EDITS,
     'quarantine.vehicle': {
         'city_admin': 'AAAAA', 'manager_a': 'AA---', 'clerk_a': '-----',
-        'medical_a': 'AA---', 'transfer': 'AAAA-', 'logistics': 'OOOOO',
+        'medical_a': 'AA---', 'transfer': 'AAAA-', 'logistics': 'AAAAA',
         'nogroup': '-----'},
     'quarantine.vehicle.disinfection': {
         'city_admin': 'AAAAA', 'manager_a': 'AA---', 'clerk_a': '-----',
-        'medical_a': 'AA---', 'transfer': 'AAAAA', 'logistics': 'OOOOO',
+        'medical_a': 'AA---', 'transfer': 'AAAAA', 'logistics': 'AAAAA',
         'nogroup': '-----'},
     'res.user': _READ_ONLY,
     'res.user-quarantine.site': _NO_RPC,
@@ -176,7 +196,7 @@ MODELS = {
         'medical_a': 'OOOO-', 'transfer': 'AAAAA', 'logistics': '-----',
         'nogroup': '-----'},
     'quarantine.transfer.line': {
-        'city_admin': 'AAAAA', 'manager_a': 'OO---', 'clerk_a': '-----',
+        'city_admin': 'AAAAA', 'manager_a': 'OOOO-', 'clerk_a': '-----',
         'medical_a': 'OOOO-', 'transfer': 'AAAAA', 'logistics': '-----',
         'nogroup': '-----'},
     # quarantine_supply
@@ -271,12 +291,16 @@ READ_ONLY_WIZARDS = {
 REPORTS = {
     'quarantine.site.room_board': {'city_admin': 'A', 'manager_a': 'O'},
     'quarantine.site.sampling_roster': {
-        'city_admin': 'A', 'medical_a': 'O'},
+        'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O'},
     'quarantine.stay.release_certificate': {
-        'city_admin': 'A', 'medical_a': 'O'},
-    'quarantine.transfer.handover': {'city_admin': 'A', 'transfer': 'A'},
+        'city_admin': 'A', 'clerk_a': 'O', 'medical_a': 'O'},
+    # the sending and the receiving site sign the handover form too
+    'quarantine.transfer.handover': {
+        'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O',
+        'transfer': 'A'},
     'quarantine.transfer.handover_blank': {
-        'city_admin': 'A', 'transfer': 'A'},
+        'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O',
+        'transfer': 'A'},
     'quarantine.supply.plan.guidance': {
         'city_admin': 'A', 'manager_a': 'O', 'logistics': 'A'},
     'quarantine.supply.plan.sheet': {
@@ -296,6 +320,7 @@ _SITE_MANAGER = {'city_admin': 'A', 'manager_a': 'O'}
 _TRANSFER_TEAM = {'city_admin': 'A', 'transfer': 'A'}
 _LOGISTICS_BUTTON = {'city_admin': 'A', 'logistics': 'A'}
 METHODS = {
+    'quarantine.configuration.rotate_certificate_key': _ADMIN,
     'quarantine.site.standby': _SITE_MANAGER,
     'quarantine.site.activate': _SITE_MANAGER,
     'quarantine.site.close': _SITE_MANAGER,
@@ -314,9 +339,10 @@ METHODS = {
     'quarantine.stay.clear_health_flag': {
         'city_admin': 'A', 'medical_a': 'O'},
     'quarantine.stay.release': {'city_admin': 'A', 'medical_a': 'O'},
-    # the public check of a certificate: anyone, by number and code
+    # the check of a certificate by number and code for the users who read
+    # stays; the public one is the verification page (no login)
     'quarantine.stay.verify_certificate': {
-        login: 'A' for login in LOGINS},
+        login: 'A' for login in LOGINS if login != 'nogroup'},
     'quarantine.transfer.request': {
         'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O',
         'transfer': 'A'},

@@ -104,11 +104,13 @@ class Fixtures:
         ids['intake'] = self.stay(None).id
         # a released stay of each site, for the certificates
         ids['released'] = {}
+        CertificateKey = pool.get('quarantine.certificate.key')
         for k in SITES:
             stay = self.stay(k)
             Stay.write([stay], {'state': 'released',
                     'release_date': self.today,
-                    'certificate_number': f'JC{serial():08d}'})
+                    'certificate_number': f'JC{serial():08d}',
+                    'certificate_key': CertificateKey.current()})
             ids['released'][k] = stay.id
         contract = self.contract(sites=[city['sites'][k] for k in SITES])
         pool.get('quarantine.supply.contract').activate([contract])
@@ -153,6 +155,10 @@ class Fixtures:
             'quarantine.home_monitoring': 'notes',
             'quarantine.daily_report.submission': 'date',
             'party.party': 'name', 'party.identifier': 'code',
+            'party.address': 'street', 'party.contact_mechanism': 'value',
+            'quarantine.access.log': 'what',
+            'quarantine.certificate.key': 'key_id',
+            'quarantine.certificate.verification_attempt': 'ip_address',
             'quarantine.vehicle': 'plate',
             'quarantine.vehicle.disinfection': 'notes',
             'res.user': 'name', 'res.user-quarantine.site': 'site',
@@ -280,6 +286,21 @@ class Fixtures:
             return {'name': f"新人员{n}"}
         if model == 'party.identifier':
             return {'party': ids['persons'][site], 'code': f'V{n}'}
+        if model == 'party.address':
+            return {'party': ids['persons'][site], 'street': f"幸福路{n}号"}
+        if model == 'party.contact_mechanism':
+            return {'party': ids['persons'][site], 'type': 'phone',
+                'value': f'1380000{n:04d}'}
+        if model == 'quarantine.access.log':
+            return {'user': self.user(), 'logged_at': now,
+                'what': 'quarantine.stay.ledger', 'site': site_id,
+                'person_count': 1}
+        if model == 'quarantine.certificate.key':
+            return {'key_id': f'matrix{n}', 'secret': f'secret{n}',
+                'active': False}
+        if model == 'quarantine.certificate.verification_attempt':
+            return {'ip_address': f'192.0.2.{n % 250}',
+                'ip_network': f'192.0.2.{n % 250}/32'}
         if model == 'quarantine.vehicle':
             if site == 'a':
                 return {'kind': 'truck', 'seats': 0, 'number': 1000 + n,
@@ -437,6 +458,10 @@ class AccessMatrixTestCase(CityTestCase):
             fixtures = Fixtures(cls.city)
             fixtures.build()
         cls.fixtures = fixtures
+        # the web client prints a report by its action (`action_id`)
+        ActionReport = Pool().get('ir.action.report')
+        cls.report_actions = {a.report_name: a.id
+            for a in ActionReport.search([])}
 
     # --- what the database holds, read as root ---
     def fingerprint(self):
@@ -887,7 +912,8 @@ class AccessMatrixTestCase(CityTestCase):
                     model, record = self.report_record(report, site)
                     expected = code == 'A' or (code == 'O' and site == 'a')
                     check = self.run_allowed if expected else self.run_refused
-                    message = check(client.report, report, model, [record])
+                    message = check(client.report, report, model, [record],
+                        {'action_id': self.report_actions[report]})
                     total += 1
                     with self.subTest(role=login, report=report, site=site):
                         if message:
