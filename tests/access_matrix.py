@@ -57,9 +57,9 @@ ROWS = {
     'party.address': "the address of a resident of A, of B",
     'party.contact_mechanism': "the phone of a resident of A, of B",
     'quarantine.access.log': "two log entries (of A's and B's exports)",
-    'quarantine.certificate.key': "two signing keys",
+    'quarantine.certificate.key': "no RPC: the server's signing keys",
     'quarantine.certificate.verification_attempt':
-        "two attempts on the verification page",
+        "no RPC: the verification page's counter",
     'quarantine.vehicle': "A: a truck, B: a bus",
     'quarantine.vehicle.disinfection': "A: a truck's, B: a bus's",
     'res.user': "two users",
@@ -161,7 +161,9 @@ MODELS = {
     'party.party': {
         'city_admin': 'AAAA-', 'manager_a': 'OOOA-', 'clerk_a': 'OOOA-',
         'medical_a': 'OO-A-', 'transfer': 'MM-A-', 'logistics': 'MM-A-',
-        'nogroup': '-----'},
+        # Tryton's party module lets any user create a party (a supplier,
+        # a contact): a new party is nobody's resident
+        'nogroup': '---A-'},
     'party.identifier': {
         'city_admin': 'AAAAA', 'manager_a': 'OOOOO', 'clerk_a': 'OOOOO',
         'medical_a': 'OO---', 'transfer': 'MM---', 'logistics': 'MM---',
@@ -174,15 +176,16 @@ MODELS = {
     'quarantine.access.log': dict(_NOBODY_EDITS, city_admin='AA---'),
     # the certificates' signing keys and the verification page's counter:
     # server code only
-    'quarantine.certificate.key': _NOBODY_EDITS,
-    'quarantine.certificate.verification_attempt': _NOBODY_EDITS,
+    # server code only, not served over RPC at all
+    'quarantine.certificate.key': _NO_RPC,
+    'quarantine.certificate.verification_attempt': _NO_RPC,
     'quarantine.vehicle': {
         'city_admin': 'AAAAA', 'manager_a': 'AA---', 'clerk_a': '-----',
-        'medical_a': 'AA---', 'transfer': 'AAAA-', 'logistics': 'AAAAA',
+        'medical_a': 'AA---', 'transfer': 'AAAA-', 'logistics': 'AAOOO',
         'nogroup': '-----'},
     'quarantine.vehicle.disinfection': {
         'city_admin': 'AAAAA', 'manager_a': 'AA---', 'clerk_a': '-----',
-        'medical_a': 'AA---', 'transfer': 'AAAAA', 'logistics': 'AAAAA',
+        'medical_a': 'AA---', 'transfer': 'AAAAA', 'logistics': 'AAOOO',
         'nogroup': '-----'},
     'res.user': _READ_ONLY,
     'res.user-quarantine.site': _NO_RPC,

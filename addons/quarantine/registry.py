@@ -140,6 +140,15 @@ def insert_rows(Model, columns, rows, given=None, system=False):
         defaults = {n: v for n, v in defaults.items() if n not in to_set}
         columns += list(defaults)
         rows = [tuple(r) + tuple(defaults.values()) for r in rows]
+    # the given fields stored elsewhere (a party's locations of the stock
+    # module: MultiValue), set after the insert as the ORM's create does
+    stored_elsewhere = [i for i, c in enumerate(columns)
+        if hasattr(Model._fields[c], 'set')]
+    later = [(columns[i], [r[i] for r in rows]) for i in stored_elsewhere]
+    if stored_elsewhere:
+        keep = [i for i in range(len(columns)) if i not in stored_elsewhere]
+        columns = [columns[i] for i in keep]
+        rows = [tuple(r[i] for i in keep) for r in rows]
     transaction = Transaction()
     cursor = transaction.connection.cursor()
     table = Model.__table__()
@@ -172,6 +181,18 @@ def insert_rows(Model, columns, rows, given=None, system=False):
             ids.append(database.lastid(cursor))
     for name, value in to_set.items():
         Model._fields[name].set(Model, name, ids, value)
+    for name, row_values in later:
+        groups = []  # (value, ids): values may be lists, not hashable
+        for id_, value in zip(ids, row_values):
+            for group_value, group_ids in groups:
+                if group_value == value:
+                    group_ids.append(id_)
+                    break
+            else:
+                groups.append((value, [id_]))
+        for value, group_ids in groups:
+            if value or value == 0:
+                Model._fields[name].set(Model, name, group_ids, value)
     transaction.create_records[Model.__name__].extend(ids)
     Model._insert_history(ids)
     if not system:
