@@ -227,6 +227,12 @@ class Builder:
         from trytond.modules.quarantine.stay import (
             end_date_of, identity_facts, start_date_of)
         shape, regime, today = self.shape, self.regime, self.today
+        # the key that signs the released residents' certificates, as
+        # release records it (made when the module was activated)
+        with self.conn.cursor() as cursor:
+            cursor.execute("SELECT key_id FROM quarantine_certificate_key "
+                "WHERE active ORDER BY id DESC LIMIT 1")
+            key_id, = cursor.fetchone()
         active = [s for s in self.site_list if s[3] == 'active']
         current = []
         for site, _, rooms, _ in active:
@@ -266,21 +272,24 @@ class Builder:
             if i < len(current):
                 state, release, left_at, certificate = (
                     'admitted', None, None, None)
+                key = None
                 self.current_stays.append((stay_id, arrival))
             elif i % 400 == 0:
                 state, release, certificate = 'transferred', None, None
+                key = None
                 left_at = admitted_at + dt.timedelta(days=3)
                 positive = True
             else:
                 state, release, certificate = (
                     'released', end, f'P36-{stay_id:08d}')
+                key = key_id
                 left_at = dt.datetime.combine(end, dt.time(10, 0))
             stays.append((stay_id, party_id, number, birth_date, sex,
                     regime.id, 'close_contact' if i % 5 else
                     'secondary_contact', arrival, exposure, end, 0,
                     f'139{i:08d}', site, room, state, admitted_at,
                     admitted_at, 0, left_at, positive, positive, release,
-                    certificate, False))
+                    certificate, key, False))
             calendar = list(planned_samples(regime, start, end))
             if state == 'transferred':
                 # positive on day 1, taken to hospital three days later
@@ -310,7 +319,8 @@ class Builder:
                 'exposure_date', 'end_date', 'home_days_served', 'phone',
                 'site', 'room', 'state', 'admitted_at', 'verified_at',
                 'verified_by', 'left_at', 'positive', 'health_flag',
-                'release_date', 'certificate_number', 'guardian_consent'],
+                'release_date', 'certificate_number', 'certificate_key',
+                'guardian_consent'],
             stays)
         self.copy('quarantine_sample', ['stay', 'day', 'planned_date',
                 'exit_sample', 'collected_at', 'institution', 'reagent',
