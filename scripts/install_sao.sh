@@ -20,8 +20,12 @@ fi
 version=$1
 dest=$2
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 if [[ -e "$dest/.installed" ]]; then
     echo "sao: already installed in $dest ($(cat "$dest/.installed" 2>/dev/null || true))"
+    "$here/patch_sao.sh" "$dest"
+    touch "$dest/.installed"
     exit 0
 fi
 
@@ -70,6 +74,9 @@ mv "$tmp/package" "$dest"
 for f in dist/tryton-sao.js dist/tryton-sao.css node_modules/jquery/dist/jquery.min.js; do
     [[ -f "$dest/$f" ]] || { echo "sao: $dest/$f is missing after install" >&2; exit 1; }
 done
+
+# the project's fixes of sao (scripts/sao-patches/)
+"$here/patch_sao.sh" "$dest"
 
 echo "$resolved" > "$dest/.installed"
 echo "sao: tryton-sao@$resolved installed in $dest in $((SECONDS - start)) s"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Apply the project's fixes of the web client (scripts/sao-patches/*.patch,
+# unified diffs against the installed tryton-sao package) to DEST.
+# Idempotent: a patch already applied is left alone; one that applies
+# neither way fails loudly (a new sao release: check the patch).
+#
+# board-action-domain.patch: sao 8.0's dashboard panels ignore the domain of
+# their action (Sao.View.Board.Action computes it but never gives it to the
+# screen), so a board listed every record of the model.
+set -euo pipefail
+
+dest=${1:?usage: $0 DEST}
+patches=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/sao-patches
+
+command -v patch >/dev/null || { echo "sao: the patch command is missing (apt-get install patch)" >&2; exit 1; }
+for p in "$patches"/*.patch; do
+    name=$(basename "$p")
+    if patch -p1 -d "$dest" --dry-run --reverse --force --silent < "$p" >/dev/null 2>&1; then
+        continue
+    fi
+    if ! patch -p1 -d "$dest" --forward --force --silent --no-backup-if-mismatch < "$p"; then
+        echo "sao: $name does not apply to $dest" >&2
+        exit 1
+    fi
+    echo "sao: applied $name"
+done
