@@ -4,31 +4,20 @@ import datetime as dt
 import io
 import unittest
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .city import CityTestCase
-from .tools import create_party, create_person, create_stay, make_ric
+from .tools import (
+    create_party, create_person, create_stay, make_ric, xlsx)
 
 SITE_REFUSED = "You can only choose the sites you work for."
 LAB_HEADER = ["样本编码", "身份证号", "检测结果", "采样机构", "检测试剂",
     "采样时间"]
 ARRIVAL_HEADER = ["姓名", "身份证号", "联系电话", "人员类别", "末次暴露日期",
     "来源", "家庭/团组", "所属社区", "陪护对象身份证号", "备注"]
-
-
-def xlsx(header, rows):
-    "The bytes of a workbook of one sheet: header and rows"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
 
 
 def sheets(data):

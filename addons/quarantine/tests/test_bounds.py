@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 from unittest.mock import patch
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from trytond import backend
 from trytond.exceptions import UserError
@@ -18,23 +18,13 @@ from trytond.modules.quarantine.arrival_import import COLUMNS, read_arrivals
 from trytond.modules.quarantine.lab_import import COLUMNS as LAB_COLUMNS
 from trytond.modules.quarantine.tests.tools import (
     TODAY, ActivatedTestCase, active_site, admit_residents, create_party,
-    create_person, create_stay, load_translations, make_ric, savepoint)
+    create_person, create_stay, load_translations, make_ric, savepoint,
+    xlsx)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 HEADER = [title for _, title, _ in COLUMNS]
-
-
-def workbook_bytes(header, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
 
 
 def rewrite_sheet(data, change):
@@ -135,7 +125,7 @@ class FutureDatesTestCase(ActivatedTestCase):
         Regime = pool.get('quarantine.regime')
         regime, = Regime.search([('code', '=', 'centralized_14')])
         later = dt.date.today() + dt.timedelta(days=3)
-        data = workbook_bytes(HEADER, [arrival(1)])
+        data = xlsx(HEADER, [arrival(1)])
         with self.assertRaises(UserError) as read:
             read_arrivals(data, later)
         self.assertIn(f'{later} is too far ahead', str(read.exception))
@@ -164,7 +154,7 @@ class FutureDatesTestCase(ActivatedTestCase):
         row = arrival(2)
         row[4] = tomorrow
         _, errors, _, _ = read_arrivals(
-            workbook_bytes(HEADER, [arrival(1), row]), tomorrow)
+            xlsx(HEADER, [arrival(1), row]), tomorrow)
         (error,) = errors
         self.assertEqual((error.row, error.column), (3, "末次暴露日期"))
         self.assertIn(f'{tomorrow} is in the future', error.message)
@@ -210,7 +200,7 @@ class FutureDatesTestCase(ActivatedTestCase):
         sample = stay.samples[0]
         header = [title for _, title, _ in LAB_COLUMNS]
         future = dt.datetime.now() + dt.timedelta(days=1)
-        data = workbook_bytes(header, [
+        data = xlsx(header, [
                 [sample.code, "", "阴性", "疾控中心", "华大", future]])
         session_id, _, _ = Import.create()
         wizard = Import(session_id)
@@ -308,7 +298,7 @@ class TextSizeTestCase(ActivatedTestCase):
         Import = pool.get('quarantine.sample.import', type='wizard')
         long_name = arrival(2, name='名' * 101)
         _, errors, _, _ = read_arrivals(
-            workbook_bytes(HEADER, [arrival(1), long_name]), TODAY)
+            xlsx(HEADER, [arrival(1), long_name]), TODAY)
         (error,) = errors
         self.assertEqual((error.row, error.column), (3, "姓名"))
         self.assertIn('is too long (101 > 100)', error.message)
@@ -318,7 +308,7 @@ class TextSizeTestCase(ActivatedTestCase):
         stay, = admit_residents(site, site.rooms)
         create_party("疾控中心")
         header = [title for _, title, _ in LAB_COLUMNS]
-        data = workbook_bytes(header, [[stay.samples[0].code, "", "阴性",
+        data = xlsx(header, [[stay.samples[0].code, "", "阴性",
                     "疾控中心", 'r' * 32767, dt.datetime(2022, 5, 10, 8)]])
         session_id, _, _ = Import.create()
         wizard = Import(session_id)
@@ -342,7 +332,7 @@ class UploadBoundsTestCase(ActivatedTestCase):
     @with_transaction()
     def test_sparse_sheet_declared(self):
         "A 2 KB workbook declaring A1:XFD150000 is refused on its dimension"
-        data = declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:XFD150000',
+        data = declared(xlsx(HEADER, [arrival(1)]), 'A1:XFD150000',
             far_cell=True)
         seconds = self.assertRefused(data, 'The sheet is too large: 150000 '
             'rows and 16384 columns')
@@ -352,7 +342,7 @@ class UploadBoundsTestCase(ActivatedTestCase):
     @with_transaction()
     def test_million_rows_declared(self):
         "A sheet declaring 1,000,000 rows is refused before reading them"
-        data = declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:J1000000',
+        data = declared(xlsx(HEADER, [arrival(1)]), 'A1:J1000000',
             far_cell=True)
         seconds = self.assertRefused(data, '1000000 rows')
         print(f"\n1,000,000 declared rows refused in {seconds:.3f} s")
@@ -361,13 +351,13 @@ class UploadBoundsTestCase(ActivatedTestCase):
     def test_lying_dimension(self):
         """A sheet declaring A1:J2 but holding 45,000 rows is refused while
         it is read; one without a dimension too"""
-        data = with_rows(declared(workbook_bytes(HEADER, [arrival(1)]),
+        data = with_rows(declared(xlsx(HEADER, [arrival(1)]),
                 'A1:J2'), 45000, start=3)
         seconds = self.assertRefused(data, 'more than 20000 rows')
         print(f"\nlying dimension A1:J2, 45,000 rows: refused in "
             f"{seconds:.3f} s")
         # a sparse sheet that declares A1:J2: its far cell is not reached
-        sparse = rewrite_sheet(declared(workbook_bytes(HEADER, [arrival(1)]),
+        sparse = rewrite_sheet(declared(xlsx(HEADER, [arrival(1)]),
                 'A1:XFD150000', far_cell=True),
             lambda xml: xml.replace('A1:XFD150000', 'A1:J2', 1))
         seconds = self.assertRefused(sparse, 'The sheet is too large')
@@ -380,7 +370,7 @@ class UploadBoundsTestCase(ActivatedTestCase):
         bare = rewrite_sheet(data, drop_dimension)
         self.assertRefused(bare, 'more than 20000 rows')
         # a dimension that says less than the sheet holds loses no row
-        three = declared(workbook_bytes(HEADER,
+        three = declared(xlsx(HEADER,
                 [arrival(1), arrival(2), arrival(3)]), 'A1:A1')
         arrivals, errors, _, _ = read_arrivals(three, TODAY)
         self.assertEqual((len(arrivals), errors), (3, []))
@@ -388,14 +378,14 @@ class UploadBoundsTestCase(ActivatedTestCase):
     @with_transaction()
     def test_blank_rows_far_down(self):
         "Rows far below the list, past the rows a sheet may hold, refuse it"
-        data = with_rows(workbook_bytes(HEADER, [arrival(1)]), 1,
+        data = with_rows(xlsx(HEADER, [arrival(1)]), 1,
             start=900000)
         self.assertRefused(data, 'The sheet is too large')
 
     @with_transaction()
     def test_file_size(self):
         "A file bigger than the configured size is refused unread"
-        data = workbook_bytes(HEADER, [arrival(1)])
+        data = xlsx(HEADER, [arrival(1)])
         with patch.object(sheet_module, 'upload_limits',
                 return_value=(len(data) - 1, 10 ** 8)):
             self.assertRefused(data, 'The file is too large')
@@ -416,10 +406,10 @@ class UploadBoundsTestCase(ActivatedTestCase):
     @with_transaction()
     def test_wide_sheet_declared(self):
         "A sheet declaring more columns than the limit is refused"
-        data = declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:CW2')
+        data = declared(xlsx(HEADER, [arrival(1)]), 'A1:CW2')
         self.assertRefused(data, '101 columns')
         arrivals, errors, _, _ = read_arrivals(
-            declared(workbook_bytes(HEADER, [arrival(1)]), 'A1:CV2'), TODAY)
+            declared(xlsx(HEADER, [arrival(1)]), 'A1:CV2'), TODAY)
         self.assertEqual((len(arrivals), errors), (1, []))
 
 

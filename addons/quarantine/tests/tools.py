@@ -3,6 +3,7 @@
 import ast
 import configparser
 import datetime as dt
+import io
 import importlib.metadata
 import re
 import sys
@@ -13,6 +14,7 @@ from importlib import import_module
 from pathlib import Path
 
 import polib
+from openpyxl import Workbook
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from stdnum.cn import ric
@@ -56,6 +58,18 @@ class ActivatedTestCase(unittest.TestCase):
     def tearDownClass(cls):
         super().tearDownClass()
         drop_db()
+
+
+def xlsx(header, rows):
+    "The bytes of a workbook of one sheet: header and rows"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
 
 
 def create_site(code='S1', name=None, rooms=0, floors=1, **values):
