@@ -3,13 +3,13 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from trytond.model.exceptions import (
     DomainValidationError, SQLConstraintError)
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.quarantine.tests.tools import (
-    TODAY, ActivatedTestCase, active_site, savepoint)
+    TODAY, ActivatedTestCase, active_site, savepoint, xlsx)
 from trytond.modules.quarantine_supply.price import (
     COLUMNS, read_prices, template_workbook)
 from trytond.pool import Pool
@@ -43,14 +43,7 @@ def record(product, date, price, market=None):
 
 
 def workbook_bytes(rows, header=HEADER):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    return xlsx(header, rows)
 
 
 class PriceTestCase(ActivatedTestCase):
