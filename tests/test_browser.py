@@ -38,9 +38,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
+from trytond.pyson import PYSONDecoder
+
+from rpc_harness import Client
 
 # The server always runs on its own SQLite database: run once, in the SQLite
 # pass of scripts/test.sh (see pytest.ini).
@@ -253,10 +257,11 @@ def server(tmp_path_factory):
         shutil.copyfile(log_path, ARTIFACTS / 'trytond.log')
 
 
-def _journey(server, script, login, password, extra_env=None):
+def _journey(server, script, login, password, extra_env=None, name=None):
     """Run tests/browser/<script>.mjs logged in as `login`; return the
-    journey's artifacts directory.  A failure names the screenshot."""
-    artifacts = ARTIFACTS / script
+    journey's artifacts directory (named `name`, else `script`).  A failure
+    names the screenshot."""
+    artifacts = ARTIFACTS / (name or script)
     env = dict(os.environ)
     env.update({
             'BASE_URL': server['base_url'],
@@ -360,3 +365,120 @@ def test_logistics(server):
     artifacts = _journey(server, 'logistics', *_role(server, 'logistics'))
     _check_artifacts(artifacts, ['04-plan-confirmed.png', '08-delivered.png',
             'dispatch_note.pdf'])
+
+
+# The dashboards: (role, menu entries, board view file, README picture).
+# `admin` is the administrator of the database (quarantine.group_admin).
+BOARDS = [
+    ('admin', ['隔离管理', '工作台', '全市工作台'],
+        'quarantine/view/board_admin.xml', 'city-board.png'),
+    ('site_manager', ['隔离管理', '工作台', '隔离点负责人工作台'],
+        'quarantine/view/board_site_manager.xml', 'site-manager-board.png'),
+    ('medical', ['隔离管理', '工作台', '医疗组工作台'],
+        'quarantine/view/board_medical.xml', 'medical-board.png'),
+    ('transfer', ['隔离管理', '工作台', '转运组工作台'],
+        'quarantine_transfer/view/board_transfer.xml', 'transfer-board.png'),
+    ('logistics', ['隔离管理', '工作台', '物资保障工作台'],
+        'quarantine_supply/view/board_logistics.xml', 'logistics-board.png'),
+    ]
+# What a list panel must show of each record: a text of its row.
+ROW_TEXT = {
+    'quarantine.stay': 'rec_name',  # the resident's name
+    'quarantine.sample': 'code',
+    'quarantine.site': 'name',
+    'quarantine.transfer': 'origin',
+    }
+
+
+def _board_actions(view_file):
+    "The actions (module.xml_id) of a board view, in its order"
+    root = ElementTree.parse(REPO / 'addons' / view_file).getroot()
+    return [a.get('name') for a in root.iter('action')]
+
+
+def test_boards_cover_every_board():
+    "Each board of the modules is checked by test_board."
+    views = {str(p.relative_to(REPO / 'addons'))
+        for p in REPO.glob('addons/*/view/board_*.xml')}
+    assert views == {view for _, _, view, _ in BOARDS}
+
+
+def _server_panel(client, action_name):
+    """The records a board panel's action lists, by the server: its domain,
+    context and order evaluated as the board does, searched as the user"""
+    action = client.model('ir.action.act_window', 'get', action_name)
+    ctx = dict(client.context, _user=client.user_id)
+    context = PYSONDecoder(ctx).decode(action.get('pyson_context') or '{}')
+    ctx.update(context)
+    ctx['context'] = dict(ctx)
+    decoder = PYSONDecoder(ctx)
+    domain = decoder.decode(action.get('pyson_domain') or '[]')
+    order = decoder.decode(action.get('pyson_order') or 'null') or None
+    model = action['res_model']
+    ids = client.model(model, 'search', domain, 0, None, order,
+        context=context)
+    total = client.model(model, 'search_count', [], context=context)
+    return model, domain, ids, total
+
+
+@pytest.mark.parametrize('role,entries,view_file,picture', BOARDS,
+    ids=[b[0] for b in BOARDS])
+def test_board(server, role, entries, view_file, picture):
+    """Each panel of a role's dashboard lists exactly the records its
+    action's domain gives the user on the server (the rows shown, their
+    texts), and the filters tell the prepared records apart."""
+    if role == 'admin':
+        login, password = 'admin', server['password']
+    else:
+        login, password = _role(server, role)
+    artifacts = _journey(server, 'board', login, password, {
+            'BOARD': '/'.join(entries),
+            'DOC_SHOT': picture,
+            }, name=f'board-{role}')
+    panels = json.loads((artifacts / 'panels.json').read_text(
+            encoding='utf-8'))
+    assert [p['action'] for p in panels] == _board_actions(view_file)
+
+    client = Client(server['base_url'].rstrip('/'), DB_NAME)
+    client.login(login, password, 'zh_CN')
+    subsets = []
+    for panel in panels:
+        what = f"{role}'s panel \"{panel['title']}\" ({panel['action']})"
+        model, domain, ids, total = _server_panel(client, panel['action'])
+        assert panel['model'] == model, what
+        assert sorted(panel['ids']) == sorted(ids), (
+            f'{what} lists {panel["ids"]}; the server gives {ids} '
+            f'for {domain}')
+        if panel['view'] == 'graph':
+            names = [r['rec_name'] for r in client.model(
+                    model, 'read', ids, ['rec_name'])]
+            assert sorted(panel['labels']) == sorted(names), what
+        else:
+            assert len(panel['rows']) == min(len(ids), panel['displaySize']), (
+                what, panel['rows'])
+            if model in ROW_TEXT:
+                field = ROW_TEXT[model]
+                records = client.model(model, 'read', ids, [field])
+                for record in records:
+                    value = record[field]
+                    assert any(value in row for row in panel['rows']), (
+                        f'{what}: no row shows {value!r}', panel['rows'])
+        if 0 < len(ids) < total:
+            subsets.append(panel['action'])
+        print(f'{what}: {len(ids)} of {total} {model}')
+
+    if role == 'admin':
+        # The panels with a filter on a few prepared records: each lists
+        # them and not the others (not the whole model).
+        board = server['data']['board']
+        rows = {p['action']: ' / '.join(p['rows']) for p in panels}
+        positives = rows['quarantine.act_dashboard_positives']
+        assert board['positive'] in positives, positives
+        assert board['negative'] not in positives, positives
+        arrivals = rows['quarantine.act_dashboard_arrivals']
+        assert board['arrival_tomorrow'] in arrivals, arrivals
+        assert board['positive'] not in arrivals, arrivals  # admitted
+        assert {'quarantine.act_dashboard_positives',
+            'quarantine.act_dashboard_arrivals'} <= set(subsets), subsets
+    elif role == 'medical':
+        assert subsets, 'no panel lists a part of its model'

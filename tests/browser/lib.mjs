@@ -166,6 +166,33 @@ export class Journey {
         return file;
     }
 
+    // A picture for the README (docs/screenshots): saved only when the
+    // environment names its folder (SCREENSHOTS=docs/screenshots, see
+    // scripts/screenshots.sh), at 1280x800; the journey's viewport is
+    // restored after.
+    async docShot(name) {
+        const folder = process.env.SCREENSHOTS;
+        if (!folder) {
+            return null;
+        }
+        fs.mkdirSync(folder, { recursive: true });
+        const file = path.resolve(folder, name);
+        const size = this.page.viewportSize();
+        await this.page.setViewportSize({ width: 1280, height: 800 });
+        try {
+            await this.idle();
+            // Let the browser lay the page out at its new size.
+            await this.page.evaluate(() => new Promise(
+                resolve => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+            await this.page.screenshot({ path: file, fullPage: false });
+        } finally {
+            await this.page.setViewportSize(size);
+        }
+        await this.idle();
+        this.log(`README screenshot ${file}`);
+        return file;
+    }
+
     async defect(message) {
         this.defects.push(message);
         console.error(`${this.name}: DEFECT: ${message}`);
@@ -433,6 +460,97 @@ export class Journey {
             }
             await this.waitScreen(model, view);
             await this.idle();
+        });
+    }
+
+    // Open a board (ir.ui.view of type board) of the menu by its translated
+    // path, e.g. ['隔离管理', '工作台', '全市工作台'], and wait until each of
+    // its panels shows what it loaded.  sao routes no URL to a board (its
+    // `#<db>/model/...` URLs need a model): the entry is clicked once the
+    // menu is idle, and clicked again once when no tab came of it.
+    async openBoard(entries) {
+        const page = this.page;
+        const label = entries[entries.length - 1];
+        await this.step(`open the board ${entries.join(' > ')}`, async () => {
+            const boardTab = async () => page.evaluate((label) => {
+                const tab = Sao.Tab.tabs.get_current();
+                return Boolean(tab instanceof Sao.Tab.Board
+                    && tab.name_short === label);
+            }, label);
+            for (let attempt = 1; ; attempt++) {
+                await this.idle('the menu to load');
+                const leaf = await this.menuEntry(entries);
+                // Unfolding a parent loads and redraws the rows below it.
+                await this.idle('the menu to unfold');
+                await leaf.click();
+                try {
+                    await this.until(boardTab, `the tab "${label}"`, 15000);
+                    break;
+                } catch (err) {
+                    if (attempt >= 2 || await boardTab()) {
+                        throw err;
+                    }
+                    this.log(`no tab "${label}" after the click: opening it again`);
+                }
+            }
+            await this.boardLoaded(label);
+        });
+    }
+
+    // Wait until every panel of the current board has its screen, its
+    // records and their rows (list) or bars (graph) drawn.
+    async boardLoaded(label) {
+        await this.until(() => this.page.evaluate(() => {
+            const board = Sao.Tab.tabs.get_current().board;
+            return Boolean(board && board.actions.length && board.actions.every(
+                a => a.screen && a.screen.current_view
+                    && jQuery.contains(a.body[0], a.screen.screen_container.el[0])));
+        }), `the panels of "${label}"`);
+        // Each panel searches, then reads its records: done when no RPC is
+        // in flight, every panel draws what it holds and nothing changed
+        // for three ticks.
+        let last = null;
+        let same = 0;
+        await this.until(async () => {
+            await this.idle(`the panels of "${label}" to load`);
+            const panels = await this.boardPanels();
+            const drawn = panels.every(p => p.view === 'graph'
+                ? p.labels.length === p.ids.length
+                : p.rows.length === Math.min(p.ids.length, p.displaySize));
+            const now = JSON.stringify(panels);
+            same = drawn && now === last ? same + 1 : 0;
+            last = now;
+            return same >= 3;
+        }, `the rows of the panels of "${label}"`);
+    }
+
+    // What each panel of the current board shows: its action (xml id), title,
+    // model, view type, the ids of its records, the text of each row of a
+    // list (or each x label of a graph).
+    async boardPanels() {
+        return this.page.evaluate(() => {
+            const squash = (text) => (text || '').replace(/\s+/g, ' ').trim();
+            const board = Sao.Tab.tabs.get_current().board;
+            return board.actions.map((action) => {
+                const el = action.el[0];
+                const view = action.screen.current_view;
+                const rows = [...el.querySelectorAll(
+                    '.treeview table.tree > tbody > tr:not(.more-row)')];
+                const labels = [...el.querySelectorAll('.bb-axis-x .tick text')]
+                    .map(t => squash(t.textContent)).filter(Boolean);
+                return {
+                    action: action.name,
+                    title: squash(action.title.text()),
+                    model: action.screen.model_name,
+                    view: view.view_type,
+                    ids: action.screen.group.map(r => r.id),
+                    // a list draws its first rows, the others on scrolling
+                    displaySize: Sao.config.display_size,
+                    more: Boolean(el.querySelector('tr.more-row')),
+                    rows: rows.map(tr => squash(tr.innerText)),
+                    labels: labels,
+                };
+            });
         });
     }
 

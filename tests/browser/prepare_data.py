@@ -16,6 +16,8 @@ role (zh_CN, their sites, a random password each), and:
   the second still to record, plus a resident due for his day-4 test today;
 * transfer team: a vehicle and a draft transfer of two persons from a
   community to a site;
+* dashboards: a site with a positive and a negative result of yesterday
+  (residents admitted) and an arrival due tomorrow;
 * logistics: an active site with residents, one supplier's contract
   covering every product of the ration norms, a purchase being delivered,
   a disinfected truck, its driver tested negative 5 hours ago, and a draft
@@ -156,9 +158,9 @@ def admit(site, person, exposure, arrival, category='close_contact'):
     return stay
 
 
-def record(samples, institution, reagent, collected_at):
+def record(samples, institution, reagent, collected_at, result='negative'):
     wizard = Wizard('quarantine.sample.record', samples)
-    wizard.form.result = 'negative'
+    wizard.form.result = result
     wizard.form.institution = institution
     wizard.form.reagent = reagent
     wizard.form.collected_at = collected_at
@@ -259,6 +261,40 @@ def medical_data():
         'institution': lab_b.name,
         'reagent': "达安",
         }
+
+
+def board_data():
+    """What the dashboards' filters must tell apart, on a site of its own:
+    a resident whose first test came back positive yesterday and one whose
+    came back negative (both admitted), an arrival due tomorrow"""
+    Party = Model.get('party.party')
+    Sample = Model.get('quarantine.sample')
+    Stay = Model.get('quarantine.stay')
+    Regime = Model.get('quarantine.regime')
+    site = make_site("工作台验收点", 'BTB1', 4)
+    lab, = Party.find([('name', '=', "示范市疾病预防控制中心")], limit=1)
+    residents = {}
+    for key, name, number, result in [
+            ('positive', "司徒晓光", identity(dt.date(1986, 8, 12), '051'),
+                'positive'),
+            ('negative', "夏侯文静", identity(dt.date(1990, 3, 3), '062'),
+                'negative'),
+            ]:
+        stay = admit(site, make_person(name, number),
+            exposure=TODAY - days(5), arrival=TODAY - days(4))
+        first = Sample.find([('stay', '=', stay.id)],
+            order=[('planned_date', 'ASC'), ('id', 'ASC')], limit=1)
+        assert first and first[0].planned_date < TODAY, first
+        record(first, lab, "圣湘", NOW - days(1), result=result)
+        residents[key] = name
+    # An arrival is entered at most a day ahead.
+    regime, = Regime.find([('code', '=', 'centralized_14')])
+    name = "濮阳子涵"
+    Stay(person=make_person(name, identity(dt.date(1972, 10, 2), '073')),
+        regime=regime, site=site, category='close_contact',
+        exposure_date=TODAY - days(1), arrival_date=TODAY + days(1)).save()
+    residents['arrival_tomorrow'] = name
+    return dict(residents, site_name=site.name)
 
 
 def transfer_data(site):
@@ -389,6 +425,7 @@ def main():
     medical_site, data['medical'] = medical_data()
     data['transfer'] = transfer_data(medical_site)
     data['logistics'] = logistics_data(company)
+    data['board'] = board_data()
 
     Site = Model.get('quarantine.site')
     logistics_site, = Site.find([('code', '=', 'BTL1')])
