@@ -11,7 +11,7 @@ export TRYTOND_DATABASE__PATH := $(CURDIR)/var/db
 export TRYTOND_WEB__ROOT := $(CURDIR)/var/sao
 export TRYTONPASSFILE := $(CURDIR)/var/adminpass
 
-.PHONY: run test test-long venv sao system-deps db demo demo-scale bench clean
+.PHONY: run test test-long venv sao system-deps db demo demo-scale bench screenshots clean
 
 venv: $(VENV)/.installed
 
@@ -50,6 +50,10 @@ bench: venv system-deps
 
 demo-scale: venv
 	$(BIN)/python -O tests/bench/province.py
+
+# The README's pictures of each role's main screen (docs/screenshots/)
+screenshots: venv sao system-deps
+	scripts/screenshots.sh
 
 clean:
 	rm -rf var test-artifacts

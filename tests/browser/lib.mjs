@@ -168,8 +168,7 @@ export class Journey {
 
     // A picture for the README (docs/screenshots): saved only when the
     // environment names its folder (SCREENSHOTS=docs/screenshots, see
-    // scripts/screenshots.sh), at 1280x800; the journey's viewport is
-    // restored after.
+    // scripts/screenshots.sh, which scales it to 1280x800).
     async docShot(name) {
         const folder = process.env.SCREENSHOTS;
         if (!folder) {
@@ -177,18 +176,20 @@ export class Journey {
         }
         fs.mkdirSync(folder, { recursive: true });
         const file = path.resolve(folder, name);
-        const size = this.page.viewportSize();
-        await this.page.setViewportSize({ width: 1280, height: 800 });
-        try {
-            await this.idle();
-            // Let the browser lay the page out at its new size.
-            await this.page.evaluate(() => new Promise(
-                resolve => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-            await this.page.screenshot({ path: file, fullPage: false });
-        } finally {
-            await this.page.setViewportSize(size);
-        }
         await this.idle();
+        // The tab's content from its left edge (a focused field may have
+        // scrolled a wide form sideways).
+        await this.page.evaluate(() => new Promise((resolve) => {
+            for (const el of document.querySelectorAll('#tabcontent, #tabcontent *')) {
+                if (el.scrollLeft) {
+                    el.scrollLeft = 0;
+                }
+            }
+            requestAnimationFrame(() => requestAnimationFrame(resolve));
+        }));
+        // Without the passing "Record saved." of the last action.
+        await this.page.screenshot({ path: file, fullPage: false,
+            style: '.infobar .alert-info { display: none !important; }' });
         this.log(`README screenshot ${file}`);
         return file;
     }

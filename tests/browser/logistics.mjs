@@ -49,6 +49,7 @@ await journey.run(async (j) => {
             throw new Error('confirming the plan ordered nothing');
         }
         await j.shot('04-plan-confirmed.png');
+        await j.docShot('logistics.png');
     });
 
     await j.openMenu(['隔离管理', '物资保障', '物资配送'], 'quarantine.supply.dispatch');

@@ -35,6 +35,7 @@ await journey.run(async (j) => {
         const stays = await j.listValues('stay', false);
         j.log(`awaiting results: ${stays.join(', ')}`);
         await j.shot('02-roster-today.png');
+        await j.docShot('medical.png');
     });
 
     await j.step('record the results of the roster', async () => {

@@ -116,6 +116,7 @@ await journey.run(async (j) => {
             throw new Error(`the child is in ${room[data.child]}, the guardian in ${room[data.guardian]}`);
         }
         await j.shot('09-arrivals-admitted.png');
+        await j.docShot('site-manager.png');
     });
 
     await j.step('print the room board', async () => {

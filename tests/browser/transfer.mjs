@@ -52,6 +52,7 @@ await journey.run(async (j) => {
         await j.button('dispatch');
         await j.waitValue('state', 'dispatched');
         await j.shot('05-dispatched.png');
+        await j.docShot('transfer.png');
     });
 
     await j.step('print the three-part handover form', async () => {
