@@ -17,7 +17,13 @@ role and walks a journey (see each script's header):
 * test_transfer: a transfer requested and dispatched, its three-part
   handover form (PDF);
 * test_logistics: a stocking plan computed and confirmed, a truck loaded,
-  departed and delivered, its dispatch note (PDF).
+  departed and delivered, its dispatch note (PDF);
+* test_board[<role>]: each role's dashboard, every panel's rows compared
+  with the server's search of the panel action's domain as that user
+  (tests/browser/board.mjs writes what each panel lists).
+
+With SCREENSHOTS=<folder> (scripts/screenshots.sh, `make screenshots`)
+the journeys also save each role's main screen there, for the README.
 
 Screenshots and downloaded PDFs go to test-artifacts/browser/<journey>/; a
 failing journey saves failure.png there and the assertion names it.
