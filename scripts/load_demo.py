@@ -202,7 +202,8 @@ def create_company():
     admin.companies.append(Company(company.id))
     admin.company = company
     admin.save()
-    config._context = User.get_preferences(True, {})
+    # the new company in the context of what follows (its rules)
+    config.get_config()._context = User.get_preferences(True, {})
     return company
 
 

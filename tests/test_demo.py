@@ -1,0 +1,232 @@
+"""`make run`'s database: scripts/setup_db.sh then scripts/load_demo.py, on
+SQLite in a temporary directory, as the Makefile runs them.
+
+The demo city completes Tryton's set-up (no set-up wizard is left for the
+first login, the admin reads Chinese and lands on the city's dashboard,
+the purchase flow has its accounts) and shows the day's work: a bus waiting
+for allocation, the laboratories' results of yesterday and the samples of
+today, residents due for release today with both exit specimens, a positive
+with the transfer to hospital requested, a transfer under way, a late daily
+report and a login per role.  Loading it a second time adds nothing.
+"""
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+# Its own SQLite database, as `make run`: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_only
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DB_NAME = 'demo'
+
+# What the demo holds, read through proteus (printed as JSON)
+_FACTS = textwrap.dedent('''\
+    import datetime as dt, json, sys
+    from proteus import Model, config
+    config.set_trytond(sys.argv[1], config_file=sys.argv[2])
+    today = dt.date.today()
+    def get(name):
+        return Model.get(name)
+    Stay, Sample = get('quarantine.stay'), get('quarantine.sample')
+    User = get('res.user')
+    admin, = User.find([('login', '=', 'admin')])
+    ActWindow = get('ir.action.act_window')
+    ModelData = get('ir.model.data')
+    board = ActWindow(ModelData.get_id('quarantine', 'act_board_admin', {}))
+    waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
+    due = Stay.find([('state', '=', 'admitted'), ('end_date', '=', today)])
+    exits = {s.person.name: sorted(
+            (x.result, x.institution.name if x.institution else None,
+                x.reagent) for x in Sample.find([('stay', '=', s.id),
+                    ('exit_sample', '=', True)]))
+        for s in due}
+    Transfer = get('quarantine.transfer')
+    Submission = get('quarantine.daily_report.submission')
+    Account = get('account.account')
+    Configuration = get('account.configuration')
+    account_config = Configuration(1)
+    FiscalYear = get('account.fiscalyear')
+    Category = get('product.category')
+    counts = {name: len(get(name).find([]))
+        for name in ['party.party', 'quarantine.stay', 'quarantine.sample',
+            'quarantine.vehicle', 'quarantine.transfer',
+            'quarantine.transfer.line', 'quarantine.daily_report.submission',
+            'res.user', 'account.account', 'account.fiscalyear',
+            'account.period', 'company.company', 'quarantine.site',
+            'quarantine.room', 'quarantine.staff', 'purchase.purchase',
+            'quarantine.supply.contract']}
+    print(json.dumps({
+        'open_items': [i.rec_name for i in get(
+                'ir.module.config_wizard.item').find(
+                [('state', '=', 'open')])],
+        'admin_language': admin.language.code if admin.language else None,
+        'admin_actions': [a.id for a in admin.actions],
+        'admin_board': board.action.id,
+        'admin_company': admin.company.rec_name if admin.company else None,
+        'waiting': sorted((s.person.name, s.group_name or '',
+                sorted(s.special_needs or []),
+                s.companion_of.person.name if s.companion_of else '')
+            for s in waiting),
+        'due_today': len(Sample.find([('planned_date', '=', today),
+                    ('result', '=', 'pending')])),
+        'pending_before_today': len(Sample.find([
+                    ('planned_date', '<', today), ('result', '=', 'pending'),
+                    ('stay.state', '=', 'admitted')])),
+        'negative_yesterday': len(Sample.find([
+                    ('planned_date', '=', today - dt.timedelta(days=1)),
+                    ('result', '=', 'negative')])),
+        'exits': exits,
+        'positive': [(l.person.name, l.transfer.state,
+                l.transfer.destination or '')
+            for l in get('quarantine.transfer.line').find(
+                [('positive', '=', True)])],
+        'under_way': [(t.origin, t.to_site.code if t.to_site else None,
+                t.vehicle.plate if t.vehicle else None, t.person_count)
+            for t in Transfer.find([('state', '=', 'dispatched')])],
+        'late_reports': [(s.site.code, str(s.date)) for s in Submission.find(
+                [('late', '=', True)])],
+        'users': {u.login: sorted(g.id for g in u.groups)
+            for u in User.find([('login', '!=', 'admin')])},
+        'default_payable': bool(account_config.default_account_payable),
+        'default_receivable': bool(account_config.default_account_receivable),
+        'fiscal_year_today': len(FiscalYear.find([
+                    ('start_date', '<=', today), ('end_date', '>=', today)])),
+        'accounting_categories': [c.name for c in Category.find(
+                [('accounting', '=', True)])],
+        'counts': counts,
+        }, ensure_ascii=False))
+    ''')
+
+
+def _run(cmd, env, what):
+    start = time.monotonic()
+    proc = subprocess.run([str(c) for c in cmd], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=900)
+    elapsed = time.monotonic() - start
+    assert not proc.returncode, (
+        f'{what} failed (exit {proc.returncode}):\n{proc.stdout[-6000:]}')
+    print(f'{what}: {elapsed:.1f}s')
+    return proc.stdout
+
+
+@pytest.fixture(scope='module')
+def demo(tmp_path_factory):
+    "The demo built twice; its facts after the first and the second load"
+    tmp = tmp_path_factory.mktemp('demo')
+    env = dict(os.environ)
+    for name in ['TRYTOND_DATABASE__URI', 'TRYTOND_CONFIG', 'DB_NAME',
+            'DB_CACHE']:
+        env.pop(name, None)
+    env.update({
+            'TRYTOND_DATABASE__PATH': str(tmp / 'db'),
+            'TRYTONPASSFILE': str(tmp / 'adminpass'),
+            'TRYTOND_DATABASE_URI': 'sqlite://',
+            })
+    python = BIN / 'python'
+    load = [python, '-O', REPO / 'scripts' / 'load_demo.py', '-d', DB_NAME,
+        '-c', REPO / 'trytond.conf']
+    facts = [python, '-O', '-c', _FACTS, DB_NAME, REPO / 'trytond.conf']
+    _run([REPO / 'scripts' / 'setup_db.sh', DB_NAME], env, 'setup_db.sh')
+    _run(load, env, 'load_demo.py')
+    first = json.loads(_run(facts, env, 'facts').splitlines()[-1])
+    logins = (tmp / 'demo-logins').read_text(encoding='utf-8')
+    _run(load, env, 'load_demo.py again')
+    second = json.loads(_run(facts, env, 'facts').splitlines()[-1])
+    return {'first': first, 'second': second, 'logins': logins,
+        'logins_after': (tmp / 'demo-logins').read_text(encoding='utf-8'),
+        'tmp': tmp}
+
+
+def test_setup_done(demo):
+    "No set-up wizard at first login: the admin reads Chinese, sees the board"
+    facts = demo['first']
+    assert facts['open_items'] == []
+    assert facts['admin_language'] == 'zh_CN'
+    assert facts['admin_actions'] == [facts['admin_board']]
+    assert facts['admin_company'] == "示范市疫情防控指挥部"
+
+
+def test_accounts(demo):
+    "The purchase flow's accounts: a chart, its defaults, this year"
+    facts = demo['first']
+    assert facts['counts']['account.account'] > 0
+    assert facts['default_payable'] and facts['default_receivable']
+    assert facts['fiscal_year_today'] == 1
+    assert facts['counts']['account.period'] >= 12
+    assert facts['accounting_categories'] == ["保障物资"]
+
+
+def test_waiting_bus(demo):
+    "A bus waits for allocation: a family with a child, elderly, wheelchair"
+    assert demo['first']['waiting'] == sorted([
+            ["刘芳", "陈家", [], "陈小宇"],
+            ["陈小宇", "陈家", ["child"], ""],
+            ["陈建华", "陈家", [], ""],
+            ["王秀兰", "", ["elderly"], ""],
+            ["张国强", "", ["disabled"], ""],
+            ])
+
+
+def test_samples(demo):
+    "Today's samples are due, every earlier one has its result"
+    facts = demo['first']
+    assert facts['due_today'] > 0
+    assert facts['pending_before_today'] == 0
+    assert facts['negative_yesterday'] > 0
+
+
+def test_release_today(demo):
+    "Residents whose 14 days end today, with two exit specimens each"
+    exits = demo['first']['exits']
+    assert sorted(exits) == sorted(["黄志明", "林雪梅", "吴海涛"])
+    for name, specimens in exits.items():
+        assert specimens == [
+            ['negative', "华大基因示范市医学检验所", "华大基因"],
+            ['negative', "示范市疾控中心", "圣湘"],
+            ], name
+
+
+def test_positive_transfer(demo):
+    "The positive's transfer to hospital is requested"
+    (name, state, destination), = demo['first']['positive']
+    assert (name, state) == ("郭建军", 'requested')
+    assert destination
+
+
+def test_transfer_under_way(demo):
+    assert demo['first']['under_way'] == [["人民路社区", 'DC02', "赣A·Z0101", 2]]
+
+
+def test_late_daily_report(demo):
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert demo['first']['late_reports'] == [['DC02', str(yesterday)]]
+
+
+def test_logins(demo):
+    "A login per role, its password next to the admin's"
+    users = demo['first']['users']
+    logins = dict(line.split() for line in demo['logins'].splitlines())
+    assert sorted(logins) == sorted(
+        ['city', 'dongcheng', 'dc01', 'doctor', 'transfer', 'logistics'])
+    assert set(logins) <= set(users)
+    assert all(users[login] for login in logins)
+    mode = (demo['tmp'] / 'demo-logins').stat().st_mode & 0o777
+    assert mode == 0o600, oct(mode)
+    # the second load keeps the passwords
+    assert demo['logins_after'] == demo['logins']
+
+
+def test_second_load_adds_nothing(demo):
+    first, second = demo['first'], demo['second']
+    assert second['counts'] == first['counts']
+    assert second['waiting'] == first['waiting']
+    assert second['late_reports'] == first['late_reports']
