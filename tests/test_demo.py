@@ -105,6 +105,52 @@ _FACTS = textwrap.dedent('''\
         }, ensure_ascii=False))
     ''')
 
+# Each role's journey of README.md, started from the demo as that user
+_JOURNEYS = textwrap.dedent('''\
+    import datetime as dt, json, sys
+    from proteus import Model, Wizard, config
+    database, config_file = sys.argv[1:3]
+    today = dt.date.today()
+    def login(user):
+        config.set_trytond(database, user=user,
+            config_file=config_file).skip_warning = True
+    out = {}
+    login('dc01')
+    Stay, Site = Model.get('quarantine.stay'), Model.get('quarantine.site')
+    waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
+    site, = Site.find([('code', '=', 'DC01')])
+    allocate = Wizard('quarantine.stay.allocate', waiting)
+    allocate.form.site = site
+    allocate.execute('allocate')
+    out['allocated'] = {s.person.name: [s.state, s.room.rec_name,
+            s.room.floor, s.room.accessible]
+        for s in Stay.find([('id', 'in', [s.id for s in waiting])])}
+    login('doctor')
+    Stay = Model.get('quarantine.stay')
+    due = Stay.find([('state', '=', 'admitted'), ('end_date', '=', today)])
+    for stay in due:
+        stay.click('release')
+    out['released'] = sorted([s.person.name, s.state,
+            bool(s.certificate_number)]
+        for s in Stay.find([('id', 'in', [s.id for s in due])]))
+    login('transfer')
+    Transfer = Model.get('quarantine.transfer')
+    Vehicle = Model.get('quarantine.vehicle')
+    hospital, = Transfer.find([('state', '=', 'requested')])
+    hospital.vehicle, = Vehicle.find([('plate', '=', '赣A·1200F')])
+    hospital.save()
+    hospital.click('dispatch')
+    bus, = Transfer.find([('state', '=', 'dispatched'),
+            ('vehicle.plate', '=', '赣A·Z0101')])
+    bus.click('arrive')
+    Stay = Model.get('quarantine.stay')
+    out['transfers'] = sorted([t.vehicle.plate, t.state]
+        for t in Transfer.find([('id', 'in', [hospital.id, bus.id])]))
+    out['handed_over'] = sorted(s.person.name for s in Stay.find([
+                ('state', '=', 'draft'), ('site.code', '=', 'DC02')]))
+    print(json.dumps(out, ensure_ascii=False))
+    ''')
+
 
 def _run(cmd, env, what):
     start = time.monotonic()
@@ -141,7 +187,10 @@ def demo(tmp_path_factory):
     logins = (tmp / 'demo-logins').read_text(encoding='utf-8')
     _run(load, env, 'load_demo.py again')
     second = json.loads(_run(facts, env, 'facts').splitlines()[-1])
+    journeys = json.loads(_run([python, '-O', '-c', _JOURNEYS, DB_NAME,
+                REPO / 'trytond.conf'], env, 'journeys').splitlines()[-1])
     return {'first': first, 'second': second, 'logins': logins,
+        'journeys': journeys,
         'logins_after': (tmp / 'demo-logins').read_text(encoding='utf-8'),
         'tmp': tmp}
 
@@ -230,3 +279,30 @@ def test_second_load_adds_nothing(demo):
     assert second['counts'] == first['counts']
     assert second['waiting'] == first['waiting']
     assert second['late_reports'] == first['late_reports']
+
+
+def test_site_manager_allocates_the_bus(demo):
+    """dc01 allocates the waiting bus to 东城区隔离酒店一号: the child with
+    its guardian, the elderly and the wheelchair user on the accessible
+    floor"""
+    allocated = demo['journeys']['allocated']
+    assert {n: v[0] for n, v in allocated.items()} == dict.fromkeys(
+        ["陈建华", "刘芳", "陈小宇", "王秀兰", "张国强"], 'admitted')
+    assert allocated["陈小宇"][1] == allocated["刘芳"][1]
+    assert allocated["陈建华"][2] == allocated["刘芳"][2]
+    for name in ["王秀兰", "张国强"]:
+        assert allocated[name][2:] == ['2', True], allocated[name]
+
+
+def test_doctor_releases_due_residents(demo):
+    assert demo['journeys']['released'] == sorted([
+            ["黄志明", 'released', True], ["林雪梅", 'released', True],
+            ["吴海涛", 'released', True]])
+
+
+def test_transfer_team_moves(demo):
+    "The ambulance takes the positive, the bus hands its persons over"
+    journeys = demo['journeys']
+    assert journeys['transfers'] == [
+        ["赣A·1200F", 'dispatched'], ["赣A·Z0101", 'arrived']]
+    assert journeys['handed_over'] == sorted(["何晓东", "罗佩琳"])
