@@ -305,8 +305,9 @@ def xml_id(module, fs_id):
 def create_accounts(company):
     """Tryton's minimal chart of accounts for the company, with its default
     receivable, payable, expense and revenue accounts, the fiscal year of
-    today with its periods and sequences, a payment term and an accounting
-    product category: what confirming and invoicing a purchase needs"""
+    today with its periods and sequences and an accounting product
+    category: what confirming and invoicing a purchase needs (the payment
+    terms are those account_invoice ships)"""
     if not activated('account'):
         return
     Account = Model.get('account.account')
@@ -326,12 +327,6 @@ def create_accounts(company):
             chart.form.category_account_revenue = accounts['revenue']
         chart.execute('create_properties')
     create_fiscal_year(company)
-    if activated('account_invoice'):
-        PaymentTerm = Model.get('account.invoice.payment_term')
-        if not PaymentTerm.find([]):
-            term = PaymentTerm(name="货到付款")
-            term.lines.new(type='remainder')
-            term.save()
     if activated('account_product'):
         Category = Model.get('product.category')
         if not Category.find([('accounting', '=', True)]):
@@ -716,8 +711,9 @@ def main():
     load_residents(sites)
     demo_turnover(sites)
     load_supply(sites)
-    load_day()
+    # the logins first: the medical staff is told of the day's positive
     load_users(company)
+    load_day()
     print(f"Demo city: {len(sites)} new sites loaded into {args.database}",
         file=sys.stderr)
 

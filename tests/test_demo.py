@@ -108,6 +108,7 @@ _FACTS = textwrap.dedent('''\
 # Each role's journey of README.md, started from the demo as that user
 _JOURNEYS = textwrap.dedent('''\
     import datetime as dt, json, sys
+    from decimal import Decimal
     from proteus import Model, Wizard, config
     database, config_file = sys.argv[1:3]
     today = dt.date.today()
@@ -115,6 +116,9 @@ _JOURNEYS = textwrap.dedent('''\
         config.set_trytond(database, user=user,
             config_file=config_file).skip_warning = True
     out = {}
+    login('doctor')
+    out['doctor_told'] = [n.description or '' for n in Model.get(
+            'res.notification').find([])]
     login('dc01')
     Stay, Site = Model.get('quarantine.stay'), Model.get('quarantine.site')
     waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
@@ -148,6 +152,38 @@ _JOURNEYS = textwrap.dedent('''\
         for t in Transfer.find([('id', 'in', [hospital.id, bus.id])]))
     out['handed_over'] = sorted(s.person.name for s in Stay.find([
                 ('state', '=', 'draft'), ('site.code', '=', 'DC02')]))
+    login('admin')
+    Party, Template = Model.get('party.party'), Model.get('product.template')
+    Category, Uom = Model.get('product.category'), Model.get('product.uom')
+    Location = Model.get('stock.location')
+    Purchase = Model.get('purchase.purchase')
+    PaymentTerm = Model.get('account.invoice.payment_term')
+    category, = Category.find([('accounting', '=', True)])
+    kg, = Uom.find([('symbol', '=', 'kg')])
+    rice = Template(name="大米", type='goods', default_uom=kg,
+        purchasable=True, account_category=category,
+        list_price=Decimal(5))
+    rice.save()
+    supplier = Party(name="示范市粮油公司")
+    supplier.save()
+    warehouse = Location.find([('type', '=', 'warehouse')], limit=1)[0]
+    purchase = Purchase(party=supplier, warehouse=warehouse,
+        invoice_method='order')
+    line = purchase.lines.new(product=rice.products[0], quantity=100)
+    line.unit_price = Decimal(4)
+    purchase.save()
+    purchase.click('quote')
+    purchase.click('confirm')
+    invoice, = purchase.invoices
+    invoice.invoice_date = today
+    invoice.payment_term = PaymentTerm.find([], limit=1)[0]
+    invoice.save()
+    invoice.click('validate_invoice')
+    invoice.click('post')
+    purchase.reload()
+    invoice.reload()
+    out['purchase'] = [purchase.state, len(purchase.moves), invoice.state,
+        str(invoice.total_amount)]
     print(json.dumps(out, ensure_ascii=False))
     ''')
 
@@ -294,6 +330,12 @@ def test_site_manager_allocates_the_bus(demo):
         assert allocated[name][2:] == ['2', True], allocated[name]
 
 
+def test_doctor_told_of_positive(demo):
+    "The medical staff was told of the positive when it was recorded"
+    told = demo['journeys']['doctor_told']
+    assert len(told) == 1 and "郭建军" in told[0], told
+
+
 def test_doctor_releases_due_residents(demo):
     assert demo['journeys']['released'] == sorted([
             ["黄志明", 'released', True], ["林雪梅", 'released', True],
@@ -306,3 +348,10 @@ def test_transfer_team_moves(demo):
     assert journeys['transfers'] == [
         ["赣A·1200F", 'dispatched'], ["赣A·Z0101", 'arrived']]
     assert journeys['handed_over'] == sorted(["何晓东", "罗佩琳"])
+
+
+def test_purchase_processed(demo):
+    """With the demo's accounts a purchase is confirmed, its goods expected
+    and its supplier invoice posted"""
+    assert demo['journeys']['purchase'] == ['processing', 1, 'posted',
+        '400.00']
