@@ -13,6 +13,14 @@ cat <<MSG
                above names it, or type it in the login dialog)
     Login:     admin
     Password:  $(cat "$TRYTONPASSFILE")
+MSG
+# The demo's logins per role (scripts/load_demo.py writes them)
+logins=$(dirname "$TRYTONPASSFILE")/demo-logins
+if [ -s "$logins" ]; then
+    echo "    Demo logins (login password; roles in README.md):"
+    sed 's/^/      /' "$logins"
+fi
+cat <<MSG
   Stop with Ctrl-C.
 
 MSG

@@ -377,6 +377,7 @@ export class Journey {
                 const cancel = page.locator(SEL.wizardCancel).filter({ visible: true });
                 if (await cancel.count()) {
                     this.log('closing a login wizard');
+                    this.loginWizards = (this.loginWizards || 0) + 1;
                     // sao ignores a click while the wizard loads its view:
                     // retry until this very button goes.
                     const button = await cancel.first().elementHandle();

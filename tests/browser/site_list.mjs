@@ -12,16 +12,29 @@
 //   MENU_PATH    menu entries to click, separated by '/', e.g. 隔离管理/隔离点;
 //                empty: open the list through the URL fragment #<db>/model/<MODEL>
 //   EXPECT_TEXT  text that must be visible in the list (optional)
+//   EXPECT_HOME  the title of the tab the login opens (the user's login
+//                action), with no set-up wizard before it (optional)
 import { Journey, settings } from './lib.mjs';
 
 const MODEL = process.env.MODEL || 'quarantine.site';
 const MENU_PATH = (process.env.MENU_PATH || '').split('/').map(s => s.trim()).filter(Boolean);
 const EXPECT_TEXT = process.env.EXPECT_TEXT || '';
+const EXPECT_HOME = process.env.EXPECT_HOME || '';
 
 const journey = new Journey('site_list', settings());
 
 await journey.run(async (j) => {
     await j.login({ shot: '01-login.png' });
+    if (EXPECT_HOME) {
+        await j.step(`the first screen is "${EXPECT_HOME}"`, async () => {
+            if (j.loginWizards) {
+                throw new Error(`${j.loginWizards} set-up wizard(s) before the menu`);
+            }
+            await j.visible(j.page.locator('#tablist li.active').filter({
+                hasText: EXPECT_HOME }), `the tab "${EXPECT_HOME}"`);
+            await j.idle();
+        });
+    }
     await j.shot('02-home.png');
 
     if (MENU_PATH.length) {

@@ -1,0 +1,357 @@
+"""`make run`'s database: scripts/setup_db.sh then scripts/load_demo.py, on
+SQLite in a temporary directory, as the Makefile runs them.
+
+The demo city completes Tryton's set-up (no set-up wizard is left for the
+first login, the admin reads Chinese and lands on the city's dashboard,
+the purchase flow has its accounts) and shows the day's work: a bus waiting
+for allocation, the laboratories' results of yesterday and the samples of
+today, residents due for release today with both exit specimens, a positive
+with the transfer to hospital requested, a transfer under way, a late daily
+report and a login per role.  Loading it a second time adds nothing.
+"""
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+# Its own SQLite database, as `make run`: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_only
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DB_NAME = 'demo'
+
+# What the demo holds, read through proteus (printed as JSON)
+_FACTS = textwrap.dedent('''\
+    import datetime as dt, json, sys
+    from proteus import Model, config
+    config.set_trytond(sys.argv[1], config_file=sys.argv[2])
+    today = dt.date.today()
+    def get(name):
+        return Model.get(name)
+    Stay, Sample = get('quarantine.stay'), get('quarantine.sample')
+    User = get('res.user')
+    admin, = User.find([('login', '=', 'admin')])
+    ActWindow = get('ir.action.act_window')
+    ModelData = get('ir.model.data')
+    board = ActWindow(ModelData.get_id('quarantine', 'act_board_admin', {}))
+    waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
+    due = Stay.find([('state', '=', 'admitted'), ('end_date', '=', today)])
+    exits = {s.person.name: sorted(
+            (x.result, x.institution.name if x.institution else None,
+                x.reagent) for x in Sample.find([('stay', '=', s.id),
+                    ('exit_sample', '=', True)]))
+        for s in due}
+    Transfer = get('quarantine.transfer')
+    Submission = get('quarantine.daily_report.submission')
+    Account = get('account.account')
+    Configuration = get('account.configuration')
+    account_config = Configuration(1)
+    FiscalYear = get('account.fiscalyear')
+    Category = get('product.category')
+    counts = {name: len(get(name).find([]))
+        for name in ['party.party', 'quarantine.stay', 'quarantine.sample',
+            'quarantine.vehicle', 'quarantine.transfer',
+            'quarantine.transfer.line', 'quarantine.daily_report.submission',
+            'res.user', 'account.account', 'account.fiscalyear',
+            'account.period', 'company.company', 'quarantine.site',
+            'quarantine.room', 'quarantine.staff', 'purchase.purchase',
+            'quarantine.supply.contract']}
+    print(json.dumps({
+        'open_items': [i.rec_name for i in get(
+                'ir.module.config_wizard.item').find(
+                [('state', '=', 'open')])],
+        'admin_language': admin.language.code if admin.language else None,
+        'admin_actions': [a.id for a in admin.actions],
+        'admin_board': board.action.id,
+        'admin_company': admin.company.rec_name if admin.company else None,
+        'waiting': sorted((s.person.name, s.group_name or '',
+                sorted(s.special_needs or []),
+                s.companion_of.person.name if s.companion_of else '')
+            for s in waiting),
+        'due_today': len(Sample.find([('planned_date', '=', today),
+                    ('result', '=', 'pending')])),
+        'pending_before_today': len(Sample.find([
+                    ('planned_date', '<', today), ('result', '=', 'pending'),
+                    ('stay.state', '=', 'admitted')])),
+        'negative_yesterday': len(Sample.find([
+                    ('planned_date', '=', today - dt.timedelta(days=1)),
+                    ('result', '=', 'negative')])),
+        'exits': exits,
+        'positive': [(l.person.name, l.transfer.state,
+                l.transfer.destination or '')
+            for l in get('quarantine.transfer.line').find(
+                [('positive', '=', True)])],
+        'under_way': [(t.origin, t.to_site.code if t.to_site else None,
+                t.vehicle.plate if t.vehicle else None, t.person_count)
+            for t in Transfer.find([('state', '=', 'dispatched')])],
+        'late_reports': [(s.site.code, str(s.date)) for s in Submission.find(
+                [('late', '=', True)])],
+        'users': {u.login: sorted(g.id for g in u.groups)
+            for u in User.find([('login', '!=', 'admin')])},
+        'default_payable': bool(account_config.default_account_payable),
+        'default_receivable': bool(account_config.default_account_receivable),
+        'fiscal_year_today': len(FiscalYear.find([
+                    ('start_date', '<=', today), ('end_date', '>=', today)])),
+        'accounting_categories': [c.name for c in Category.find(
+                [('accounting', '=', True)])],
+        'counts': counts,
+        }, ensure_ascii=False))
+    ''')
+
+# Each role's journey of README.md, started from the demo as that user
+_JOURNEYS = textwrap.dedent('''\
+    import datetime as dt, json, sys
+    from decimal import Decimal
+    from proteus import Model, Wizard, config
+    database, config_file = sys.argv[1:3]
+    today = dt.date.today()
+    def login(user):
+        config.set_trytond(database, user=user,
+            config_file=config_file).skip_warning = True
+    out = {}
+    login('doctor')
+    out['doctor_told'] = [n.description or '' for n in Model.get(
+            'res.notification').find([])]
+    login('dc01')
+    Stay, Site = Model.get('quarantine.stay'), Model.get('quarantine.site')
+    waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
+    site, = Site.find([('code', '=', 'DC01')])
+    allocate = Wizard('quarantine.stay.allocate', waiting)
+    allocate.form.site = site
+    allocate.execute('allocate')
+    out['allocated'] = {s.person.name: [s.state, s.room.rec_name,
+            s.room.floor, s.room.accessible]
+        for s in Stay.find([('id', 'in', [s.id for s in waiting])])}
+    login('doctor')
+    Stay = Model.get('quarantine.stay')
+    due = Stay.find([('state', '=', 'admitted'), ('end_date', '=', today)])
+    for stay in due:
+        stay.click('release')
+    out['released'] = sorted([s.person.name, s.state,
+            bool(s.certificate_number)]
+        for s in Stay.find([('id', 'in', [s.id for s in due])]))
+    login('transfer')
+    Transfer = Model.get('quarantine.transfer')
+    Vehicle = Model.get('quarantine.vehicle')
+    hospital, = Transfer.find([('state', '=', 'requested')])
+    hospital.vehicle, = Vehicle.find([('plate', '=', '赣A·1200F')])
+    hospital.save()
+    hospital.click('dispatch')
+    bus, = Transfer.find([('state', '=', 'dispatched'),
+            ('vehicle.plate', '=', '赣A·Z0101')])
+    bus.click('arrive')
+    Stay = Model.get('quarantine.stay')
+    out['transfers'] = sorted([t.vehicle.plate, t.state]
+        for t in Transfer.find([('id', 'in', [hospital.id, bus.id])]))
+    out['handed_over'] = sorted(s.person.name for s in Stay.find([
+                ('state', '=', 'draft'), ('site.code', '=', 'DC02')]))
+    login('admin')
+    Party, Template = Model.get('party.party'), Model.get('product.template')
+    Category, Uom = Model.get('product.category'), Model.get('product.uom')
+    Location = Model.get('stock.location')
+    Purchase = Model.get('purchase.purchase')
+    PaymentTerm = Model.get('account.invoice.payment_term')
+    category, = Category.find([('accounting', '=', True)])
+    kg, = Uom.find([('symbol', '=', 'kg')])
+    rice = Template(name="大米", type='goods', default_uom=kg,
+        purchasable=True, account_category=category,
+        list_price=Decimal(5))
+    rice.save()
+    supplier = Party(name="示范市粮油公司")
+    supplier.save()
+    warehouse = Location.find([('type', '=', 'warehouse')], limit=1)[0]
+    purchase = Purchase(party=supplier, warehouse=warehouse,
+        invoice_method='order')
+    line = purchase.lines.new(product=rice.products[0], quantity=100)
+    line.unit_price = Decimal(4)
+    purchase.save()
+    purchase.click('quote')
+    purchase.click('confirm')
+    invoice, = purchase.invoices
+    invoice.invoice_date = today
+    invoice.payment_term = PaymentTerm.find([], limit=1)[0]
+    invoice.save()
+    invoice.click('validate_invoice')
+    invoice.click('post')
+    purchase.reload()
+    invoice.reload()
+    out['purchase'] = [purchase.state, len(purchase.moves), invoice.state,
+        str(invoice.total_amount)]
+    print(json.dumps(out, ensure_ascii=False))
+    ''')
+
+
+def _run(cmd, env, what):
+    start = time.monotonic()
+    proc = subprocess.run([str(c) for c in cmd], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=900)
+    elapsed = time.monotonic() - start
+    assert not proc.returncode, (
+        f'{what} failed (exit {proc.returncode}):\n{proc.stdout[-6000:]}')
+    print(f'{what}: {elapsed:.1f}s')
+    return proc.stdout
+
+
+@pytest.fixture(scope='module')
+def demo(tmp_path_factory):
+    "The demo built twice; its facts after the first and the second load"
+    tmp = tmp_path_factory.mktemp('demo')
+    env = dict(os.environ)
+    for name in ['TRYTOND_DATABASE__URI', 'TRYTOND_CONFIG', 'DB_NAME',
+            'DB_CACHE']:
+        env.pop(name, None)
+    env.update({
+            'TRYTOND_DATABASE__PATH': str(tmp / 'db'),
+            'TRYTONPASSFILE': str(tmp / 'adminpass'),
+            'TRYTOND_DATABASE_URI': 'sqlite://',
+            })
+    python = BIN / 'python'
+    load = [python, '-O', REPO / 'scripts' / 'load_demo.py', '-d', DB_NAME,
+        '-c', REPO / 'trytond.conf']
+    facts = [python, '-O', '-c', _FACTS, DB_NAME, REPO / 'trytond.conf']
+    _run([REPO / 'scripts' / 'setup_db.sh', DB_NAME], env, 'setup_db.sh')
+    _run(load, env, 'load_demo.py')
+    first = json.loads(_run(facts, env, 'facts').splitlines()[-1])
+    logins = (tmp / 'demo-logins').read_text(encoding='utf-8')
+    _run(load, env, 'load_demo.py again')
+    second = json.loads(_run(facts, env, 'facts').splitlines()[-1])
+    journeys = json.loads(_run([python, '-O', '-c', _JOURNEYS, DB_NAME,
+                REPO / 'trytond.conf'], env, 'journeys').splitlines()[-1])
+    return {'first': first, 'second': second, 'logins': logins,
+        'journeys': journeys,
+        'logins_after': (tmp / 'demo-logins').read_text(encoding='utf-8'),
+        'tmp': tmp}
+
+
+def test_setup_done(demo):
+    "No set-up wizard at first login: the admin reads Chinese, sees the board"
+    facts = demo['first']
+    assert facts['open_items'] == []
+    assert facts['admin_language'] == 'zh_CN'
+    assert facts['admin_actions'] == [facts['admin_board']]
+    assert facts['admin_company'] == "示范市疫情防控指挥部"
+
+
+def test_accounts(demo):
+    "The purchase flow's accounts: a chart, its defaults, this year"
+    facts = demo['first']
+    assert facts['counts']['account.account'] > 0
+    assert facts['default_payable'] and facts['default_receivable']
+    assert facts['fiscal_year_today'] == 1
+    assert facts['counts']['account.period'] >= 12
+    assert facts['accounting_categories'] == ["保障物资"]
+
+
+def test_waiting_bus(demo):
+    "A bus waits for allocation: a family with a child, elderly, wheelchair"
+    assert demo['first']['waiting'] == sorted([
+            ["刘芳", "陈家", [], "陈小宇"],
+            ["陈小宇", "陈家", ["child"], ""],
+            ["陈建华", "陈家", [], ""],
+            ["王秀兰", "", ["elderly"], ""],
+            ["张国强", "", ["disabled"], ""],
+            ])
+
+
+def test_samples(demo):
+    "Today's samples are due, every earlier one has its result"
+    facts = demo['first']
+    assert facts['due_today'] > 0
+    assert facts['pending_before_today'] == 0
+    assert facts['negative_yesterday'] > 0
+
+
+def test_release_today(demo):
+    "Residents whose 14 days end today, with two exit specimens each"
+    exits = demo['first']['exits']
+    assert sorted(exits) == sorted(["黄志明", "林雪梅", "吴海涛"])
+    for name, specimens in exits.items():
+        assert specimens == [
+            ['negative', "华大基因示范市医学检验所", "华大基因"],
+            ['negative', "示范市疾控中心", "圣湘"],
+            ], name
+
+
+def test_positive_transfer(demo):
+    "The positive's transfer to hospital is requested"
+    (name, state, destination), = demo['first']['positive']
+    assert (name, state) == ("郭建军", 'requested')
+    assert destination
+
+
+def test_transfer_under_way(demo):
+    assert demo['first']['under_way'] == [["人民路社区", 'DC02', "赣A·Z0101", 2]]
+
+
+def test_late_daily_report(demo):
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert demo['first']['late_reports'] == [['DC02', str(yesterday)]]
+
+
+def test_logins(demo):
+    "A login per role, its password next to the admin's"
+    users = demo['first']['users']
+    logins = dict(line.split() for line in demo['logins'].splitlines())
+    assert sorted(logins) == sorted(
+        ['city', 'dongcheng', 'dc01', 'doctor', 'transfer', 'logistics'])
+    assert set(logins) <= set(users)
+    assert all(users[login] for login in logins)
+    mode = (demo['tmp'] / 'demo-logins').stat().st_mode & 0o777
+    assert mode == 0o600, oct(mode)
+    # the second load keeps the passwords
+    assert demo['logins_after'] == demo['logins']
+
+
+def test_second_load_adds_nothing(demo):
+    first, second = demo['first'], demo['second']
+    assert second['counts'] == first['counts']
+    assert second['waiting'] == first['waiting']
+    assert second['late_reports'] == first['late_reports']
+
+
+def test_site_manager_allocates_the_bus(demo):
+    """dc01 allocates the waiting bus to 东城区隔离酒店一号: the child with
+    its guardian, the elderly and the wheelchair user on the accessible
+    floor"""
+    allocated = demo['journeys']['allocated']
+    assert {n: v[0] for n, v in allocated.items()} == dict.fromkeys(
+        ["陈建华", "刘芳", "陈小宇", "王秀兰", "张国强"], 'admitted')
+    assert allocated["陈小宇"][1] == allocated["刘芳"][1]
+    assert allocated["陈建华"][2] == allocated["刘芳"][2]
+    for name in ["王秀兰", "张国强"]:
+        assert allocated[name][2:] == ['2', True], allocated[name]
+
+
+def test_doctor_told_of_positive(demo):
+    "The medical staff was told of the positive when it was recorded"
+    told = demo['journeys']['doctor_told']
+    assert len(told) == 1 and "郭建军" in told[0], told
+
+
+def test_doctor_releases_due_residents(demo):
+    assert demo['journeys']['released'] == sorted([
+            ["黄志明", 'released', True], ["林雪梅", 'released', True],
+            ["吴海涛", 'released', True]])
+
+
+def test_transfer_team_moves(demo):
+    "The ambulance takes the positive, the bus hands its persons over"
+    journeys = demo['journeys']
+    assert journeys['transfers'] == [
+        ["赣A·1200F", 'dispatched'], ["赣A·Z0101", 'arrived']]
+    assert journeys['handed_over'] == sorted(["何晓东", "罗佩琳"])
+
+
+def test_purchase_processed(demo):
+    """With the demo's accounts a purchase is confirmed, its goods expected
+    and its supplier invoice posted"""
+    assert demo['journeys']['purchase'] == ['processing', 1, 'posted',
+        '400.00']
