@@ -38,6 +38,8 @@ FULL_IDENTITY_GROUPS = [
 IDENTITY_FIELDS = {
     ('party.party', 'quarantine_identity_number'),
     ('quarantine.stay', 'identity_number'),
+    ('quarantine.stay', 'id_number'),
+    ('quarantine.stay', 'companion_number'),
     }
 IDENTIFIER = 'identifier'
 WHOLE_OPERATORS = {'=', '!=', 'in', 'not in'}
@@ -205,7 +207,7 @@ class Identifier(IdentityMask, MaskedExport, metaclass=PoolMeta):
 
 class Stay(IdentityMask, MaskedExport, metaclass=PoolMeta):
     __name__ = 'quarantine.stay'
-    _identity_fields = ('identity_number',)
+    _identity_fields = ('identity_number', 'id_number', 'companion_number')
 
     @classmethod
     def search_rec_name(cls, name, clause):
