@@ -76,6 +76,21 @@ def document_error(type_, number):
             number=number, size=DOCUMENT_SIZE)
 
 
+def masked(number):
+    "Whether the number is one read masked (see privacy.py), not typed"
+    return '*' in (number or '')
+
+
+def typed(values):
+    """Whether the values of a row give its person by an entry: a number
+    typed, or a name without a person chosen"""
+    number = values.get('id_number')
+    if number and masked(number) and values.get('person'):
+        return False
+    return bool(number or (values.get('person_name')
+            and not values.get('person')))
+
+
 def entry_of(values):
     "The checked Entry of the values of a row, the number compacted"
     type_ = values.get('id_type') or 'cn_ric'
@@ -254,8 +269,7 @@ class PersonEntry:
         created from their entry fields (which are removed)"""
         cls._entry_access('create')
         vlist = [v.copy() for v in vlist]
-        rows = [v for v in vlist if v.get('id_number')
-            or v.get('person_name')]
+        rows = [v for v in vlist if typed(v)]
         if rows:
             entries = [entry_of(v) for v in rows]
             ids = find_or_create_persons(entries, refuse=cls._entry_refuse)
@@ -276,6 +290,10 @@ class PersonEntry:
         result = []
         actions = iter(args)
         for records, values in zip(actions, actions):
+            if masked(values.get('id_number')):
+                # the number as it was read, not changed
+                values = {k: v for k, v in values.items()
+                    if k != 'id_number'}
             if not set(ENTRY_FIELDS) & values.keys():
                 result.extend([records, values])
                 continue

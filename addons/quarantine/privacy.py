@@ -217,11 +217,12 @@ class Stay(IdentityMask, MaskedExport, metaclass=PoolMeta):
                 if not (is_leaf(d) and d[0] == 'identity_number')]
         return domain
 
-    @fields.depends('identity_number')
+    @fields.depends('identity_number', 'id_number')
     def on_change_person(self):
         super().on_change_person()
         if masking():
             self.identity_number = mask(self.identity_number)
+            self.id_number = mask(self.id_number)
 
 
 class Sample(MaskedExport, metaclass=PoolMeta):

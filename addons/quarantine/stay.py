@@ -474,9 +474,11 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             self.site = self.companion_of.site
             self.room = self.companion_of.room
 
-    @fields.depends('person')
+    @fields.depends('person', 'person_name', 'id_type', 'id_number')
     def on_change_person(self):
         if self.person:
+            self.person_name = self.person.name
+            self.id_type, self.id_number = document_of(self.person)
             self.identity_number = self.person.quarantine_identity_number
             facts = self._identity_facts(self.identity_number)
             if facts:
