@@ -199,16 +199,16 @@ class PersonEntry:
 
     person_name = fields.Function(fields.Char("Name", size=100,
             help="The person's name as on the identity document."),
-        'get_entry', setter='set_entry')
+        'get_entry', setter='set_entry', searcher='search_entry')
     id_type = fields.Function(fields.Selection(
             [(None, "")] + DOCUMENT_TYPES, "Document Type",
             help="The resident identity card, or the document of a "
             "foreigner or of a resident of Hong Kong, Macao or Taiwan."),
-        'get_entry', setter='set_entry')
+        'get_entry', setter='set_entry', searcher='search_entry')
     id_number = fields.Function(fields.Char("Document Number",
             size=DOCUMENT_SIZE,
             help="The person is found by this number, or created with it."),
-        'get_entry', setter='set_entry')
+        'get_entry', setter='set_entry', searcher='search_entry')
 
     @classmethod
     def default_id_type(cls):
@@ -228,6 +228,16 @@ class PersonEntry:
             for name in names:
                 result[name][record.id] = values[name]
         return result
+
+    @classmethod
+    def search_entry(cls, name, clause):
+        "Search the person's name or identity documents"
+        target = {
+            'person_name': 'person.name',
+            'id_type': 'person.identifiers.type',
+            'id_number': 'person.identifiers.code',
+            }[name]
+        return [(target, *clause[1:])]
 
     @classmethod
     def set_entry(cls, records, name, value):

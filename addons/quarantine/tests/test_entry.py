@@ -47,6 +47,10 @@ class EntryTestCase(ActivatedTestCase):
         self.assertEqual((stay.person_name, stay.id_type, stay.id_number,
                 stay.phone, stay.category),
             ("王 小明", 'cn_ric', number, '13800138000', 'close_contact'))
+        # the list searches by the typed fields
+        self.assertEqual(Stay.search([('person_name', 'ilike', '%小明%')]),
+            [stay])
+        self.assertEqual(Stay.search([('id_number', '=', number)]), [stay])
 
     @with_transaction()
     def test_known_number_reuses_party(self):
@@ -126,6 +130,8 @@ class EntryTestCase(ActivatedTestCase):
             [('passport', 'E12345678')])
         self.assertEqual((stay.id_type, stay.id_number, stay.identity_number,
                 stay.birth_date), ('passport', 'E12345678', None, None))
+        self.assertEqual(Stay.search([('id_type', '=', 'passport')]),
+            [stay])
         Stay.cancel([stay])
         again, = Stay.create([entry("john  smith", 'E12345678',
                     id_type='passport')])
