@@ -73,3 +73,7 @@ class SiteAccessError(AccessError):
 
 class FutureDateError(ValidationError):
     pass
+
+
+class EntryError(UserError):
+    pass

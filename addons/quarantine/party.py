@@ -1,7 +1,7 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 from trytond.model import fields
 from trytond.modules.party.exceptions import InvalidIdentifierCode
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 
 from .bounds import check_sizes
 from .privacy import identity_in_full
@@ -54,6 +54,16 @@ class Party(metaclass=PoolMeta):
 
 class Identifier(metaclass=PoolMeta):
     __name__ = 'party.identifier'
+
+    @classmethod
+    def get_types(cls):
+        "The identity documents of quick entry (entry.py) are types too"
+        Stay = Pool().get('quarantine.stay')
+        types = super().get_types()
+        known = {t for t, _ in types}
+        return types + [(t, label) for t, label in Stay.fields_get(
+                ['id_type'])['id_type']['selection']
+            if t and t not in known]
 
     @fields.depends('type', 'code')
     def check_code(self):

@@ -38,6 +38,8 @@ FULL_IDENTITY_GROUPS = [
 IDENTITY_FIELDS = {
     ('party.party', 'quarantine_identity_number'),
     ('quarantine.stay', 'identity_number'),
+    ('quarantine.stay', 'id_number'),
+    ('quarantine.stay', 'companion_number'),
     }
 IDENTIFIER = 'identifier'
 WHOLE_OPERATORS = {'=', '!=', 'in', 'not in'}
@@ -205,7 +207,7 @@ class Identifier(IdentityMask, MaskedExport, metaclass=PoolMeta):
 
 class Stay(IdentityMask, MaskedExport, metaclass=PoolMeta):
     __name__ = 'quarantine.stay'
-    _identity_fields = ('identity_number',)
+    _identity_fields = ('identity_number', 'id_number', 'companion_number')
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -215,11 +217,12 @@ class Stay(IdentityMask, MaskedExport, metaclass=PoolMeta):
                 if not (is_leaf(d) and d[0] == 'identity_number')]
         return domain
 
-    @fields.depends('identity_number')
+    @fields.depends('identity_number', 'id_number')
     def on_change_person(self):
         super().on_change_person()
         if masking():
             self.identity_number = mask(self.identity_number)
+            self.id_number = mask(self.id_number)
 
 
 class Sample(MaskedExport, metaclass=PoolMeta):

@@ -443,34 +443,38 @@ class BulkWorkflow(Workflow):
 
 
 def create_residents(people):
-    """Create the parties of `people`, (name, identity number) pairs whose
-    numbers were checked; return the party ids in the same order.
+    """Create the parties of `people`, (name, identity number) pairs or
+    (name, number, identifier type) triples whose numbers were checked
+    (a pair is a resident identity card, cn_ric); return the party ids in
+    the same order.
 
     The values are those the ORM's create stores (new_values); the party
     codes are taken from the party sequence in one call."""
     pool = Pool()
     Party = pool.get('party.party')
     Identifier = pool.get('party.identifier')
+    people = [(p[0], p[1], p[2] if len(p) > 2 else 'cn_ric')
+        for p in people]
     sequence = Party._code_sequence()
     if not sequence or not people:
         parties = Party.create([{
                     'name': name,
                     'identifiers': [('create', [{
-                                    'type': 'cn_ric', 'code': number}])],
-                    } for name, number in people])
+                                    'type': type_, 'code': number}])],
+                    } for name, number, type_ in people])
         return [p.id for p in parties]
     codes = sequence.get_many(len(people))
     party_ids = insert_values(Party, new_values(Party, [
                 {'name': name, 'code': code}
-                for (name, _), code in zip(people, codes)]),
+                for (name, _, _), code in zip(people, codes)]),
         given=['name', 'identifiers'])
     # an identifier's compute_fields computes again what its
     # preprocess_values gave (the formatted and compact codes), checking
     # the number once more: 1 s for 10,000 numbers the arrival list reader
     # checked
     insert_values(Identifier, new_values(Identifier, [
-                {'party': party_id, 'type': 'cn_ric', 'code': number}
-                for party_id, (_, number) in zip(party_ids, people)],
+                {'party': party_id, 'type': type_, 'code': number}
+                for party_id, (_, number, type_) in zip(party_ids, people)],
             compute=False),
         given=['party', 'type', 'code'])
     return party_ids

@@ -23,16 +23,20 @@ from trytond.wizard import StateTransition, Wizard
 
 from .allocation import plan_allocation, units_of
 from .bounds import arrival_date_error, field_label, future_error
+from .entry import (
+    Entry, PersonEntry, compact_number, document_of,
+    find_or_create_persons)
 from .exceptions import (
-    AllocationError, ExportAccessError, ReleaseError, StayError,
+    AllocationError, EntryError, ExportAccessError, ReleaseError, StayError,
     StayValidationError)
 from .history import change_logs
 from .registry import (
-    BulkWorkflow, check_rules, create_residents, insert_rows, update_rows)
+    BulkWorkflow, check_rules, insert_rows, update_rows)
 from .sample import exit_problems, samples_by_stay
 from .verification import normalize_code
 from .common import (
-    check_access_first, check_records, rec_name_domain, start_view)
+    check_access_first, check_records, readable, rec_name_domain,
+    start_view)
 
 CHILD_MAX_AGE = 14
 # The fields whose changes the stay's change log lists
@@ -109,7 +113,7 @@ def age_on(birth_date, date):
         (date.month, date.day) < (birth_date.month, birth_date.day))
 
 
-class Stay(BulkWorkflow, ModelSQL, ModelView):
+class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     "Isolation Stay"
     __name__ = 'quarantine.stay'
     _history = True
@@ -117,8 +121,11 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
 
     _states = {'readonly': Eval('state') != 'draft'}
 
+    # entered by its name and document (PersonEntry), or chosen
     person = fields.Many2One('party.party', "Person", required=True,
-        ondelete='RESTRICT', states=_states)
+        ondelete='RESTRICT',
+        states={'readonly': (Eval('state') != 'draft')
+            | Bool(Eval('id_number'))})
     identity_number = fields.Char("Identity Number", readonly=True,
         help="Resident identity card number, from the person.")
     birth_date = fields.Date("Birth Date", readonly=True)
@@ -168,8 +175,14 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         states=_states, ondelete='RESTRICT',
         help="The child of 14 or younger this guardian shares a room with "
         "(or the guardian, on the child's stay).")
+    companion_number = fields.Function(fields.Char(
+            "Accompanies (Document Number)", size=30,
+            help="The document number of the child this guardian "
+            "accompanies, entered in the same list or before."),
+        'get_companion_number', setter='set_entry')
     guardian_consent = fields.Boolean("Guardian Consent",
-        states={'invisible': ~Eval('companion_of'),
+        states={'invisible': ~Eval('companion_of')
+            & ~Eval('companion_number'),
             'readonly': Eval('state') != 'draft'},
         help="The guardian signed the consent to share the child's room.")
 
@@ -399,8 +412,57 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         return start_date_of(
             self.regime, self.exposure_date, self.arrival_date)
 
-    def get_age(self, name):
+    @fields.depends('birth_date', 'arrival_date')
+    def on_change_with_age(self, name=None):
         return age_on(self.birth_date, self.arrival_date)
+
+    def get_age(self, name):
+        return self.on_change_with_age()
+
+    def get_companion_number(self, name):
+        companion = self.companion_of
+        if companion:
+            return (companion.identity_number
+                or document_of(companion.person)[1])
+
+    @fields.depends('identity_number', 'birth_date', 'sex',
+        methods=['on_change_with_age'])
+    def on_change_id_number(self):
+        super().on_change_id_number()
+        if self.id_type in {None, 'cn_ric'}:
+            self.identity_number = self.id_number
+            facts = self._identity_facts(self.id_number)
+            self.birth_date, self.sex = facts or (None, None)
+        else:
+            self.identity_number = self.birth_date = self.sex = None
+        self.age = self.on_change_with_age()
+
+    on_change_id_type = on_change_id_number
+
+    @classmethod
+    def _entry_refuse(cls, parties, records=()):
+        """A person has one open stay: refused before anything is written,
+        naming the other stay's site only to who may read it"""
+        with without_check_access():
+            stays = cls.search([
+                    ('person', 'in', [p.id for p in parties]),
+                    ('state', 'in', OPEN_STATES),
+                    ('id', 'not in', [r.id for r in records]),
+                    ], limit=1)
+        if not stays:
+            return
+        stay, = stays
+        person = stay.person
+        number = document_of(person)[1]
+        if readable(cls, [stay.id]):
+            message = gettext('quarantine.msg_entry_open_stay',
+                person=person.name, number=number,
+                site=stay.site.rec_name if stay.site else '-',
+                state=stay.state_string)
+        else:
+            message = gettext('quarantine.msg_entry_open_stay_hidden',
+                person=person.name, number=number)
+        raise EntryError(message)
 
     def get_needs_accessible(self, name):
         return bool(set(self.special_needs or ()) & ACCESSIBLE_NEEDS)
@@ -412,9 +474,11 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
             self.site = self.companion_of.site
             self.room = self.companion_of.room
 
-    @fields.depends('person')
+    @fields.depends('person', 'person_name', 'id_type', 'id_number')
     def on_change_person(self):
         if self.person:
+            self.person_name = self.person.name
+            self.id_type, self.id_number = document_of(self.person)
             self.identity_number = self.person.quarantine_identity_number
             facts = self._identity_facts(self.identity_number)
             if facts:
@@ -496,13 +560,68 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
+        # the number of each row and of the child it accompanies, known
+        # before the entry fields give way to the person
+        numbers = [compact_number(v.get('id_type') or 'cn_ric',
+                v.get('id_number')) for v in vlist]
+        companions = [compact_number('otherdoc', v.get('companion_number'))
+            if not v.get('companion_of') else None for v in vlist]
+        vlist = cls.resolve_entries(
+            [{k: v for k, v in values.items() if k != 'companion_number'}
+                for values in vlist])
+        for values, number in zip(vlist, numbers):
+            if number:
+                # the person's identity facts, not what a client sent
+                for name in ['identity_number', 'birth_date', 'sex']:
+                    values.pop(name, None)
         stays = super().create(vlist)
         cls._update_end_dates(stays)
+        if any(companions):
+            cls._link_companions(stays, numbers, companions)
         return stays
+
+    @classmethod
+    def _link_companions(cls, stays, numbers, companions):
+        """Link the guardians entered with the document number of the child
+        they accompany to the child's stay: of the same batch, or an open
+        one the user reads"""
+        in_batch = {n: s for s, n in zip(stays, numbers) if n}
+        for stay in stays:
+            if stay.identity_number:
+                in_batch.setdefault(stay.identity_number, stay)
+        to_write = []
+        for stay, number in zip(stays, companions):
+            if not number:
+                continue
+            child = (in_batch.get(number)
+                or cls._companion_by_number(stay, number, stays))
+            if child == stay:
+                cls._companion_by_number(stay, number, [stay], search=False)
+            to_write.extend([[stay], {'companion_of': child.id}])
+        cls.write(*to_write)
+
+    @classmethod
+    def _companion_by_number(cls, stay, number, excluded, search=True):
+        """The open stay, read by the user, of the document number the
+        guardian `stay` accompanies"""
+        found = cls.search([
+                ('state', 'in', OPEN_STATES),
+                ('id', 'not in', [s.id for s in excluded]),
+                ['OR',
+                    ('identity_number', '=', number),
+                    ('person.identifiers.code', '=', number),
+                    ],
+                ], limit=1) if search else []
+        if not found:
+            raise EntryError(gettext(
+                    'quarantine.msg_entry_companion_unknown',
+                    stay=stay.rec_name, number=number))
+        return found[0]
 
     @classmethod
     def write(cls, *args):
         Sample = Pool().get('quarantine.sample')
+        args = cls.resolve_entry_writes(cls._companion_writes(args))
         super().write(*args)
         actions = iter(args)
         to_update, to_replan = [], []
@@ -520,6 +639,30 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
             if s.state == 'admitted']
         if to_replan:
             Sample.replan(to_replan)
+
+    @classmethod
+    def _companion_writes(cls, args):
+        "The arguments of write with companion_number turned into the stay"
+        if not any('companion_number' in v for v in args[1::2]):
+            return args
+        result = []
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if 'companion_number' not in values:
+                result.extend([records, values])
+                continue
+            number = compact_number('otherdoc',
+                values['companion_number'])
+            values = {k: v for k, v in values.items()
+                if k != 'companion_number'}
+            if not number:
+                result.extend([records, {**values, 'companion_of': None}])
+                continue
+            for record in records:
+                child = cls._companion_by_number(record, number, [record])
+                result.extend([[record], {**values,
+                            'companion_of': child.id}])
+        return result
 
     @classmethod
     def _update_end_dates(cls, stays):
@@ -962,26 +1105,18 @@ class Stay(BulkWorkflow, ModelSQL, ModelView):
         """Create the draft stays of checked arrivals (see arrival_import)
         and return them.  A person is found by identity number; a person
         who already has an open stay is not given another one."""
-        pool = Pool()
-        Party = pool.get('party.party')
-        Identifier = pool.get('party.identifier')
+        Party = Pool().get('party.party')
         message = arrival_date_error(arrival_date,
             field_label(cls.__name__, 'arrival_date'))
         if message:
             raise StayValidationError(message)
         numbers = [a.identity_number for a in arrivals]
-        persons = {}
-        for sub_numbers in grouped_slice(numbers, IN_MAX):
-            for identifier in Identifier.search([
-                        ('type', '=', 'cn_ric'),
-                        ('code', 'in', list(sub_numbers)),
-                        ], order=[('id', 'ASC')]):
-                persons.setdefault(identifier.code, identifier.party)
-        new = [a for a in arrivals if a.identity_number not in persons]
-        party_ids = create_residents(
-            [(a.name, a.identity_number) for a in new])
-        persons.update((a.identity_number, p)
-            for a, p in zip(new, Party.browse(party_ids)))
+        # found as every other entry is: a known number under another name
+        # is refused (see entry.py)
+        party_ids = find_or_create_persons([
+                Entry(a.name, 'cn_ric', a.identity_number)
+                for a in arrivals])
+        persons = dict(zip(numbers, Party.browse(party_ids)))
 
         open_stays = {}
         for sub_numbers in grouped_slice(numbers, IN_MAX):

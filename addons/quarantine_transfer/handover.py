@@ -3,6 +3,7 @@
 from reports.handover import render_blank_handover, render_handover
 from reports.identity import mask_identity
 
+from trytond.modules.quarantine.entry import document_of
 from trytond.modules.quarantine.privacy import log_personal_data
 from trytond.modules.quarantine.report import FormReport, PDFReport, minute
 
@@ -23,7 +24,7 @@ class HandoverForm(FormReport):
             'persons': [{
                     'name': line.person.rec_name,
                     'identity_number': mask_identity(
-                        line.person.quarantine_identity_number),
+                        document_of(line.person)[1]),
                     'phone': line.phone or '',
                     'category': line.category_string or '',
                     } for line in transfer.lines],

@@ -9,6 +9,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.quarantine.bounds import check_not_future
 from trytond.modules.quarantine.common import (
     FreshCopy, readable, start_view)
+from trytond.modules.quarantine.entry import PersonEntry, document_of
 from trytond.modules.quarantine.exceptions import FutureDateError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -305,7 +306,8 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                             else default_regime[0].id),
                         'exposure_date': (previous.exposure_date
                             if previous else None),
-                        'phone': previous.phone if previous else None,
+                        'phone': (previous.phone if previous
+                            else line.phone),
                         'community': (previous.community if previous
                             else None),
                         })
@@ -338,14 +340,16 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
         return late
 
 
-class TransferLine(ModelSQL, ModelView):
+class TransferLine(PersonEntry, ModelSQL, ModelView):
     "Transfer Person"
     __name__ = 'quarantine.transfer.line'
     __string__ = "Transfer Person"
 
     transfer = fields.Many2One('quarantine.transfer', "Transfer",
         required=True, ondelete='CASCADE')
-    person = fields.Many2One('party.party', "Person", required=True)
+    # entered by its name and document (PersonEntry), or from the stay
+    person = fields.Many2One('party.party', "Person", required=True,
+        states={'readonly': Bool(Eval('id_number'))})
     stay = fields.Many2One('quarantine.stay', "Stay",
         domain=[('person', '=', Eval('person', -1))],
         help="The stay the person leaves, if any.")
@@ -360,6 +364,14 @@ class TransferLine(ModelSQL, ModelView):
         super().__setup__()
         # a person on a transfer is read and changed with the transfer
         cls.__access__.add('transfer')
+
+    @classmethod
+    def create(cls, vlist):
+        return super().create(cls.resolve_entries(vlist))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*cls.resolve_entry_writes(args))
 
     @classmethod
     def get_categories(cls):
@@ -385,10 +397,12 @@ class TransferLine(ModelSQL, ModelView):
             raise AccessError(gettext(
                     'quarantine_transfer.msg_transfer_stay_not_yours'))
 
-    @fields.depends('stay', 'person')
+    @fields.depends('stay', 'person', 'person_name', 'id_type', 'id_number')
     def on_change_stay(self):
         if self.stay:
             self.person = self.stay.person
+            self.person_name = self.person.name
+            self.id_type, self.id_number = document_of(self.person)
             self.positive = self.stay.positive
             self.category = self.stay.category
             self.phone = self.stay.phone

@@ -272,3 +272,61 @@ class TransferTestCase(ActivatedTestCase):
         with self.assertRaisesRegex(UserError, r'101 > 100'), savepoint():
             Transfer.write([move], {'driver': '司' * 101})
         self.assertIsNone(Transfer(move.id).driver)
+
+    @with_transaction()
+    def test_quick_entry(self):
+        """The persons of a transfer are typed by name, document, phone and
+        category: a known number is its person, a new one a new party; the
+        arrival's stays carry the phone and category typed"""
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        Stay = pool.get('quarantine.stay')
+        Party = pool.get('party.party')
+        site = active_site(rooms=5)
+        known = create_person("张三", '19800101', '301')
+        move, = Transfer.create([{
+                    'origin': "和平社区",
+                    'to_site': site.id,
+                    'vehicle': vehicle().id,
+                    'lines': [('create', [{
+                                    'person_name': "张三",
+                                    'id_number': known.identifiers[0].code,
+                                    'phone': '13900000001',
+                                    'category': 'secondary_contact',
+                                    }, {
+                                    'person_name': "Anna Berg",
+                                    'id_type': 'passport',
+                                    'id_number': 'p 7654321',
+                                    'phone': '13900000002',
+                                    'category': 'inbound',
+                                    }])],
+                    }])
+        first, second = move.lines
+        self.assertEqual(first.person, known)
+        self.assertEqual((second.person.name, second.id_type,
+                second.id_number), ("Anna Berg", 'passport', 'P7654321'))
+        Transfer.request([move])
+        Transfer.dispatch([move])
+        Transfer.arrive([move])
+        stays = Stay.search([('site', '=', site.id)],
+            order=[('id', 'ASC')])
+        self.assertEqual([(s.person_name, s.phone, s.category)
+                for s in stays], [
+                ("张三", '13900000001', 'secondary_contact'),
+                ("Anna Berg", '13900000002', 'inbound')])
+        count = Party.search_count([])
+        with self.assertRaisesRegex(UserError, "张三.*李四"), savepoint():
+            Transfer.create([{'origin': "x", 'destination': "y",
+                        'lines': [('create', [{
+                                        'person_name': "李四",
+                                        'id_number':
+                                        known.identifiers[0].code,
+                                        }])]}])
+        with self.assertRaisesRegex(UserError, "P7654321"), savepoint():
+            Transfer.create([{'origin': "x", 'destination': "y",
+                        'lines': [('create', [{
+                                        'person_name': "Anna Berg",
+                                        'id_type': 'passport',
+                                        'id_number': 'P7654321',
+                                        }] * 2)]}])
+        self.assertEqual(Party.search_count([]), count)
