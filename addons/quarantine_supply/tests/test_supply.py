@@ -39,20 +39,28 @@ def norms():
 
 
 def contract(name, products, capacity=100, price='5', sites=(),
-        kind='supermarket'):
-    "An active contract of a new supplier for products"
+        kind='supermarket', communities=(), minimum=0):
+    """An active contract of a new supplier, with an address, for products
+    and serving the communities, (name, population) pairs"""
     pool = Pool()
     Contract = pool.get('quarantine.supply.contract')
-    supplier = create_party(name)
+    Party = pool.get('party.party')
+    supplier, = Party.create([{'name': name,
+                'addresses': [('create', [{
+                                'city': "瑞金市", 'street': f"{name}路1号"}])],
+                }])
     contract, = Contract.create([{
                 'supplier': supplier.id, 'kind': kind, 'trucks': 5,
                 'lead_days': 1, 'start_date': TODAY - dt.timedelta(days=10),
                 'sites': [('add', [s.id for s in sites])],
+                'communities': [('create', [{'name': n, 'population': p}
+                            for n, p in communities])],
                 'lines': [('create', [{
                                 'product': p.id,
                                 'unit': p.default_uom.id,
                                 'daily_capacity': capacity,
                                 'unit_price': Decimal(price),
+                                'minimum_quantity': minimum,
                                 } for p in products])],
                 }])
     Contract.activate([contract])
@@ -434,15 +442,10 @@ class SupplyTestCase(ActivatedTestCase):
         Party = pool.get('party.party')
         products = [n.product for n in norms().values()]
         supply = contract("国光超市", products)
-        Party.write([supply.supplier], {
-                'addresses': [('create', [{'street': "解放路1号"}])]})
         record = plan(site, population=population)
         Plan.compute([record])
         Plan.confirm([record])
         purchase, = record.purchases
-        Purchase.quote([purchase])
-        Purchase.confirm([purchase])
-        Purchase.process([purchase])
         return supply, purchase
 
     @with_transaction()
