@@ -327,7 +327,9 @@ class LogisticsTestCase(ActivatedTestCase):
             grain = header.index("Grain(kg)")
             rows = {r[0]: r for r in table.iter_rows(min_row=3,
                     values_only=True)}
-            self.assertEqual(rows["国光超市"][1], 16)
+            # 国光超市 feeds all 24 their noodles, 君和超市 8 their grain
+            self.assertEqual(rows["国光超市"][1], 24)
+            self.assertEqual(rows["君和超市"][1], 8)
             self.assertEqual(rows["国光超市"][grain], 94.1)
             self.assertEqual(rows["君和超市"][grain], 49.9)
             self.assertEqual(rows["Total"][1], 24)
