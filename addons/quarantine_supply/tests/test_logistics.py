@@ -11,12 +11,14 @@ from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.test_release import pdf_text
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase, active_site, create_party)
+from trytond.modules.quarantine_supply.supplier_import import (
+    SUPPLIER_COLUMNS, import_suppliers, read_suppliers)
 from trytond.modules.quarantine_supply.tests.test_supply import (
-    contract, driver_with_test, norms, plan, truck, warehouse_dispatch)
+    contract, driver_with_test, norms, plan, truck, warehouse_dispatch,
+    workbook)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
 
 from trytond.modules.company.tests import create_company, set_company
 
@@ -218,6 +220,33 @@ class LogisticsTestCase(ActivatedTestCase):
             self.assertEqual(ProductSupplier.search([]), [])
 
     @with_transaction()
+    def test_supplier_sheet_gives_addresses(self):
+        """The supplier sheet's 地址 column gives each supplier its
+        address, once however often the sheet is imported"""
+        Contract = Pool().get('quarantine.supply.contract')
+        rows = [
+            ["国光超市", "", "超市", "", "", "", "解放路社区", 7239,
+                "瑞金市解放路59号"],
+            ["国光超市", "", "超市", "", "", "", "绵江社区", 13965,
+                "瑞金市解放路59号"],
+            ["江西百晟农业发展有限公司", "", "蔬菜", "", "", "", "", "",
+                "瑞金市沙洲坝镇百晟蔬菜基地"],
+            ]
+        for _ in range(2):
+            suppliers, errors, _, _ = read_suppliers(workbook(
+                    SUPPLIER_COLUMNS, rows))
+            self.assertEqual(errors, [])
+            import_suppliers(suppliers)
+        contracts = Contract.search([], order=[('id', 'ASC')])
+        self.assertEqual([(c.supplier.name, c.kind,
+                    [a.street for a in c.supplier.addresses])
+                for c in contracts], [
+                ("国光超市", 'supermarket', ["瑞金市解放路59号"]),
+                ("江西百晟农业发展有限公司", 'vegetable',
+                    ["瑞金市沙洲坝镇百晟蔬菜基地"])])
+        self.assertTrue(all(c.supplier_address() for c in contracts))
+
+    @with_transaction()
     def test_minimum_quantity_not_negative(self):
         "A negative minimum order quantity is refused"
         Line = Pool().get('quarantine.supply.contract.line')
@@ -260,8 +289,10 @@ class LogisticsTestCase(ActivatedTestCase):
                 return sorted(v.number for v in Vehicle.search(decoded))
             self.assertEqual(offered(Dispatch(contract=a, site=site)),
                 [t.number for t in own])
-            self.assertEqual(offered(Dispatch(site=site)), [1, 2, 3])
-            dispatch = Dispatch(site=site, vehicle=own[0])
+            self.assertEqual(offered(Dispatch(site=site, contract=None)),
+                [1, 2, 3])
+            dispatch = Dispatch(site=site, vehicle=own[0], contract=None,
+                date=Pool().get('ir.date').today())
             dispatch.on_change_vehicle()
             self.assertEqual(dispatch.contract, a)
 

@@ -438,8 +438,6 @@ class SupplyTestCase(ActivatedTestCase):
         "A confirmed plan's purchase from one supermarket, processed"
         pool = Pool()
         Plan = pool.get('quarantine.supply.plan')
-        Purchase = pool.get('purchase.purchase')
-        Party = pool.get('party.party')
         products = [n.product for n in norms().values()]
         supply = contract("国光超市", products)
         record = plan(site, population=population)
@@ -577,9 +575,10 @@ class SupplyTestCase(ActivatedTestCase):
             self.assertEqual(ext, 'xlsx')
             sheets = load_workbook(io.BytesIO(content)).worksheets
             self.assertEqual(sheets[1].max_row, 1 + len(record.lines))
-            grain_column = [c.value for c in sheets[0][2]].index("Grain(t)")
+            grain_column = [c.value for c in sheets[0][2]].index(
+                "Grain(kg)")
             self.assertEqual(sheets[0].cell(3, 1).value, "国光超市")
-            self.assertEqual(sheets[0].cell(3, grain_column + 1).value, 0.6)
+            self.assertEqual(sheets[0].cell(3, grain_column + 1).value, 600)
             ext, content, _, _ = LedgerSheet.execute([supply.id], {})
             rows = list(load_workbook(io.BytesIO(content)).active.values)
             grain, = [r for r in rows[1:] if r[3] == "Grain"]
