@@ -222,7 +222,7 @@ def load_supply(sites):
         wizard.form.kind = kind
         wizard.form.file = sheet(name)
         wizard.execute('import_')
-    with config.set_context(language='zh_CN'):
+    with config.get_config().set_context(language='zh_CN'):
         products = {n.product.name: n.product for n in Norm.find([])}
     minimums = {row['物资']: (float(row['超市起订量']),
             float(row['企业起订量'])) for row in read('norms.csv')}
