@@ -217,12 +217,16 @@ def load_supply(sites):
     if Contract.find([]):
         return
     create_company()
+    # the plans order for the company: it must be in the session's context
+    proteus_config = config.get_config()
+    proteus_config._context = Model.get('res.user').get_preferences(
+        True, {})
     for kind, name in [('norms', 'norms.csv'), ('suppliers', 'suppliers.csv')]:
         wizard = Wizard('quarantine.supply.import')
         wizard.form.kind = kind
         wizard.form.file = sheet(name)
         wizard.execute('import_')
-    with config.get_config().set_context(language='zh_CN'):
+    with proteus_config.set_context(language='zh_CN'):
         products = {n.product.name: n.product for n in Norm.find([])}
     minimums = {row['物资']: (float(row['超市起订量']),
             float(row['企业起订量'])) for row in read('norms.csv')}
