@@ -1,6 +1,6 @@
 # This file is part of the quarantine_supply module.  See README.md.
 from trytond.model import fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
 
@@ -20,15 +20,3 @@ class Purchase(metaclass=PoolMeta):
         default.setdefault('supply_plan')
         return super().copy(purchases, default=default)
 
-
-class ConfigurationSequence(metaclass=PoolMeta):
-    __name__ = 'purchase.configuration.sequence'
-
-    @classmethod
-    def default_purchase_sequence(cls):
-        "The purchases a plan orders are numbered CG<date>-0001, not 1"
-        try:
-            return Pool().get('ir.model.data').get_id(
-                'quarantine_supply', 'sequence_purchase')
-        except KeyError:
-            return super().default_purchase_sequence()
