@@ -7,10 +7,17 @@ The stocking plan (生活必需品储存指导计划), A4 landscape, is a plain 
      'scope': str,                       # the site or area planned for
      'date': str, 'population': int, 'reserve_days': int,
      'products': [str],                  # one column each
-     'units': str,                       # of every quantity, e.g. '吨'
+     'digits': [int],                    # optional: decimals of each
+                                         # product's column, 2 by default
+     'units': str,                       # of the weights, e.g. '吨'
      'rows': [{'supplier': str, 'population': int or None,
                'quantities': [float or None]}],    # one per product
      'totals': [float or None],          # optional: the column sums
+     'total_population': int,            # optional: the 合计 row's
+                                         # population, the rows' sum if absent
+
+A plan gives total_population when its rows do not add up to its people
+(two suppliers may feed the same people different products).
      'notes': str,
      'labels': {key: label}}             # optional, see DEFAULT_LABELS
 
@@ -459,13 +466,18 @@ def plan_rows(plan, products, labels):
     elif len(totals) != len(products):
         raise ValueError('The plan has %d totals for %d products'
             % (len(totals), len(products)))
+    digits = plan.get('digits') or [2] * len(products)
     cells = [[str(index), text(row.get('supplier')),
             text(row.get('population'))]
-        + [quantity_text(value) for value in values]
+        + [quantity_text(value, places)
+            for value, places in zip(values, digits)]
         for index, (row, values) in enumerate(zip(rows, quantities), 1)]
-    total_row = ['', labels['total'],
-        text(column_sum([row.get('population') for row in rows]))]
-    total_row += [quantity_text(value) for value in totals]
+    population = plan.get('total_population')
+    if population is None:
+        population = column_sum([row.get('population') for row in rows])
+    total_row = ['', labels['total'], text(population)]
+    total_row += [quantity_text(value, places)
+        for value, places in zip(totals, digits)]
     return cells, total_row
 
 
@@ -495,8 +507,8 @@ def column_sum(values):
     return sum(values) if values else None
 
 
-def quantity_text(value):
-    return '' if value is None else '%.2f' % value
+def quantity_text(value, digits=2):
+    return '' if value is None else '%.*f' % (digits, value)
 
 
 def plan_columns(product_count):

@@ -224,9 +224,13 @@ def sheet(name):
 
 
 def load_supply(sites):
-    """Ruijin's supply enterprises with the communities they serve, the
-    ration norms, 40 box trucks (5 a supermarket), a tested driver and a
-    computed stocking plan for the first active site"""
+    """Ruijin's supply enterprises with their addresses, the communities
+    they serve and what each carries (Ruijin's plan, 附件2: the grain and
+    oil firms grain and oil, 旭鼎 oil, 百晟 vegetables, 正大 meat, the
+    supermarkets every necessity), with minimum order quantities; the
+    ration norms, 40 box trucks (5 a supermarket), a tested driver; the
+    first active site's stocking plan confirmed into purchases with a truck
+    on its way, the second's computed, awaiting confirmation"""
     Module = Model.get('ir.module')
     if not Module.find([('name', '=', 'quarantine_supply'),
                 ('state', '=', 'activated')]):
@@ -238,27 +242,39 @@ def load_supply(sites):
     Party = Model.get('party.party')
     Plan = Model.get('quarantine.supply.plan')
     Site = Model.get('quarantine.site')
+    Dispatch = Model.get('quarantine.supply.dispatch')
     if Contract.find([]):
         return
     create_company()
+    # the plans order for the company: it must be in the session's context
+    proteus_config = config.get_config()
+    proteus_config._context = Model.get('res.user').get_preferences(
+        True, {})
     for kind, name in [('norms', 'norms.csv'), ('suppliers', 'suppliers.csv')]:
         wizard = Wizard('quarantine.supply.import')
         wizard.form.kind = kind
         wizard.form.file = sheet(name)
         wizard.execute('import_')
-    products = [n.product for n in Norm.find([])]
+    with proteus_config.set_context(language='zh_CN'):
+        products = {n.product.name: n.product for n in Norm.find([])}
+    minimums = {row['物资']: (float(row['超市起订量']),
+            float(row['企业起订量'])) for row in read('norms.csv')}
+    carried = {row['供应单位']: row['供应品种'].split('、')
+        for row in read('suppliers.csv')}
     today = dt.date.today()
-    trucks = 0
     for contract in Contract.find([], order=[('id', 'ASC')]):
         contract.start_date = today - dt.timedelta(days=30)
         contract.end_date = today + dt.timedelta(days=90)
         supermarket = contract.kind == 'supermarket'
         contract.trucks = 5 if supermarket else 0
         contract.lead_days = 1 if supermarket else 2
-        for product in products:
+        for name in carried[contract.supplier.name]:
+            product = products[name]
             line = contract.lines.new(product=product)
-            line.daily_capacity = max(contract.population_served / 100, 500)
+            line.daily_capacity = (max(contract.population_served / 100, 500)
+                if supermarket else 5000)
             line.unit_price = Decimal('9.50' if supermarket else '6.80')
+            line.minimum_quantity = minimums[name][0 if supermarket else 1]
         contract.save()
         contract.click('activate')
     # Ruijin's fleet: trucks 1-40, five for each supermarket in this order,
@@ -267,6 +283,7 @@ def load_supply(sites):
     station.save()
     order = ["国光超市", "苏尔玛超市", "步步高玛特超市", "好又多超市",
         "铜锣湾超市", "发到家超市城东店", "发到家超市万合店", "君和超市"]
+    trucks = 0
     for name in order:
         supplier, = Party.find([('name', '=', name)])
         for _ in range(5):
@@ -281,14 +298,39 @@ def load_supply(sites):
     DriverTest(driver=driver, result='negative', institution="瑞金市疾控中心",
         tested_at=dt.datetime.now() - dt.timedelta(hours=6)).save()
     active = [s for s in sites if s.state == 'active'] or Site.find(
-        [('state', '=', 'active')], limit=1)
+        [('state', '=', 'active')], limit=2)
     for site in active:
         site.handover_point = "东门物资交接点"
         site.save()
-    if active:
-        plan = Plan(scope='site', site=active[0], reserve_days=15)
+    plans = []
+    for site in active[:2]:
+        plan = Plan(scope='site', site=site, reserve_days=15)
         plan.save()
         plan.click('compute')
+        plans.append(plan)
+    if not plans:
+        return
+    # the first plan is ordered and the largest order of a supplier with
+    # trucks is on its way to the site
+    plan = plans[0]
+    plan.click('confirm')
+    plan.reload()
+    fleets = {}
+    for purchase in plan.purchases:
+        found = Vehicle.find([('supplier', '=', purchase.party.id)],
+            order=[('number', 'ASC')], limit=1)
+        if found:
+            fleets[purchase] = found[0]
+    if not fleets:
+        return
+    purchase = max(fleets, key=lambda p: sum(l.quantity for l in p.lines))
+    dispatch = Dispatch(contract=purchase.supply_contract, site=plan.site,
+        vehicle=fleets[purchase], driver=driver,
+        driver_phone="13907970001")
+    dispatch.purchase = purchase
+    dispatch.save()
+    dispatch.click('load')
+    dispatch.click('depart')
 
 
 def activated(name):

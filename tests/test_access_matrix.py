@@ -215,7 +215,8 @@ class Fixtures:
         pool = Pool()
         Contract = pool.get('quarantine.supply.contract')
         Party = pool.get('party.party')
-        supplier, = Party.create([{'name': f"供应商{serial()}"}])
+        supplier, = Party.create([{'name': f"供应商{serial()}",
+                    'addresses': [('create', [{'street': "解放路1号"}])]}])
         contract, = Contract.create([{
                     'supplier': supplier.id, 'kind': 'supermarket',
                     'trucks': 1, 'lead_days': 1,

@@ -182,7 +182,23 @@ class Contract(FreshCopy, Workflow, ModelSQL, ModelView):
     def activate(cls, contracts):
         refuse(contracts, lambda c: not c.lines, ContractError,
             'quarantine_supply.msg_contract_no_line', 'contract')
+        for contract in contracts:
+            if not contract.supplier_address():
+                raise ContractError(gettext(
+                        'quarantine_supply.msg_contract_supplier_no_address',
+                        contract=contract.rec_name,
+                        supplier=contract.supplier.rec_name))
         cls.register_suppliers(contracts)
+
+    def supplier_address(self):
+        """The supplier's address the purchases are invoiced to, or None
+        when it has no address with a street or a city: a purchase cannot
+        be confirmed without one, nor a truck sent back to the supplier"""
+        for address in self.supplier.addresses:
+            if address.active and (
+                    (address.street or '').strip()
+                    or (address.city or '').strip()):
+                return address
 
     @classmethod
     @ModelView.button
@@ -337,6 +353,11 @@ class ContractLine(ProductUnitMixin, ModelSQL, ModelView):
         required=True,
         help="What the supplier can deliver a day, in the unit.")
     unit_price = fields.Numeric("Unit Price", digits=(16, 4), required=True)
+    minimum_quantity = fields.Float("Minimum Order Quantity", digits='unit',
+        required=True,
+        help="The least the supplier is asked for at a time, in the unit: "
+        "a stocking plan gives a smaller share to another supplier of the "
+        "product, or rounds it up to this.")
 
     @classmethod
     def __setup__(cls):
@@ -345,11 +366,17 @@ class ContractLine(ProductUnitMixin, ModelSQL, ModelView):
         cls._sql_constraints += [
             ('product_unique', Unique(t, t.contract, t.product),
                 'quarantine_supply.msg_contract_line_unique'),
+            ('minimum_quantity_positive', Check(t, t.minimum_quantity >= 0),
+                'quarantine_supply.msg_minimum_quantity_positive'),
             ('daily_capacity_positive', Check(t, t.daily_capacity > 0),
                 'quarantine_supply.msg_daily_capacity_positive'),
             ('unit_price_positive', Check(t, t.unit_price >= 0),
                 'quarantine_supply.msg_unit_price_positive'),
             ]
+
+    @staticmethod
+    def default_minimum_quantity():
+        return 0
 
     def product_unit(self):
         return self.product.purchase_uom or self.product.default_uom

@@ -49,10 +49,11 @@ class Dispatch(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
                         ('contract', '=', Eval('contract', -1)),
                         ],
                     ],
-                []),
+                [('supplier', '!=', None)]),
             ],
         states={'readonly': ~Eval('state').in_(['draft', 'loaded'])},
-        help="A truck of the contract's supplier.")
+        help="A truck of the contract's supplier; picked before the "
+        "contract, the truck gives it.")
     driver = fields.Many2One('party.party', "Driver",
         states={'readonly': ~Eval('state').in_(['draft', 'loaded'])})
     driver_phone = fields.Char("Driver Phone", size=30,
@@ -137,6 +138,24 @@ class Dispatch(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     @fields.depends('contract')
     def on_change_with_supplier(self, name=None):
         return self.contract.supplier if self.contract else None
+
+    @fields.depends('vehicle', 'contract', 'date')
+    def on_change_vehicle(self):
+        "A truck picked first gives its contract, or its supplier's"
+        Contract = Pool().get('quarantine.supply.contract')
+        if not self.vehicle or self.contract:
+            return
+        if self.vehicle.contract and self.vehicle.contract.state == 'active':
+            self.contract = self.vehicle.contract
+        elif self.vehicle.supplier:
+            contracts = [c for c in Contract.search([
+                        ('supplier', '=', self.vehicle.supplier.id),
+                        ('state', '=', 'active'),
+                        ], order=[('start_date', 'DESC')])
+                if not self.date or c.covers(self.date)]
+            if contracts:
+                self.contract = contracts[0]
+        self.supplier = self.on_change_with_supplier()
 
     @classmethod
     def search_supplier(cls, name, clause):
@@ -529,6 +548,25 @@ class DispatchNote(FormReport):
     draw = staticmethod(render_dispatch_notes)
 
     @classmethod
+    def source(cls, dispatch):
+        """Where the load comes from (发货地): the supplier and its
+        address for what a purchase brings, the warehouse by name for what
+        a warehouse holds"""
+        sources = []
+        if any(l.purchase for l in dispatch.lines) or (
+                not dispatch.from_warehouse and dispatch.purchase):
+            address = (dispatch.contract.supplier_address()
+                if dispatch.contract else None)
+            place = ' '.join(filter(None, [address.city, address.street]
+                    )) if address else ''
+            sources.append(dispatch.supplier.rec_name
+                + (f'（{place}）' if place else ''))
+        if dispatch.from_warehouse and any(
+                not l.purchase for l in dispatch.lines):
+            sources.append(dispatch.from_warehouse.name)
+        return '、'.join(sources)
+
+    @classmethod
     def form(cls, dispatch):
         pool = Pool()
         DriverTest = pool.get('quarantine.supply.driver_test')
@@ -550,10 +588,7 @@ class DispatchNote(FormReport):
             'disinfected_at': minute(dispatch.vehicle.disinfected_at
                 if dispatch.vehicle else None),
             'handover_point': dispatch.handover_point or '',
-            'source': (dispatch.from_warehouse.rec_name
-                if dispatch.from_warehouse else '、'.join(sorted({
-                            l.purchase.rec_name for l in dispatch.lines
-                            if l.purchase}))),
+            'source': cls.source(dispatch),
             'departed_at': minute(dispatch.departed_at),
             'delivered_at': minute(dispatch.delivered_at),
             'state': states[dispatch.state],

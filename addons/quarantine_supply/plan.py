@@ -2,7 +2,7 @@
 """Stocking plans (储存计划): population x ration norm x reserve days,
 less what is on hand and coming, ordered from the contracted suppliers."""
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -311,16 +311,20 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
                     'unit': unit.id,
                     'population': population,
                     }
-                suppliers = [(c, capacity) for c, capacity in offers.get(
-                        product.id, []) if c.covers(self.date, site)]
-                for contract, shares in split(figures, suppliers, unit):
-                    lines.append(dict(common, contract=contract, **shares))
+                suppliers = [o for o in offers.get(product.id, [])
+                    if o.contract.covers(self.date, site)]
+                for contract, fraction, shares in share(
+                        figures, suppliers, unit):
+                    lines.append(dict(common, contract=contract,
+                            population=round(population * fraction),
+                            **shares))
         return lines
 
     @classmethod
     def offers(cls, date, norms):
-        """Return {product id: [(contract id, daily capacity in the norm's
-        unit)]} of the contracts in force on date"""
+        """Return {product id: [Offer]} of the contracts in force on date
+        whose lines carry the product, capacity and minimum in the norm's
+        unit"""
         pool = Pool()
         Contract = pool.get('quarantine.supply.contract')
         Uom = pool.get('product.uom')
@@ -333,12 +337,17 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
                 ])
         result = defaultdict(list)
         for contract in contracts:
+            population = contract.population_served or 0
             for line in contract.lines:
                 unit = units.get(line.product.id)
                 if unit:
-                    result[line.product.id].append((contract,
+                    result[line.product.id].append(Offer(contract,
                             Uom.compute_qty(line.unit, line.daily_capacity,
-                                unit, round=False)))
+                                unit, round=False),
+                            Uom.compute_qty(line.unit,
+                                line.minimum_quantity or 0, unit,
+                                round=False),
+                            population))
         return result
 
     @classmethod
@@ -384,6 +393,10 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('confirmed')
     def confirm(cls, plans):
+        """Order what the plans say: the purchases are made, quoted,
+        confirmed and processed at once (their moves await the trucks), as
+        the plan is the supply office's order; no purchase screen is
+        needed"""
         pool = Pool()
         Purchase = pool.get('purchase.purchase')
         purchases = []
@@ -392,6 +405,10 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
             purchases.extend(plan.purchases_to_create())
             plan.confirmed_at = dt.datetime.now()
         Purchase.save(purchases)
+        if purchases:
+            Purchase.quote(purchases)
+            Purchase.confirm(purchases)
+            Purchase.process(purchases)
         cls.save(plans)
         cls.set_order_points(plans)
 
@@ -409,6 +426,13 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
             raise PlanError(gettext(
                     'quarantine_supply.msg_plan_no_warehouse',
                     plan=self.rec_name))
+        for contract in {l.contract for l in self.lines
+                if l.to_order > 0 and l.contract}:
+            if not contract.supplier_address():
+                raise PlanError(gettext(
+                        'quarantine_supply.msg_plan_supplier_no_address',
+                        plan=self.rec_name,
+                        supplier=contract.supplier.rec_name))
 
     def purchases_to_create(self):
         "One draft purchase per contract and warehouse"
@@ -432,6 +456,7 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
                 supply_plan=self,
                 )
             purchase.on_change_party()
+            purchase.invoice_address = contract.supplier_address()
             # the county pays its suppliers outside Tryton's accounting
             purchase.invoice_method = 'manual'
             terms = {l.product: l for l in contract.lines}
@@ -520,24 +545,58 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
         super().delete(plans)
 
 
-def split(figures, suppliers, unit):
-    """Yield (contract, figures) sharing the figures among the suppliers
-    in proportion to their daily capacity; the last takes the rounding"""
-    if not suppliers:
-        yield None, {k: unit.round(v) for k, v in figures.items()}
+Offer = namedtuple('Offer', ['contract', 'capacity', 'minimum', 'population'])
+
+
+def share(figures, offers, unit):
+    """Yield (contract, fraction, figures) sharing a product's figures
+    among the offers of the suppliers carrying it.
+
+    The shares follow the population each supplier serves (the
+    communities of its contract): a supplier serving no community gets no
+    share of a product that suppliers serving communities carry; when none
+    of them serves a community, the shares follow their daily capacity.
+
+    No one is asked for less than its minimum order quantity. While some
+    share to order is below its supplier's minimum, the smallest share is
+    left to the others (the supplier serving the fewest people goes first),
+    so a small site's needs go to the suppliers with the largest shares
+    rather than in crumbs to each; when one supplier is left and what it
+    is asked for is still below its minimum, it is rounded up to the
+    minimum. The last supplier takes the rounding."""
+    if not offers:
+        yield None, 1, {k: unit.round(v) for k, v in figures.items()}
         return
-    total = sum(capacity for _, capacity in suppliers)
+    if any(o.population > 0 for o in offers):
+        def weight(offer):
+            return offer.population
+    else:
+        def weight(offer):
+            return offer.capacity
+    kept = sorted((o for o in offers if weight(o) > 0),
+        key=lambda o: (-weight(o), o.contract.id))
+    base = figures['to_order'] or figures['required']
+    while len(kept) > 1:
+        total = sum(weight(o) for o in kept)
+        short = [o for o in kept if base * weight(o) / total < o.minimum]
+        if not short:
+            break
+        kept.remove(short[-1])
+    total = sum(weight(o) for o in kept)
     given = defaultdict(float)
-    for index, (contract, capacity) in enumerate(suppliers):
-        if index == len(suppliers) - 1:
+    for index, offer in enumerate(kept):
+        fraction = weight(offer) / total
+        if index == len(kept) - 1:
             shares = {k: unit.round(v - given[k])
                 for k, v in figures.items()}
         else:
-            shares = {k: unit.round(v * capacity / total)
+            shares = {k: unit.round(v * fraction)
                 for k, v in figures.items()}
             for k, v in shares.items():
                 given[k] += v
-        yield contract, shares
+        if 0 < shares['to_order'] < offer.minimum:
+            shares['to_order'] = unit.ceil(offer.minimum)
+        yield offer.contract, fraction, shares
 
 
 class PlanSite(ModelSQL):
@@ -598,12 +657,22 @@ class StockingPlanReport(PDFReport):
 
     @classmethod
     def table(cls, plan):
+        """Return the guidance table of the plan: one row a supplier, what
+        it is asked to order of each product, and the people it feeds.
+
+        Weights print in kilograms to one decimal while every cell is below
+        a tonne (a site's plan), in tonnes to three decimals (the kilogram)
+        otherwise (a city's plan): nothing a supplier is asked for prints
+        as 0.00. A row's population is the most people the supplier feeds
+        with one product; the total is the plan's population."""
         pool = Pool()
         Uom = pool.get('product.uom')
         ModelData = pool.get('ir.model.data')
         tonne = Uom(ModelData.get_id('quarantine_supply', 'uom_tonne'))
+        kilogram = Uom(ModelData.get_id('product', 'uom_kilogram'))
         products, suppliers = [], {}
         quantities = defaultdict(float)
+        populations = defaultdict(int)
         for line in plan.lines:
             if line.product not in products:
                 products.append(line.product)
@@ -611,31 +680,50 @@ class StockingPlanReport(PDFReport):
                 else gettext('quarantine_supply.msg_plan_no_supplier'))
             suppliers.setdefault(supplier, line.contract)
             quantity = line.to_order
-            if line.unit.category == tonne.category:
-                quantity = Uom.compute_qty(line.unit, quantity, tonne,
+            if line.unit.category == kilogram.category:
+                quantity = Uom.compute_qty(line.unit, quantity, kilogram,
                     round=False)
             quantities[(supplier, line.product)] += quantity
-        columns = []
+            populations[(supplier, line.product)] += line.population or 0
+        weights = [q for (_, p), q in quantities.items()
+            if p.default_uom.category == kilogram.category]
+        weight_unit, digits = ((tonne, 3) if max(weights, default=0) >= 1000
+            else (kilogram, 1))
+        factor = 1000 if weight_unit == tonne else 1
+        columns, column_digits = [], []
         for product in products:
-            unit = (tonne if product.default_uom.category == tonne.category
-                else product.default_uom)
+            if product.default_uom.category == kilogram.category:
+                unit, places = weight_unit, digits
+            else:
+                unit, places = product.default_uom, product.default_uom.digits
             columns.append(f'{product.rec_name}({unit.symbol})')
+            column_digits.append(places)
+
+        def cell(supplier, product, places):
+            quantity = quantities.get((supplier, product))
+            if quantity is None:
+                return None
+            if product.default_uom.category == kilogram.category:
+                quantity /= factor
+            return round(quantity, places)
         return {
             'number': plan.number or '',
             'title': gettext('quarantine_supply.msg_plan_guidance_title'),
             'scope': cls.scope_name(plan),
             'date': str(plan.date),
             'population': plan.population,
+            'total_population': plan.population,
             'reserve_days': plan.reserve_days,
             'products': columns,
-            'units': tonne.symbol,
+            'digits': column_digits,
+            'units': weight_unit.symbol,
             'rows': [{
                     'supplier': supplier,
-                    'population': (contract.population_served
-                        if contract else None),
-                    'quantities': [
-                        quantities.get((supplier, p)) for p in products],
-                    } for supplier, contract in suppliers.items()],
+                    'population': max(populations.get((supplier, p), 0)
+                        for p in products),
+                    'quantities': [cell(supplier, p, places)
+                        for p, places in zip(products, column_digits)],
+                    } for supplier in suppliers],
             }
 
     @classmethod
@@ -665,8 +753,12 @@ class StockingPlanSheet(WorkbookReport):
             + table['products'])
         for row in table['rows']:
             sheet.append([row['supplier'], row['population']]
-                + [round(q, 3) if q is not None else None
-                    for q in row['quantities']])
+                + row['quantities'])
+            for cell, places in zip(sheet[sheet.max_row][2:],
+                    table['digits']):
+                cell.number_format = '0.' + '0' * places if places else '0'
+        sheet.append([gettext('quarantine_supply.msg_plan_sheet_total'),
+                table['population']])
         lines = workbook.create_sheet(
             gettext('quarantine_supply.msg_plan_sheet_lines'))
         lines.append(gettext('quarantine_supply.msg_plan_sheet_header'
@@ -676,8 +768,10 @@ class StockingPlanSheet(WorkbookReport):
                     line.site.rec_name if line.site else '',
                     line.product.rec_name,
                     line.supplier.rec_name if line.supplier else '',
-                    line.population, line.required, line.on_hand,
-                    line.incoming, line.to_order, line.unit.symbol])
+                    line.population]
+                + [line.unit.round(v or 0) for v in [line.required,
+                        line.on_hand, line.incoming, line.to_order]]
+                + [line.unit.symbol])
         for ws in [sheet, lines]:
             for cell in ws[2 if ws is sheet else 1]:
                 cell.font = Font(bold=True)

@@ -19,3 +19,4 @@ class Purchase(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('supply_plan')
         return super().copy(purchases, default=default)
+

@@ -28,6 +28,7 @@ SUPPLIER_COLUMNS = [
     ('liaison_phone', "联络电话", False),
     ('community', "社区/村", False),
     ('population', "人口", False),
+    ('address', "地址", False),
     ]
 # The field each column of text is written to, bounded by its size
 SUPPLIER_FIELDS = {
@@ -55,7 +56,7 @@ Community = namedtuple('Community', ['row', 'name', 'population'])
 def supplier_template():
     return template("保供企业", SUPPLIER_COLUMNS, ["国光超市",
             "91360781MA35F0000M", "超市", "保供二组", "张三", "13900000000",
-            "解放路社区", 7239])
+            "解放路社区", 7239, "瑞金市解放路1号"])
 
 
 def norm_template():
@@ -110,8 +111,10 @@ def _read_supplier(row, suppliers):
             'supply_group': values['supply_group'],
             'liaison': values['liaison'],
             'liaison_phone': values['liaison_phone'],
+            'address': values['address'],
             'communities': [],
             })
+    supplier['address'] = supplier['address'] or values['address']
     if code and supplier['credit_code'] and code != supplier['credit_code']:
         row.error('credit_code', 'quarantine_supply.msg_import_two_codes',
             supplier=values['supplier'], row=supplier['row'])
@@ -150,6 +153,8 @@ def import_suppliers(suppliers):
         if values['credit_code'] and values['credit_code'] not in by_code:
             Identifier.create([{'party': party.id, 'type': 'cn_vat',
                         'code': values['credit_code']}])
+        if values.get('address'):
+            set_address(party, values['address'])
         found = Contract.search([
                 ('supplier', '=', party.id),
                 ('state', 'in', ['draft', 'active']),
@@ -169,6 +174,21 @@ def import_suppliers(suppliers):
                 for c in values['communities']])
         contracts.append(contract)
     return contracts
+
+
+def set_address(party, street):
+    """Give the party the street as an address, unless one of its
+    addresses has it: into its empty address if it has one"""
+    Address = Pool().get('party.address')
+    addresses = [a for a in party.addresses if a.active]
+    if any((a.street or '').strip() == street for a in addresses):
+        return
+    empty = [a for a in addresses if not (a.street or '').strip()
+        and not (a.city or '').strip()]
+    if empty:
+        Address.write(empty[:1], {'street': street})
+    else:
+        Address.create([{'party': party.id, 'street': street}])
 
 
 def read_norms(data):

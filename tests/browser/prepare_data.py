@@ -351,6 +351,9 @@ def logistics_data(company):
     identifier.type = 'cn_vat'
     identifier.code = credit_code('91110105MA7BT0000')
     assert supplier.addresses, "a party has a default address"
+    # a contract's supplier needs an address its purchases are invoiced to
+    supplier.addresses[0].city = "示范市"
+    supplier.addresses[0].street = "验收路1号"
     supplier.save()
     products = [n.product for n in Norm.find([])]
     assert products, "no ration norm"

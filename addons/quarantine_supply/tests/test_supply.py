@@ -39,20 +39,28 @@ def norms():
 
 
 def contract(name, products, capacity=100, price='5', sites=(),
-        kind='supermarket'):
-    "An active contract of a new supplier for products"
+        kind='supermarket', communities=(), minimum=0):
+    """An active contract of a new supplier, with an address, for products
+    and serving the communities, (name, population) pairs"""
     pool = Pool()
     Contract = pool.get('quarantine.supply.contract')
-    supplier = create_party(name)
+    Party = pool.get('party.party')
+    supplier, = Party.create([{'name': name,
+                'addresses': [('create', [{
+                                'city': "瑞金市", 'street': f"{name}路1号"}])],
+                }])
     contract, = Contract.create([{
                 'supplier': supplier.id, 'kind': kind, 'trucks': 5,
                 'lead_days': 1, 'start_date': TODAY - dt.timedelta(days=10),
                 'sites': [('add', [s.id for s in sites])],
+                'communities': [('create', [{'name': n, 'population': p}
+                            for n, p in communities])],
                 'lines': [('create', [{
                                 'product': p.id,
                                 'unit': p.default_uom.id,
                                 'daily_capacity': capacity,
                                 'unit_price': Decimal(price),
+                                'minimum_quantity': minimum,
                                 } for p in products])],
                 }])
     Contract.activate([contract])
@@ -430,19 +438,12 @@ class SupplyTestCase(ActivatedTestCase):
         "A confirmed plan's purchase from one supermarket, processed"
         pool = Pool()
         Plan = pool.get('quarantine.supply.plan')
-        Purchase = pool.get('purchase.purchase')
-        Party = pool.get('party.party')
         products = [n.product for n in norms().values()]
         supply = contract("国光超市", products)
-        Party.write([supply.supplier], {
-                'addresses': [('create', [{'street': "解放路1号"}])]})
         record = plan(site, population=population)
         Plan.compute([record])
         Plan.confirm([record])
         purchase, = record.purchases
-        Purchase.quote([purchase])
-        Purchase.confirm([purchase])
-        Purchase.process([purchase])
         return supply, purchase
 
     @with_transaction()
@@ -574,9 +575,10 @@ class SupplyTestCase(ActivatedTestCase):
             self.assertEqual(ext, 'xlsx')
             sheets = load_workbook(io.BytesIO(content)).worksheets
             self.assertEqual(sheets[1].max_row, 1 + len(record.lines))
-            grain_column = [c.value for c in sheets[0][2]].index("Grain(t)")
+            grain_column = [c.value for c in sheets[0][2]].index(
+                "Grain(kg)")
             self.assertEqual(sheets[0].cell(3, 1).value, "国光超市")
-            self.assertEqual(sheets[0].cell(3, grain_column + 1).value, 0.6)
+            self.assertEqual(sheets[0].cell(3, grain_column + 1).value, 600)
             ext, content, _, _ = LedgerSheet.execute([supply.id], {})
             rows = list(load_workbook(io.BytesIO(content)).active.values)
             grain, = [r for r in rows[1:] if r[3] == "Grain"]
