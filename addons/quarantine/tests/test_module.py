@@ -6,7 +6,8 @@ from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
     admit_residents, create_party, create_site, savepoint,
-    dependency_problems, unrenderable_list_fields, untranslated)
+    dependency_problems, repeated_list_headers, unrenderable_list_fields,
+    untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -35,6 +36,11 @@ class QuarantineTestCase(ModuleTestCase):
     def test_list_views_render_in_web_client(self):
         "Every list field has a widget the web client can draw"
         self.assertEqual(unrenderable_list_fields(self.module), [])
+
+    @with_transaction()
+    def test_list_headers_not_repeated(self):
+        "No list shows a column header twice, in zh_CN"
+        self.assertEqual(repeated_list_headers(self.module), [])
 
     @with_transaction()
     def test_configuration_defaults(self):
