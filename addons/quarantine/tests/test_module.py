@@ -52,6 +52,7 @@ class QuarantineTestCase(ModuleTestCase):
         self.assertEqual(config.expansion_alert, 0.75)
         self.assertEqual(config.reserve_rooms_per_10k, 40)
         self.assertEqual(config.staff_per_100_rooms, 15)
+        self.assertEqual(config.elderly_age, 65)
 
     @with_transaction()
     def test_configuration_refuses_bad_ratio(self):
@@ -65,6 +66,7 @@ class QuarantineTestCase(ModuleTestCase):
                 ('residents_per_medical_staff', -50, 'greater than zero'),
                 ('expansion_alert', 1.5, 'at most 1'),
                 ('minimum_site_rooms', -1, 'cannot be negative'),
+                ('elderly_age', 0, 'greater than zero'),
                 ]:
             with self.subTest(field=field, value=value):
                 with self.assertRaisesRegex(SQLConstraintError, message):
