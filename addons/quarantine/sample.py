@@ -209,6 +209,9 @@ class Sample(ModelSQL, ModelView):
         by_stay = samples_by_stay(cls, stays)
         moves, to_delete, rows = [], [], []
         for stay in stays:
+            # a routine test of a day before arrival (planned so before
+            # no test was) stands for the arrival day's
+            arrival_day = (stay.arrival_date - stay.start_date).days + 1
             done = defaultdict(int)
             pending = []
             for sample in by_stay[stay.id]:
@@ -216,7 +219,9 @@ class Sample(ModelSQL, ModelView):
                     pending.append(sample)
                 elif not sample.resampled:
                     # a sample taken again leaves its test to the new one
-                    done[(sample.day, sample.exit_sample)] += 1
+                    day = sample.day if sample.exit_sample else max(
+                        sample.day, arrival_day)
+                    done[(day, sample.exit_sample)] += 1
             wanted = []
             for day, date, exit_ in planned_samples(stay.regime,
                     stay.start_date, stay.end_date,

@@ -169,6 +169,26 @@ class ReleaseTestCase(ActivatedTestCase):
             {'negative'})
 
     @with_transaction()
+    def test_replan_counts_day_1_taken_before(self):
+        """A day-1 test planned before arrival (by an earlier version) and
+        taken stands for the arrival day's when the stay is re-planned"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Sample = pool.get('quarantine.sample')
+        self.labs()
+        stay = admitted_stay(days_ago=5, arrived_on_day=2)
+        first, = [s for s in stay.samples if s.day == 2]
+        Sample.write([first], {'day': 1,
+                'planned_date': stay.exposure_date})
+        self.record([first])
+        Stay.change_end_dates([stay], stay.end_date + dt.timedelta(days=7),
+            "Contact of a positive on the same floor")
+        self.assertEqual(sorted((s.day, s.exit_sample)
+                for s in Stay(stay.id).samples), [
+                (1, False), (4, False), (7, False), (10, False),
+                (14, False), (21, True), (21, True)])
+
+    @with_transaction()
     def test_release_refusals(self):
         "Early, pending, same institution or reagent: refused, with reasons"
         Stay = Pool().get('quarantine.stay')
