@@ -41,6 +41,43 @@ def fit_text(text, font, size, min_size, width):
     return text, size
 
 
+# A text is wrapped rather than shrunk below this share of its size
+READABLE = 0.85
+
+
+def wrap_text(text, font, size, min_size, width, wrapped_size=None):
+    """Return the lines of text, one or two, and the font size at which
+    they fit width.
+
+    A text that fits on one line at a readable size stays on one line;
+    else it goes on two lines (at most wrapped_size), broken before a
+    bracket or after a space or comma where the halves fit, else at the
+    middle; then shrunk and cut as fit_text does."""
+    if len(text) < 2 or stringWidth(text, font, size * READABLE) <= width:
+        line, size = fit_text(text, font, size, min_size, width)
+        return [line], size
+    size = min(size, wrapped_size or size)
+
+    def halves(i):
+        return [text[:i].rstrip(), text[i:].lstrip()]
+
+    def widest(lines):
+        return max(stringWidth(line, font, size) for line in lines)
+    breaks = [i for i in range(1, len(text))
+        if text[i] in '（(' or text[i - 1] in ' /、']
+    fitting = [i for i in breaks
+        if widest(halves(i)) <= width / READABLE]
+    if fitting:
+        lines = halves(min(fitting, key=lambda i: widest(halves(i))))
+    else:
+        lines = halves(min(range(1, len(text)),
+                key=lambda i: widest(halves(i))))
+    if widest(lines) > width:
+        size = max(min_size, size * width / widest(lines))
+    lines = [fit_text(line, font, size, size, width)[0] for line in lines]
+    return lines, size
+
+
 def draw_outlined_title(canvas, font, title, center, baseline, *, size,
         min_size, width, char_space, ink, line_width=0.5):
     "Draw title centred on center, fitted into width (see fit_text)"
@@ -73,6 +110,21 @@ class CellTexts:
         "Write value in the cell at x of width, aligned left, right or centre"
         value, size = fit_text(value, self.font, self.size, 5,
             width - 2 * self.padding)
+        self.write_line(value, size, x, width, baseline, align)
+
+    def write_wrapped(self, value, x, width, middle, align='left',
+            wrapped_size=None):
+        """Write value in the cell at x of width on one or two lines (see
+        wrap_text) centred on the height `middle`"""
+        lines, size = wrap_text(value, self.font, self.size, 5,
+            width - 2 * self.padding, wrapped_size)
+        leading = size * 1.15
+        baseline = middle + (len(lines) - 1) * leading / 2 - size * 0.36
+        for line in lines:
+            self.write_line(line, size, x, width, baseline, align)
+            baseline -= leading
+
+    def write_line(self, value, size, x, width, baseline, align):
         if size != self.current_size:
             self.text_object.setFont(self.font, size)
             self.current_size = size

@@ -6,7 +6,9 @@ The roster is a plain dict::
      'groups': [{'label': str,          # e.g. 'A栋 3层'
                  'rows': [{'room': str, 'name': str,
                            'identity_number': str,    # masked by the caller
-                           'kind': str, 'sample_code': str, 'note': str}]}],
+                           'kind': str,   # the category, or a role
+                           'test': str,   # e.g. '第14天（解除）'
+                           'sample_code': str, 'note': str}]}],
      'totals': [(label, value)],
      'labels': {key: label},            # optional, see DEFAULT_LABELS
      'page_format': str}                # optional, '{page}' and '{pages}'
@@ -33,6 +35,7 @@ DEFAULT_LABELS = {
     'name': '姓名',
     'identity_number': '身份证号',
     'kind': '类别',
+    'test': '检测',
     'sample_code': '采样编号',
     'note': '备注',
     'done': '已采',
@@ -72,15 +75,19 @@ BOX_SIZE = 9
 
 # (key of the row, width; None: the rest)
 COLUMNS = (
-    ('index', 30),
-    ('room', 54),
-    ('name', 64),
-    ('identity_number', 112),
-    ('kind', 50),
-    ('sample_code', 90),
+    ('index', 26),
+    ('room', 50),
+    ('name', 60),
+    ('identity_number', 108),
+    ('kind', 66),
+    ('test', 52),
+    ('sample_code', 76),
     ('note', None),
-    ('done', 34),
+    ('done', 30),
     )
+# Columns whose long texts (a staff role, an exit test) go on two lines
+WRAPPED = {'kind', 'test'}
+WRAPPED_SIZE = 8
 
 INK = HexColor('#212121')
 MUTED_INK = HexColor('#616161')
@@ -305,7 +312,10 @@ def draw_rows(canvas, font, rows):
             else:
                 value = item.row.get(column.key)
                 value = '' if value is None else str(value)
-            if value:
+            if value and column.key in WRAPPED:
+                cells.write_wrapped(value, column.x, column.width,
+                    item.top - ROW_HEIGHT / 2, wrapped_size=WRAPPED_SIZE)
+            elif value:
                 cells.write(value, column.x, column.width, baseline,
                     'centre' if column.key in ('index', 'room') else 'left')
     cells.draw()

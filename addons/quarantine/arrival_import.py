@@ -7,6 +7,7 @@ file again creates no duplicate: a person is found by identity number, and
 a person who already has an open stay is not given a second one.
 """
 import datetime as dt
+import re
 from collections import namedtuple
 
 from trytond.model import ModelView, fields
@@ -20,7 +21,8 @@ from .exceptions import SheetImportError
 from .sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
 from .stay import (
-    CATEGORIES, CHILD_MAX_AGE, age_on, identity_error, identity_facts, ric)
+    CATEGORIES, CHILD_MAX_AGE, SPECIAL_NEEDS, age_on, identity_error,
+    identity_facts, ric)
 
 # (key, header in the template, required)
 COLUMNS = [
@@ -33,6 +35,7 @@ COLUMNS = [
     ('group', "家庭/团组", False),
     ('community', "所属社区", False),
     ('companion_of', "陪护对象身份证号", False),
+    ('special_needs', "特殊需求", False),
     ('notes', "备注", False),
     ]
 CATEGORY_LABELS = {
@@ -45,6 +48,21 @@ CATEGORY_LABELS = {
     "风险地区来返人员": 'risk_area',
     "其他": 'other',
     }
+# What the 特殊需求 column may hold, several separated by 、 , ; or spaces
+# (an age of 65 or more counts as elderly whatever the column says)
+SPECIAL_NEEDS_LABELS = {
+    "老人": 'elderly',
+    "老年人": 'elderly',
+    "高龄": 'elderly',
+    "轮椅": 'disabled',
+    "行动不便": 'disabled',
+    "残疾": 'disabled',
+    "残疾人": 'disabled',
+    "孕妇": 'pregnant',
+    "儿童": 'child',
+    "慢性病": 'chronic',
+    }
+SPECIAL_NEEDS_SEPARATORS = re.compile(r'[、,，;；/\s]+')
 # The field each column of text is written to, bounded by its size
 FIELDS = {
     'name': ('party.party', 'name'),
@@ -56,15 +74,19 @@ FIELDS = {
     }
 REQUIRED = [key for key, _, required in COLUMNS if required]
 CATEGORY_CODES = {code for code, _ in CATEGORIES}
+SPECIAL_NEEDS_CODES = {code for code, _ in SPECIAL_NEEDS}
 
-Arrival = namedtuple('Arrival', [c[0] for c in COLUMNS] + ['row'])
+# special_needs last, with a default: a newer column than the others
+Arrival = namedtuple('Arrival', [c[0] for c in COLUMNS
+        if c[0] != 'special_needs'] + ['row', 'special_needs'],
+    defaults=[None])
 
 
 def template_workbook():
     "Return the bytes of an empty arrival list with its headers"
     return template("到达人员名单", COLUMNS, ["张三", "11010519491231002X",
             "13800138000", "密切接触者", dt.date(2022, 5, 8), "本市社区排查",
-            "张家", "和平社区", "", ""])
+            "张家", "和平社区", "", "行动不便", ""])
 
 
 def read_arrivals(data, arrival_date):
@@ -102,6 +124,7 @@ def _read_row(row, arrival_date):
                 value=result['category'],
                 values='、'.join(CATEGORY_LABELS))
         result['category'] = category
+    result['special_needs'] = _special_needs(row, result['special_needs'])
     exposure = row.cell('exposure_date')
     if isinstance(exposure, dt.datetime):
         exposure = exposure.date()
@@ -121,6 +144,21 @@ def _read_row(row, arrival_date):
             row.report('exposure_date', message)
         result['exposure_date'] = exposure
     return Arrival(row=row.number, **result)
+
+
+def _special_needs(row, value):
+    "The special needs of the 特殊需求 cell, a sorted list or None"
+    needs = set()
+    for label in SPECIAL_NEEDS_SEPARATORS.split(value or ''):
+        if not label:
+            continue
+        need = SPECIAL_NEEDS_LABELS.get(label, label)
+        if need not in SPECIAL_NEEDS_CODES:
+            row.error('special_needs', 'quarantine.msg_import_special_needs',
+                value=label, values='、'.join(SPECIAL_NEEDS_LABELS))
+            continue
+        needs.add(need)
+    return sorted(needs) or None
 
 
 def _check_file(sheet, arrivals):

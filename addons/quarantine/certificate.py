@@ -76,7 +76,7 @@ class ReleaseCertificate(PDFReport):
                 name=stay.person.rec_name, days=(
                     stay.end_date - stay.start_date).days + 1),
             'tests': [{
-                    'date': str(s.planned_date),
+                    'date': cls.sampling_date(s),
                     'day': s.day,
                     'kind': gettext(
                         'quarantine.msg_certificate_exit_test'
@@ -86,8 +86,9 @@ class ReleaseCertificate(PDFReport):
                     'institution': (s.institution.rec_name
                         if s.institution else ''),
                     'reagent': s.reagent or '',
-                    } for s in sorted(tests,
-                    key=lambda s: (s.planned_date, s.id))],
+                    } for s in sorted(tests, key=lambda s: (
+                        s.collected_at.date() if s.collected_at
+                        else s.planned_date, s.id))],
             'issuer': stay.site.rec_name if stay.site else '',
             'issued_at': str(stay.release_date),
             # the public page that verifies it
@@ -95,6 +96,14 @@ class ReleaseCertificate(PDFReport):
             'verification': gettext('quarantine.msg_certificate_verify',
                 number=stay.certificate_number, code=code),
             }
+
+    @classmethod
+    def sampling_date(cls, sample):
+        "The day the specimen was taken, or the planned day, marked so"
+        if sample.collected_at:
+            return str(sample.collected_at.date())
+        return gettext('quarantine.msg_certificate_planned_date',
+            date=sample.planned_date)
 
 
 class SamplingRoster(PDFReport):
@@ -125,22 +134,25 @@ class SamplingRoster(PDFReport):
             .join(room, condition=stay.room == room.id)
             .join(party, condition=stay.person == party.id)
             .select(room.building, room.floor, room.sequence, room.name,
-                party.name, stay.identity_number, sample.day,
+                party.name, stay.identity_number, stay.category, sample.day,
                 sample.exit_sample, sample.id,
                 where=(stay.site == site.id) & (stay.state == 'admitted')
                 & (sample.planned_date == date)
                 & (sample.result == 'pending')))
+        categories = dict(
+            Stay.fields_get(['category'])['category']['selection'])
         groups = defaultdict(list)
         count = 0
-        for (building, floor, sequence, room_name, name, number, day,
-                exit_, sample_id) in cursor:
+        for (building, floor, sequence, room_name, name, number, category,
+                day, exit_, sample_id) in cursor:
             count += 1
             key = floor_sort_key(FloorOf(building, floor))
             groups[key].append((sequence or 0, room_name, sample_id, {
                         'room': room_name,
                         'name': name,
                         'identity_number': mask_identity(number),
-                        'kind': gettext('quarantine.msg_roster_day',
+                        'kind': categories.get(category, category),
+                        'test': gettext('quarantine.msg_roster_day',
                             day=day) + (
                             gettext('quarantine.msg_roster_exit')
                             if exit_ else ''),
@@ -160,6 +172,7 @@ class SamplingRoster(PDFReport):
                             'name': s.party.rec_name,
                             'identity_number': '',
                             'kind': s.role_string,
+                            'test': '',
                             'sample_code': '',
                             'note': '',
                             } for s in staff],
@@ -208,13 +221,13 @@ def roster_workbook(roster):
     sheet = workbook.active
     sheet.title = roster['date']
     sheet.append([f"{roster['title']} {roster['site']} {roster['date']}"])
-    sheet.append(["楼层", "房间", "姓名", "身份证号", "类别", "样本编码",
-            "已采"])
+    sheet.append(["楼层", "房间", "姓名", "身份证号", "类别", "检测",
+            "样本编码", "已采"])
     for group in roster['groups']:
         for row in group['rows']:
             sheet.append([group['label'], row['room'], row['name'],
-                    row['identity_number'], row['kind'], row['sample_code'],
-                    None])
+                    row['identity_number'], row['kind'], row['test'],
+                    row['sample_code'], None])
     return save(workbook)
 
 

@@ -38,6 +38,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="Infection-control professionals an active site needs "
         "(Henan: 1 to 2).")
 
+    elderly_age = fields.Integer("Elderly Age", required=True,
+        help="Residents of this age or older are given an accessible or "
+        "low-floor room first, as those with a disability are.")
+
     daily_report_hour = fields.Integer("Daily Report Deadline (hour)",
         required=True,
         help="Each site's daily report is due before this hour (Zhejiang: "
@@ -73,6 +77,8 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ('expansion_alert_rate', Check(t,
                     (t.expansion_alert > 0) & (t.expansion_alert <= 1)),
                 'quarantine.msg_configuration_expansion_alert'),
+            ('elderly_age_positive', Check(t, t.elderly_age > 0),
+                'quarantine.msg_configuration_elderly_age'),
             ('figures_positive', Check(t,
                     (t.minimum_site_rooms >= 0)
                     & (t.reserve_rooms_per_10k >= 0)
@@ -90,6 +96,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_daily_report_hour(cls):
         return 9
+
+    @classmethod
+    def default_elderly_age(cls):
+        return 65
 
     @classmethod
     def default_residents_per_medical_staff(cls):

@@ -1,6 +1,7 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 from trytond.exceptions import UserError, UserWarning
-from trytond.model.exceptions import AccessError, ValidationError
+from trytond.model.exceptions import (
+    AccessError, RequiredValidationError, ValidationError)
 
 
 class SiteRoomsWarning(UserWarning):
@@ -64,6 +65,10 @@ class ExportAccessError(AccessError):
 
 
 class DispatchError(UserError):
+    pass
+
+
+class DisinfectorRequiredError(RequiredValidationError):
     pass
 
 

@@ -14,7 +14,7 @@ from trytond.wizard import StateTransition, Wizard
 
 from .bounds import check_not_future
 from .exceptions import FutureDateError, SampleError
-from .registry import insert_rows
+from .registry import insert_rows, update_rows
 from .common import (
     check_access_first, check_records, rec_name_domain, start_view)
 
@@ -28,19 +28,57 @@ RESULTS = [
     ]
 
 
-def planned_samples(regime, start, end_date, test_days=None):
+def planned_samples(regime, start, end_date, test_days=None, arrival=None):
     """Yield (day, planned date, exit) of the tests of a stay from protocol
     day 1 = `start` to `end_date`; the last day gets two specimens when the
-    regime asks for dual sampling"""
+    regime asks for dual sampling.
+
+    No test is planned before `arrival`: when the regime counts from the
+    last exposure, the resident may arrive on a later protocol day.  The
+    plans test on "隔离的第1天", the first day in isolation: the tests of
+    the days before arrival become one test on the arrival day (its
+    protocol day), unless a test is planned that day anyway."""
     last_day = (end_date - start).days + 1
     if test_days is None:
         test_days = regime.test_day_list
     days = [d for d in test_days if d < last_day]
+    if arrival and arrival > start:
+        first_day = min((arrival - start).days + 1, last_day)
+        if any(d < first_day for d in days) and first_day not in days:
+            days.append(first_day)
+        days = sorted(d for d in days if first_day <= d < last_day)
     for day in days:
         yield day, start + dt.timedelta(days=day - 1), False
     exits = 2 if regime.exit_dual_sampling else 1
     for _ in range(exits):
         yield last_day, end_date, regime.exit_dual_sampling
+
+
+def match_pending(pending, wanted):
+    """Pair the pending samples of a stay with the tests still wanted,
+    (day, planned date, exit) tuples: a sample keeps its test when the day
+    is still planned, else it takes the next test of its kind (routine or
+    exit), its date moving.  Return (pairs, samples left over, tests
+    without a sample)"""
+    free = list(wanted)
+    pairs, rest, left = [], [], []
+    pending = sorted(pending, key=lambda s: (s.planned_date, s.id))
+    for sample in pending:
+        key = (sample.day, sample.exit_sample)
+        for i, test in enumerate(free):
+            if (test[0], test[2]) == key:
+                pairs.append((sample, free.pop(i)))
+                break
+        else:
+            rest.append(sample)
+    for sample in rest:
+        for i, test in enumerate(free):
+            if test[2] == sample.exit_sample:
+                pairs.append((sample, free.pop(i)))
+                break
+        else:
+            left.append(sample)
+    return pairs, left, free
 
 
 class Sample(ModelSQL, ModelView):
@@ -149,14 +187,14 @@ class Sample(ModelSQL, ModelView):
     @classmethod
     def plan(cls, calendars):
         """Create the pending samples of (stay id, regime, start date, end
-        date) calendars, a bus at a time: one insert"""
+        date, arrival date) calendars, a bus at a time: one insert"""
         rows = []
         test_days = {}
-        for stay_id, regime, start, end_date in calendars:
+        for stay_id, regime, start, end_date, arrival in calendars:
             if regime not in test_days:
                 test_days[regime] = regime.test_day_list
             for day, date, exit_ in planned_samples(
-                    regime, start, end_date, test_days[regime]):
+                    regime, start, end_date, test_days[regime], arrival):
                 rows.append((stay_id, day, date, exit_, 'pending'))
         insert_rows(cls, ['stay', 'day', 'planned_date', 'exit_sample',
                 'result'], rows)
@@ -164,27 +202,46 @@ class Sample(ModelSQL, ModelView):
     @classmethod
     def replan(cls, stays):
         """Plan again the pending samples after a change of end date or
-        regime: samples taken or with a result are kept"""
-        pending = cls.search([
-                ('stay', 'in', [s.id for s in stays]),
-                ('result', '=', 'pending'),
-                ('collected_at', '=', None),
-                ])
-        cls.delete(pending)
-        kept = defaultdict(list)
-        for sample in cls.search([('stay', 'in', [s.id for s in stays])]):
-            kept[sample.stay.id].append(sample)
-        rows = []
+        regime: samples taken or with a result are kept, and a pending
+        sample keeps its code, printed on a tube that may be labelled
+        already: its date moves (see match_pending); only the tests no
+        longer planned are deleted and the new ones added"""
+        by_stay = samples_by_stay(cls, stays)
+        moves, to_delete, rows = [], [], []
         for stay in stays:
+            # a routine test of a day before arrival (planned so before
+            # no test was) stands for the arrival day's
+            arrival_day = (stay.arrival_date - stay.start_date).days + 1
             done = defaultdict(int)
-            for sample in kept[stay.id]:
-                done[(sample.day, sample.exit_sample)] += 1
-            for day, date, exit_ in planned_samples(
-                    stay.regime, stay.start_date, stay.end_date):
+            pending = []
+            for sample in by_stay[stay.id]:
+                if sample.result == 'pending' and not sample.collected_at:
+                    pending.append(sample)
+                elif not sample.resampled:
+                    # a sample taken again leaves its test to the new one
+                    day = sample.day if sample.exit_sample else max(
+                        sample.day, arrival_day)
+                    done[(day, sample.exit_sample)] += 1
+            wanted = []
+            for day, date, exit_ in planned_samples(stay.regime,
+                    stay.start_date, stay.end_date,
+                    arrival=stay.arrival_date):
                 if done[(day, exit_)]:
                     done[(day, exit_)] -= 1
-                    continue
-                rows.append((stay.id, day, date, exit_, 'pending'))
+                else:
+                    wanted.append((day, date, exit_))
+            pairs, left, new = match_pending(pending, wanted)
+            moves.extend((sample.id, day, date, exit_)
+                for sample, (day, date, exit_) in pairs
+                if (sample.day, sample.planned_date, sample.exit_sample)
+                != (day, date, exit_))
+            to_delete.extend(left)
+            rows.extend((stay.id, day, date, exit_, 'pending')
+                for day, date, exit_ in new)
+        if to_delete:
+            cls.delete(to_delete)
+        if moves:
+            update_rows(cls, ['day', 'planned_date', 'exit_sample'], moves)
         insert_rows(cls, ['stay', 'day', 'planned_date', 'exit_sample',
                 'result'], rows)
 
@@ -319,6 +376,12 @@ class RecordResults(Wizard):
             institution=start.institution, reagent=start.reagent,
             collected_at=start.collected_at)
         return 'end'
+
+    def end(self):
+        # the web client searches the list again: the samples recorded
+        # leave the selection, and the tab 结果未出, so that the next batch
+        # starts from none
+        return 'reload'
 
 
 def samples_by_stay(Sample, stays):

@@ -42,7 +42,8 @@ CHILD_MAX_AGE = 14
 # The fields whose changes the stay's change log lists
 LOGGED_FIELDS = ['state', 'site', 'room', 'category', 'regime',
     'arrival_date', 'end_date', 'companion_of', 'certificate_number']
-# Residents with these needs are given accessible rooms first.
+# Residents with these needs, or of the configured elderly age, are given
+# accessible (or low-floor) rooms first.
 ACCESSIBLE_NEEDS = {'elderly', 'disabled'}
 # What the allocation plan reads of stays and rooms (see allocation.py)
 Resident = namedtuple('Resident',
@@ -55,6 +56,13 @@ FreeRoom = namedtuple('FreeRoom',
 in_ = fields.SQL_OPERATORS['in']
 IN_MAX = backend.MAX_QUERY_PARAMS
 OPEN_STATES = ('draft', 'admitted')
+SPECIAL_NEEDS = [
+    ('elderly', "Elderly"),
+    ('pregnant', "Pregnant"),
+    ('disabled', "Disabled"),
+    ('child', "Child"),
+    ('chronic', "Chronic Illness"),
+    ]
 CATEGORIES = [
     ('close_contact', "Close Contact"),
     ('secondary_contact', "Secondary Contact"),
@@ -86,6 +94,13 @@ def end_date_of(regime, exposure_date, arrival_date, home_days_served=0):
     return start + dt.timedelta(days=days - 1)
 
 
+def as_date(value):
+    "A date read by SQL: SQLite may give its text"
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def identity_error(number):
     "Return the translated reason why an identity number is refused, or None"
     try:
@@ -111,6 +126,14 @@ def age_on(birth_date, date):
         return None
     return date.year - birth_date.year - (
         (date.month, date.day) < (birth_date.month, birth_date.day))
+
+
+def needs_accessible_room(special_needs, birth_date, arrival_date,
+        elderly_age):
+    "Whether a resident needs an accessible or low-floor room"
+    age = age_on(birth_date, arrival_date)
+    return bool(set(special_needs or ()) & ACCESSIBLE_NEEDS
+        or (age is not None and age >= elderly_age))
 
 
 class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
@@ -147,13 +170,7 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     group_name = fields.Char("Group", size=100,
         help="Household or travel group, kept on one floor in adjacent "
         "rooms.")
-    special_needs = fields.MultiSelection([
-            ('elderly', "Elderly"),
-            ('pregnant', "Pregnant"),
-            ('disabled', "Disabled"),
-            ('child', "Child"),
-            ('chronic', "Chronic Illness"),
-            ], "Special Needs")
+    special_needs = fields.MultiSelection(SPECIAL_NEEDS, "Special Needs")
     needs_accessible = fields.Function(
         fields.Boolean("Needs Accessible Room"), 'get_needs_accessible')
 
@@ -464,8 +481,16 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
                 person=person.name, number=number)
         raise EntryError(message)
 
-    def get_needs_accessible(self, name):
-        return bool(set(self.special_needs or ()) & ACCESSIBLE_NEEDS)
+    @classmethod
+    def get_needs_accessible(cls, stays, name):
+        elderly_age = cls._elderly_age()
+        return {s.id: needs_accessible_room(s.special_needs, s.birth_date,
+                s.arrival_date, elderly_age) for s in stays}
+
+    @staticmethod
+    def _elderly_age():
+        Configuration = Pool().get('quarantine.configuration')
+        return Configuration(1).elderly_age
 
     @fields.depends('companion_of', 'site', '_parent_companion_of.room',
         '_parent_companion_of.site')
@@ -848,7 +873,8 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         regimes = {r.id: r for r in Regime.browse({r.regime for r in rows})}
         Sample.plan([(r.id, regimes[r.regime],
                     start_date_of(regimes[r.regime], r.exposure_date,
-                        r.arrival_date), r.end_date) for r in rows])
+                        r.arrival_date), r.end_date, r.arrival_date)
+                for r in rows])
 
     @classmethod
     def _write_transition(cls, stays, state, **values):
@@ -1074,17 +1100,21 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         "What the allocation plan needs of each stay, in one query a slice"
         stay = cls.__table__()
         cursor = Transaction().connection.cursor()
+        elderly_age = cls._elderly_age()
         residents = []
         for sub_ids in grouped_slice([s.id for s in stays], IN_MAX):
             cursor.execute(*stay.select(stay.id, stay.category,
                     stay.group_name, stay.companion_of, stay.special_needs,
+                    stay.birth_date, stay.arrival_date,
                     where=in_(stay.id, list(sub_ids)),
                     order_by=[stay.id.asc]))
-            for id_, category, group, companion, needs in cursor:
+            for (id_, category, group, companion, needs, birth_date,
+                    arrival_date) in cursor:
                 if isinstance(needs, str):
                     needs = json.loads(needs)
                 residents.append(Resident(id_, category, group, companion,
-                        bool(set(needs or ()) & ACCESSIBLE_NEEDS)))
+                        needs_accessible_room(needs, as_date(birth_date),
+                            as_date(arrival_date), elderly_age)))
         return residents
 
     @classmethod
@@ -1132,7 +1162,7 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             'regime', 'category', 'arrival_date', 'exposure_date',
             'end_date', 'home_days_served', 'phone', 'origin', 'group_name',
             'community', 'notes', 'site', 'state', 'companion_of',
-            'guardian_consent']
+            'guardian_consent', 'special_needs']
 
         def row(arrival, companion_of=None):
             birth_date, sex = identity_facts(arrival.identity_number)
@@ -1142,7 +1172,8 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
                 end_date_of(regime, arrival.exposure_date, arrival_date),
                 0, arrival.phone, arrival.origin, arrival.group,
                 arrival.community, arrival.notes, site.id if site else None,
-                'draft', companion_of, bool(companion_of))
+                'draft', companion_of, bool(companion_of),
+                arrival.special_needs)
         # The reader checked every row of the list: the stays are inserted
         # in bulk (registry.py), children and everyone else first, then the
         # guardians who accompany them and need their stay's id.

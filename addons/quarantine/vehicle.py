@@ -16,8 +16,9 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .bounds import check_not_future
-from .exceptions import DispatchError, FutureDateError
+from .bounds import check_not_future, field_label
+from .exceptions import (
+    DisinfectorRequiredError, DispatchError, FutureDateError)
 
 
 class Vehicle(DeactivableMixin, ModelSQL, ModelView):
@@ -140,9 +141,11 @@ class Disinfection(ModelSQL, ModelView):
     disinfected_at = fields.DateTime("Disinfected at", required=True)
     # required of every entry made or changed, but not by the database:
     # the entries of the former truck log named their disinfector in a
-    # text, kept in the notes
+    # text, kept in the notes.  Checked by the server (validate_fields),
+    # whose message names the field: the web client, told it is required,
+    # only said a row of the vehicle's log was not valid.
     disinfected_by = fields.Many2One('party.party', "Disinfected by",
-        states={'required': True})
+        help="Who disinfected the vehicle: required.")
     notes = fields.Char("Notes", size=1000)
 
     @classmethod
@@ -164,3 +167,11 @@ class Disinfection(ModelSQL, ModelView):
         super().validate_fields(disinfections, field_names)
         check_not_future(disinfections, field_names & {'disinfected_at'},
             FutureDateError)
+        if 'disinfected_by' in field_names:
+            for disinfection in disinfections:
+                if not disinfection.disinfected_by:
+                    raise DisinfectorRequiredError(gettext(
+                            'quarantine.msg_disinfection_by_required',
+                            vehicle=disinfection.vehicle.rec_name,
+                            field=field_label(
+                                cls.__name__, 'disinfected_by')))

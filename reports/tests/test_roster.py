@@ -10,7 +10,8 @@ from reports.roster import (
     TABLE_HEADER, Band, Header, Row, Signature, paginate, render_roster)
 from reports.tests.test_certificate import fonts_of, is_embedded
 
-KINDS = ['第1天', '第4天', '第7天', '第14天', '员工']
+KINDS = ['密切接触者', '次密切接触者', '入境人员', '来自风险地区', '点长']
+TESTS = ['第1天', '第4天', '第7天', '第14天（解除前）', '']
 
 
 def make_rows(building, floor, count, start=0):
@@ -20,6 +21,7 @@ def make_rows(building, floor, count, start=0):
             'identity_number': mask_identity(
                 '4101051985%08d' % (start + number)),
             'kind': KINDS[number % len(KINDS)],
+            'test': TESTS[number % len(TESTS)],
             'sample_code': 'S2024%06d' % (start + number),
             'note': '上门采样' if number % 7 == 0 else '',
             } for number in range(1, count + 1)]
@@ -77,7 +79,8 @@ def test_small_roster_text(small_roster_pdf):
     for expected in [
             '每日核酸采样名单', '金水区第三隔离酒店', '2024-05-12',
             'A栋 1层', 'A栋 2层', 'A101', 'A207', '张伟1', '张伟14',
-            '**************0014', '第14天', '员工', 'S2024000007', '上门采样',
+            '**************0014', '第14天', '次密切接触者', '点长',
+            'S2024000007', '上门采样', '类别', '检测',
             '应采人数 14', '其中员工 2', '已采', '序号', '身份证号',
             '采样人签名', '复核人签名', '应采 14 人', '共 7 人',
             '第 1 页 / 共 1 页']:
@@ -159,3 +162,17 @@ def test_empty_roster_and_labels():
     roster['labels'] = {'done': 'Done'}
     text = text_of(read(render_roster(roster)))
     assert 'Done' in text and DEFAULT_LABELS['done'] not in text
+
+
+def test_long_role_and_exit_test_wrap_whole():
+    """A staff role or an exit test too long for its column goes on two
+    lines, nothing cut"""
+    roster = make_roster(1, 2)
+    roster['groups'][0]['rows'][0].update(
+        kind='医务人员（健康观察组）', test='第14天（解除前）')
+    roster['groups'][0]['rows'][1].update(kind='环境消毒组', test='')
+    text = text_of(read(render_roster(roster)))
+    for expected in ['医务人员', '（健康观察组）', '第14天', '（解除前）',
+            '环境消毒组']:
+        assert expected in text, expected
+    assert '…' not in text

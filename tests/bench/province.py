@@ -290,7 +290,8 @@ class Builder:
                     f'139{i:08d}', site, room, state, admitted_at,
                     admitted_at, 0, left_at, positive, positive, release,
                     certificate, key, False))
-            calendar = list(planned_samples(regime, start, end))
+            calendar = list(planned_samples(
+                    regime, start, end, arrival=arrival))
             if state == 'transferred':
                 # positive on day 1, taken to hospital three days later
                 day, planned, _ = calendar[0]

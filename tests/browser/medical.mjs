@@ -54,10 +54,17 @@ await journey.run(async (j) => {
         await j.fill('reagent', data.reagent, dialog);
         await j.shot('03-record-results.png');
         await j.wizardButton(dialog, '登记');
+        // The list is searched again: the samples recorded leave 结果未出
+        // and none stays selected for the next batch.
+        await j.waitRows(0, 'the recorded samples to leave 结果未出');
+        if ((await j.screen()).selected !== 0) {
+            throw new Error('rows stay selected after recording the results');
+        }
+        await j.domainTab('今天');
         let results = [];
         await j.until(async () => {
             results = await j.listValues('result');
-            return results.length === count
+            return results.length >= count
                 && results.every(r => r && r !== 'pending');
         }, 'the results recorded');
         if (results.some(r => r !== 'negative')) {

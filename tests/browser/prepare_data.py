@@ -198,7 +198,8 @@ def site_manager_data(out_dir):
             'name': name, 'identity_number': number, 'phone': phone,
             'category': category, 'exposure_date': exposure,
             'origin': origin, 'group': group, 'community': community,
-            'companion_of': companion_of, 'notes': None,
+            'companion_of': companion_of, 'special_needs': None,
+            'notes': None,
             }
         sheet.append([values[k] for k in keys])
     for cell in sheet['E'][1:]:

@@ -104,8 +104,18 @@ await journey.run(async (j) => {
             throw new Error(`the wizard counts ${arrivals} arrivals and ${needed} rooms`);
         }
         await j.shot('08-allocate-wizard.png');
-        await j.wizardButton(dialog, '分配');
-        // Allocating admits: the list is reloaded with the rooms.
+        await j.wizardButton(dialog, '分配', { next: '分配结果' });
+        // It ends on who went to which room, and who did not.
+        const allocated = Number(await j.field('allocated_count', dialog).inputValue());
+        const summary = await j.field('rooms', dialog).inputValue();
+        j.log(`allocation summary: ${summary.replace(/\n/g, ' | ')}`);
+        if (allocated !== data.arrivals.length
+                || !data.arrivals.every(name => summary.includes(name))) {
+            throw new Error(`the summary counts ${allocated} and lists "${summary}"`);
+        }
+        await j.shot('09-allocation-summary.png');
+        await j.wizardButton(dialog, '关闭');
+        // Allocating admits: closing the summary reloads the list.
         await j.until(async () => (await j.listValues('state')).every(s => s === 'admitted'),
             'every arrival admitted');
         const persons = await j.listValues('person', false);

@@ -171,7 +171,7 @@ class CityAccessTestCase(CityTestCase):
             dict(roster_action, date=date))
         values = view_defaults(roster(city['sites']['a']))
         rows, = sheets(values['file']).values()
-        codes = {r[5] for r in rows[2:] if r[5]}
+        codes = {r[6] for r in rows[2:] if r[6]}
         expected = {s['code'] for s in self.admin().model(
                 'quarantine.sample', 'search_read', [
                     ('site', '=', city['sites']['a']),

@@ -23,19 +23,21 @@ AUDIT_COLUMNS = {'id', 'create_uid', 'create_date', 'write_uid',
 
 
 def arrival(row, name, birth, sequence, companion_of=None, group=None,
-        category='close_contact', exposure=TODAY - dt.timedelta(days=2)):
+        category='close_contact', exposure=TODAY - dt.timedelta(days=2),
+        special_needs=None):
     return Arrival(name=name, identity_number=make_ric(birth, sequence),
         phone=f'1380000{row:04d}', category=category,
         exposure_date=exposure, origin="航班CA1234", group=group,
         community="和平社区", companion_of=companion_of, notes=None,
-        row=row)
+        row=row, special_needs=special_needs)
 
 
 def bus():
     "Four arrivals: two adults of a family, a child and its guardian"
     child = arrival(3, "小明", '20160301', '135')
     return [
-        arrival(1, "王一", '19800101', '111', group="王家"),
+        arrival(1, "王一", '19800101', '111', group="王家",
+            special_needs=['chronic', 'disabled']),
         arrival(2, "王二", '19820202', '122', group="王家",
             category='secondary_contact', exposure=None),
         child,
@@ -169,7 +171,8 @@ class BulkTestCase(ActivatedTestCase):
                     home_days_served=0, phone=a.phone, origin=a.origin,
                     group_name=a.group, community=a.community,
                     notes=a.notes, companion_of=companion and companion.id,
-                    guardian_consent=bool(companion))
+                    guardian_consent=bool(companion),
+                    special_needs=a.special_needs)
         for number, stay in stay_of.items():
             Stay.write([stay], {'room': bulk['stay'][number]['room']})
         Stay.admit(Stay.browse(list(stay_of.values())))

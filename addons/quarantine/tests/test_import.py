@@ -28,10 +28,11 @@ def workbook_bytes(rows, header=HEADER):
 
 
 def arrival(i, name=None, birth='19800101', category="密切接触者",
-        exposure=TODAY - dt.timedelta(days=2), companion='', group=''):
+        exposure=TODAY - dt.timedelta(days=2), companion='', group='',
+        needs=''):
     return [name or f"到达{i}", make_ric(birth, f'{i % 1000:03d}'),
         f"1380000{i:04d}", category, exposure, "航班CA1234", group,
-        "和平社区", companion, ""]
+        "和平社区", companion, needs, ""]
 
 
 class ImportTestCase(ActivatedTestCase):
@@ -57,6 +58,41 @@ class ImportTestCase(ActivatedTestCase):
         self.assertEqual(errors, [])
         self.assertEqual(len(arrivals), 1)
         self.assertEqual(arrivals[0].category, 'close_contact')
+
+    @with_transaction()
+    def test_special_needs_column(self):
+        """特殊需求 says who needs an accessible room, as an age of 65 or
+        more does; an unknown need is refused on its row"""
+        Stay = Pool().get('quarantine.stay')
+        self.assertIn("特殊需求", HEADER)
+        rows = [
+            arrival(1, needs="轮椅"),
+            arrival(2, needs="行动不便、慢性病"),
+            arrival(3, birth='19510301'),
+            arrival(4, needs="孕妇"),
+            arrival(5),
+            ]
+        state, wizard = self.run_import(workbook_bytes(
+                rows + [arrival(6, needs="会飞")]))
+        self.assertEqual(state, 'errors')
+        report = load_workbook(io.BytesIO(wizard.errors.report))
+        details = [tuple(r) for r in report["错误明细"].iter_rows(
+                min_row=2, values_only=True)]
+        self.assertEqual([(r, c) for r, c, _ in details], [(7, "特殊需求")])
+        self.assertIn('Unknown special need "会飞"', details[0][2])
+        self.assertEqual(Stay.search_count([]), 0)
+
+        state, _ = self.run_import(workbook_bytes(rows))
+        self.assertEqual(state, 'open_')
+        stays = Stay.search([], order=[('phone', 'ASC')])
+        self.assertEqual([s.special_needs for s in stays], [
+                ('disabled',), ('chronic', 'disabled'), (), ('pregnant',),
+                ()])
+        self.assertEqual([s.needs_accessible for s in stays],
+            [True, True, True, False, False])
+        self.assertEqual([r.needs_accessible
+                for r in Stay._planning_rows(stays)],
+            [True, True, True, False, False])
 
     @with_transaction()
     def test_import_bus_then_again(self):

@@ -6,7 +6,8 @@ from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
     admit_residents, create_party, create_site, savepoint,
-    dependency_problems, unrenderable_list_fields, untranslated)
+    dependency_problems, repeated_list_headers, unrenderable_list_fields,
+    untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -37,6 +38,11 @@ class QuarantineTestCase(ModuleTestCase):
         self.assertEqual(unrenderable_list_fields(self.module), [])
 
     @with_transaction()
+    def test_list_headers_not_repeated(self):
+        "No list shows a column header twice, in zh_CN"
+        self.assertEqual(repeated_list_headers(self.module), [])
+
+    @with_transaction()
     def test_configuration_defaults(self):
         "The configuration ships the figures of the plans"
         Configuration = Pool().get('quarantine.configuration')
@@ -46,6 +52,7 @@ class QuarantineTestCase(ModuleTestCase):
         self.assertEqual(config.expansion_alert, 0.75)
         self.assertEqual(config.reserve_rooms_per_10k, 40)
         self.assertEqual(config.staff_per_100_rooms, 15)
+        self.assertEqual(config.elderly_age, 65)
 
     @with_transaction()
     def test_configuration_refuses_bad_ratio(self):
@@ -59,6 +66,7 @@ class QuarantineTestCase(ModuleTestCase):
                 ('residents_per_medical_staff', -50, 'greater than zero'),
                 ('expansion_alert', 1.5, 'at most 1'),
                 ('minimum_site_rooms', -1, 'cannot be negative'),
+                ('elderly_age', 0, 'greater than zero'),
                 ]:
             with self.subTest(field=field, value=value):
                 with self.assertRaisesRegex(SQLConstraintError, message):

@@ -208,7 +208,9 @@ class PrivacyTestCase(CityTestCase):
             'quarantine.stay', [city['stays']['released']])
         medical.report('quarantine.site.sampling_roster', 'quarantine.site',
             [city['sites']['a']],
-            data={'date': today - dt.timedelta(days=2)})
+            # the arrival day's test (the resident was exposed two days
+            # before arriving: no test is planned before arrival)
+            data={'date': today})
         admin = self.login('city_admin')
         logs = admin.model('quarantine.access.log', 'search_read', [],
             0, None, [('id', 'ASC')],

@@ -8,16 +8,18 @@ from pypdf import PdfReader
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase,
-    active_site, create_party, create_person, create_stay)
+    active_site, create_party, create_person, create_stay,
+    load_translations)
 from trytond.pool import Pool
 from trytond.model.exceptions import AccessError
 from trytond.transaction import Transaction, check_access
 from trytond.tests.test_tryton import with_transaction
 
 
-def admitted_stay(days_ago=13, name="A", sequence='111'):
+def admitted_stay(days_ago=13, name="A", sequence='111', arrived_on_day=1):
     """A resident on the 14-day regime whose day 1 (last exposure) was
-    `days_ago` days ago: with 13, today is the exit day"""
+    `days_ago` days ago: with 13, today is the exit day; the resident
+    arrived on protocol day `arrived_on_day`"""
     pool = Pool()
     Stay = pool.get('quarantine.stay')
     Date = pool.get('ir.date')
@@ -26,7 +28,8 @@ def admitted_stay(days_ago=13, name="A", sequence='111'):
     stay = create_stay(create_person(name, sequence=sequence), site,
         site.rooms[0],
         exposure_date=today - dt.timedelta(days=days_ago),
-        arrival_date=today - dt.timedelta(days=days_ago - 1))
+        arrival_date=today - dt.timedelta(
+            days=days_ago - arrived_on_day + 1))
     Stay.admit([stay])
     return Stay(stay.id)
 
@@ -77,6 +80,113 @@ class ReleaseTestCase(ActivatedTestCase):
         self.assertEqual(
             [s.planned_date for s in stay.samples if s.day == 21],
             [stay.end_date] * 2)
+
+    @with_transaction()
+    def test_no_test_before_arrival(self):
+        """Counted from the last exposure, the tests of the days before
+        arrival become one test on the arrival day"""
+        for arrived_on_day, days in [
+                (2, [2, 4, 7, 10, 14, 14]),
+                (4, [4, 7, 10, 14, 14]),
+                (5, [5, 7, 10, 14, 14]),
+                ]:
+            with self.subTest(arrived_on_day=arrived_on_day):
+                stay = admitted_stay(arrived_on_day=arrived_on_day,
+                    sequence=f'30{arrived_on_day}')
+                samples = sorted(stay.samples, key=lambda s: (s.day, s.id))
+                self.assertEqual([s.day for s in samples], days)
+                self.assertEqual(samples[0].planned_date, stay.arrival_date)
+                self.assertEqual(
+                    [s.planned_date - stay.exposure_date for s in samples],
+                    [dt.timedelta(days=d - 1) for d in days])
+
+    @with_transaction()
+    def test_replan_keeps_sample_codes(self):
+        """Extended or shortened, a pending sample keeps the code printed on
+        its tube: the exit pair moves to the new exit day, a routine test
+        is added or removed"""
+        Stay = Pool().get('quarantine.stay')
+        self.labs()
+        stay = admitted_stay(days_ago=5)
+        day1, = [s for s in stay.samples if s.day == 1]
+        self.record([day1])
+
+        def calendar(stay):
+            return sorted((s.day, s.exit_sample, s.code, s.planned_date)
+                for s in Stay(stay.id).samples)
+        before = {(day, exit_): code
+            for day, exit_, code, _ in calendar(stay)}
+        exit_codes = sorted(code for _, exit_, code, _ in calendar(stay)
+            if exit_)
+        self.assertEqual(len(exit_codes), 2)
+
+        Stay.change_end_dates([stay], stay.end_date + dt.timedelta(days=7),
+            "Contact of a positive on the same floor")
+        after = calendar(stay)
+        self.assertEqual([(day, exit_) for day, exit_, *_ in after], [
+                (1, False), (4, False), (7, False), (10, False),
+                (14, False), (21, True), (21, True)])
+        codes = {(day, exit_): code for day, exit_, code, _ in after}
+        for day in [1, 4, 7, 10]:
+            self.assertEqual(codes[(day, False)], before[(day, False)])
+        self.assertEqual(sorted(c for d, e, c, _ in after if e), exit_codes)
+        self.assertEqual({p for d, e, c, p in after if e},
+            {Stay(stay.id).end_date})
+        self.assertNotIn(codes[(14, False)], before.values())
+
+        Stay.change_end_dates([stay], stay.end_date - dt.timedelta(days=11),
+            "Period recounted from the last exposure")
+        after = calendar(stay)
+        self.assertEqual([(day, exit_) for day, exit_, *_ in after], [
+                (1, False), (4, False), (7, False), (10, True),
+                (10, True)])
+        self.assertEqual(sorted(c for d, e, c, _ in after if e), exit_codes)
+        self.assertEqual(after[0][2], day1.code)
+
+    @with_transaction()
+    def test_record_results_reloads(self):
+        """Recording results ends by reloading the list: the samples done
+        leave the selection, the next batch starts from none"""
+        pool = Pool()
+        Record = pool.get('quarantine.sample.record', type='wizard')
+        self.labs()
+        stay = admitted_stay()
+        routine = [s.id for s in stay.samples if not s.exit_sample]
+        with Transaction().set_context(active_model='quarantine.sample',
+                active_ids=routine, active_id=routine[0]):
+            session_id, _, _ = Record.create()
+            start = Record.execute(session_id, {}, 'start')
+            values = start['view']['defaults']
+            self.assertEqual(values['count'], len(routine))
+            result = Record.execute(session_id, {'start': {
+                        'result': 'negative', 'institution': self.lab_a.id,
+                        'reagent': "华大",
+                        'collected_at': values['collected_at']}}, 'record')
+            self.assertEqual(result, {})
+            self.assertEqual(Record.delete(session_id), 'reload')
+        Sample = pool.get('quarantine.sample')
+        self.assertEqual({s.result for s in Sample.browse(routine)},
+            {'negative'})
+
+    @with_transaction()
+    def test_replan_counts_day_1_taken_before(self):
+        """A day-1 test planned before arrival (by an earlier version) and
+        taken stands for the arrival day's when the stay is re-planned"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Sample = pool.get('quarantine.sample')
+        self.labs()
+        stay = admitted_stay(days_ago=5, arrived_on_day=2)
+        first, = [s for s in stay.samples if s.day == 2]
+        Sample.write([first], {'day': 1,
+                'planned_date': stay.exposure_date})
+        self.record([first])
+        Stay.change_end_dates([stay], stay.end_date + dt.timedelta(days=7),
+            "Contact of a positive on the same floor")
+        self.assertEqual(sorted((s.day, s.exit_sample)
+                for s in Stay(stay.id).samples), [
+                (1, False), (4, False), (7, False), (10, False),
+                (14, False), (21, True), (21, True)])
 
     @with_transaction()
     def test_release_refusals(self):
@@ -149,6 +259,43 @@ class ReleaseTestCase(ActivatedTestCase):
         self.assertIn(stay.certificate_code(), ''.join(text.split()))
 
     @with_transaction()
+    def test_certificate_collection_dates(self):
+        """采样日期 is the day each specimen was taken; a result recorded
+        without it shows the planned day, marked 计划"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Sample = pool.get('quarantine.sample')
+        Certificate = pool.get(
+            'quarantine.stay.release_certificate', type='report')
+        load_translations('quarantine')
+        self.labs()
+        stay = admitted_stay(name="张小明")
+        routine = sorted((s for s in stay.samples if not s.exit_sample),
+            key=lambda s: s.day)
+        late, *others = routine
+        # taken the morning after the planned day
+        for sample in others:
+            Sample.record_results([sample], 'negative',
+                institution=self.lab_a, reagent="华大",
+                collected_at=dt.datetime.combine(
+                    sample.planned_date + dt.timedelta(days=1),
+                    dt.time(9, 0)))
+        # a result entered without the time it was taken
+        Sample.write([late], {'result': 'negative',
+                'institution': self.lab_a.id, 'reagent': "华大"})
+        first, second = [s for s in stay.samples if s.exit_sample]
+        self.record([first], institution=self.lab_a, reagent="华大")
+        self.record([second], institution=self.lab_b, reagent="达安")
+        Stay.release([stay])
+        _, content, _, _ = Certificate.execute([stay.id], {})
+        text = pdf_text(content)
+        for sample in others:
+            self.assertIn(
+                str(sample.planned_date + dt.timedelta(days=1)), text)
+            self.assertNotIn(str(sample.planned_date), text)
+        self.assertIn(f"{late.planned_date}（计划）", text)
+
+    @with_transaction()
     def test_community_notification(self):
         "Released residents go to their community with home tests 2 and 7"
         from openpyxl import load_workbook
@@ -205,37 +352,51 @@ class ReleaseTestCase(ActivatedTestCase):
     @with_transaction()
     def test_sampling_roster(self):
         """Today's roster lists the residents to sample, room by room,
-        and the staff"""
+        with their category and test, and the staff with their whole
+        work group"""
         pool = Pool()
         Roster = pool.get('quarantine.site.sampling_roster', type='report')
         Date = pool.get('ir.date')
         Staff = pool.get('quarantine.staff')
         Party = pool.get('party.party')
+        load_translations('quarantine')
         stay = admitted_stay(days_ago=3)
         nurse, = Party.create([{'name': "护士甲"}])
         Staff.create([{'site': stay.site.id, 'party': nurse.id,
                     'role': 'medical'}])
         day4, = [s for s in stay.samples if s.day == 4]
         self.assertEqual(day4.planned_date, Date.today())
-        _, content, _, _ = Roster.execute([stay.site.id], {})
+        with Transaction().set_context(language='zh_CN'):
+            _, content, _, _ = Roster.execute([stay.site.id], {})
         text = pdf_text(content)
         self.assertIn(stay.person.rec_name, text)
         self.assertIn(day4.code, text)
         self.assertIn(stay.room.name, text)
-        # the staff are sampled too, listed with their work group
+        # 类别 is the resident's category; the test has its own column
+        self.assertIn("类别", text)
+        self.assertIn("密切接触者", text)
+        self.assertIn("第4天", text)
+        # the staff are sampled too, listed with their work group, whole
         self.assertIn("护士甲", text)
+        self.assertIn("医务人员", text)
+        self.assertIn("（健康观察组）", text)
+        self.assertNotIn("…", text)
 
         PrintRoster = pool.get('quarantine.site.print_roster', type='wizard')
         session_id, _, _ = PrintRoster.create()
         wizard = PrintRoster(session_id)
         wizard.start.site = stay.site
         wizard.start.date = Date.today()
-        self.assertEqual(wizard.transition_excel(), 'result')
+        with Transaction().set_context(language='zh_CN'):
+            self.assertEqual(wizard.transition_excel(), 'result')
         from openpyxl import load_workbook
         sheet = load_workbook(io.BytesIO(wizard.result.file)).active
-        codes = [row[5] for row in sheet.iter_rows(min_row=3,
-                values_only=True)]
-        self.assertIn(day4.code, codes)
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[1][4:7], ("类别", "检测", "样本编码"))
+        self.assertIn(("密切接触者", "第4天", day4.code),
+            [row[4:7] for row in rows[2:]])
+        self.assertIn(("医务人员（健康观察组）", None, None),
+            [row[4:7] for row in rows[2:]])
 
     @with_transaction()
     def test_release_and_certificate(self):

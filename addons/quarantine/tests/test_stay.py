@@ -451,6 +451,94 @@ class StayTestCase(ActivatedTestCase):
                 [('room', '!=', None), ('state', '=', 'admitted')]), 8)
 
     @with_transaction()
+    def test_allocate_elderly_low(self):
+        """A 71-year-old close contact gets the accessible room of floor 3,
+        not a close contacts' high floor; once no accessible room is left,
+        the elderly and the disabled take the lowest floors"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        site = active_site(rooms=12, floors=12)
+        Room.write([r for r in site.rooms if r.floor == '3'],
+            {'accessible': True})
+        # on arrival (2022-05-10): 71, 40 in a wheelchair, 66, and 42
+        elder = create_stay(create_person(
+                "Elder", birth='19510301', sequence='101'))
+        wheelchair = create_stay(create_person("Wheel", sequence='102'),
+            special_needs=['disabled'])
+        old = create_stay(create_person(
+                "Old", birth='19560101', sequence='103'))
+        young = [create_stay(create_person(
+                    f"Young{i}", birth='19800101', sequence=f'2{i}1'))
+            for i in range(2)]
+        stays = [elder, wheelchair, old] + young
+        needs = [True, True, True, False, False]
+        self.assertEqual([s.needs_accessible for s in Stay.browse(stays)],
+            needs)
+        # the bulk path reads the same
+        self.assertEqual([r.needs_accessible
+                for r in Stay._planning_rows(stays)], needs)
+        Stay.allocate(stays, site)
+        elder, wheelchair, old, *young = Stay.browse(stays)
+        self.assertEqual(elder.room.floor, '3')
+        self.assertTrue(elder.room.accessible)
+        self.assertEqual({wheelchair.room.floor, old.room.floor}, {'1', '2'})
+        self.assertEqual({s.room.floor for s in young}, {'11', '12'})
+
+    @with_transaction()
+    def test_elderly_age_configured(self):
+        "The age that counts as elderly is the configuration's"
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Configuration = pool.get('quarantine.configuration')
+        elder = create_stay(create_person(
+                "Elder", birth='19510301', sequence='101'))
+        self.assertTrue(Stay(elder.id).needs_accessible)
+        Configuration.write([Configuration(1)], {'elderly_age': 75})
+        self.assertFalse(Stay(elder.id).needs_accessible)
+        self.assertEqual([r.needs_accessible
+                for r in Stay._planning_rows([elder])], [False])
+
+    @with_transaction()
+    def test_allocate_wizard_summary(self):
+        """The wizard ends on who went to which room and who was not, and
+        why; closing it reloads the list and its tabs' counters"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Room = pool.get('quarantine.room')
+        Allocate = pool.get('quarantine.stay.allocate', type='wizard')
+        site = active_site(rooms=4, floors=2)
+        Room.write([site.rooms[0]], {'accessible': True})
+        elder = create_stay(create_person(
+                "老人", birth='19510301', sequence='101'))
+        young = create_stay(create_person("青年", sequence='102'))
+        admitted = create_stay(create_person("已入住者", sequence='103'),
+            site, site.rooms[3])
+        Stay.admit([admitted])
+        ids = [elder.id, young.id, admitted.id]
+        with Transaction().set_context(active_model='quarantine.stay',
+                active_ids=ids, active_id=ids[0]):
+            session_id, _, _ = Allocate.create()
+            start = Allocate.execute(session_id, {}, 'start')
+            self.assertEqual(start['view']['defaults']['stay_count'], 2)
+            result = Allocate.execute(session_id,
+                {'start': {'site': site.id}}, 'allocate')
+            self.assertEqual(result['view']['state'], 'summary')
+            summary = result['view']['defaults']
+            self.assertEqual(summary['site'], site.id)
+            self.assertEqual(summary['allocated_count'], 2)
+            self.assertEqual(summary['rooms'].splitlines(), [
+                    "Floor 1: 老人 101 (accessible)",
+                    "Floor 2: 青年 201",
+                    ])
+            self.assertEqual(summary['not_allocated_count'], 1)
+            self.assertEqual(summary['not_allocated'],
+                "已入住者: Admitted, not waiting for a room.")
+            self.assertEqual(Allocate.delete(session_id), 'reload')
+        self.assertEqual([s.state for s in Stay.browse(ids)],
+            ['admitted'] * 3)
+
+    @with_transaction()
     def test_allocate_too_few_rooms(self):
         "Too few free rooms: say how many are missing, allocate nobody"
         Stay = Pool().get('quarantine.stay')

@@ -6,7 +6,7 @@ from trytond.model.exceptions import (
     AccessError, RequiredValidationError, SQLConstraintError)
 from trytond.modules.quarantine.exceptions import DispatchError
 from trytond.modules.quarantine.tests.tools import (
-    ActivatedTestCase, create_party, savepoint)
+    ActivatedTestCase, create_party, load_translations, savepoint)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, check_access
@@ -60,13 +60,29 @@ class VehicleTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_disinfection_names_who(self):
-        "A disinfection without who did it is refused and nothing is kept"
-        Disinfection = Pool().get('quarantine.vehicle.disinfection')
+        """A disinfection without who did it is refused, by a message that
+        names the field (also from the vehicle's log), and nothing is kept"""
+        pool = Pool()
+        Disinfection = pool.get('quarantine.vehicle.disinfection')
+        Vehicle = pool.get('quarantine.vehicle')
         bus = vehicle('豫A00001', last_run_at=NOW)
-        with self.assertRaises(RequiredValidationError):
+        with self.assertRaises(RequiredValidationError) as refused:
             with savepoint():
                 Disinfection.create([{'vehicle': bus.id,
                             'disinfected_at': NOW + dt.timedelta(hours=1)}])
+        self.assertEqual(refused.exception.message,
+            'Fill in "Disinfected by" of the disinfection of vehicle '
+            '"豫A00001": who disinfected it.')
+        load_translations('quarantine')
+        with Transaction().set_context(language='zh_CN'):
+            # the row of the vehicle form's log, as the web client sends it
+            with self.assertRaises(RequiredValidationError) as refused:
+                with savepoint():
+                    Vehicle.write([bus], {'disinfections': [('create', [{
+                                        'disinfected_at': NOW
+                                        + dt.timedelta(hours=1)}])]})
+        self.assertEqual(refused.exception.message,
+            '请填写车辆"豫A00001"消毒记录的"消毒人员"：由谁完成消毒。')
         self.assertEqual(Disinfection.search_count(
                 [('vehicle', '=', bus.id)]), 0)
         self.assertTrue(bus.needs_disinfection)

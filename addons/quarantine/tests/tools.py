@@ -237,6 +237,34 @@ def unrenderable_list_fields(module):
     return problems
 
 
+
+def repeated_list_headers(module, language='zh_CN'):
+    """Return (view, header) of the module's list views that show a column
+    header twice, as the user reads them in `language` (a field listed
+    twice, or two fields whose labels translate alike)"""
+    from lxml import etree
+
+    pool = Pool()
+    View = pool.get('ir.ui.view')
+    for name in {'quarantine', module}:
+        load_translations(name, language)
+    problems = []
+    with Transaction().set_context(language=language):
+        for view in View.search(
+                [('module', '=', module), ('type', '=', 'tree')]):
+            Model = pool.get(view.model)
+            result = Model.fields_view_get(view_id=view.id)
+            seen = set()
+            for node in etree.fromstring(result['arch']).iter('field'):
+                if node.get('tree_invisible') == '1':
+                    continue
+                field = result['fields'].get(node.get('name'), {})
+                header = node.get('string') or field.get('string')
+                if header in seen:
+                    problems.append((view.name, header))
+                seen.add(header)
+    return problems
+
 # Dependencies every Tryton module has without naming a use of them
 BASE_MODULES = {'ir', 'res'}
 

@@ -1,6 +1,7 @@
 # This file is part of the quarantine_transfer module.  See README.md.
 from trytond.modules.quarantine.tests.tools import (
-    dependency_problems, unrenderable_list_fields, untranslated)
+    dependency_problems, repeated_list_headers, unrenderable_list_fields,
+    untranslated)
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
@@ -22,6 +23,11 @@ class QuarantineTransferTestCase(ModuleTestCase):
     def test_list_views_render_in_web_client(self):
         "Every list field has a widget the web client can draw"
         self.assertEqual(unrenderable_list_fields(self.module), [])
+
+    @with_transaction()
+    def test_list_headers_not_repeated(self):
+        "No list shows a column header twice, in zh_CN"
+        self.assertEqual(repeated_list_headers(self.module), [])
 
 
 del ModuleTestCase
