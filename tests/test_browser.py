@@ -17,7 +17,10 @@ role and walks a journey (see each script's header):
 * test_transfer: a transfer requested and dispatched, its three-part
   handover form (PDF);
 * test_logistics: a stocking plan computed and confirmed, a truck loaded,
-  departed and delivered, its dispatch note (PDF).
+  departed and delivered, its dispatch note (PDF);
+* test_scan: every entry of the quarantine menu, its list, tabs, first
+  record and pages, scanned for English left untranslated (as every
+  journey scans the screens it visits: lib.mjs's scanEnglish).
 
 Screenshots and downloaded PDFs go to test-artifacts/browser/<journey>/; a
 failing journey saves failure.png there and the assertion names it.
@@ -63,6 +66,8 @@ MENU_PATH = ''
 
 SERVER_START_TIMEOUT = 60
 NODE_TIMEOUT = 300
+# The scan opens some 50 lists and forms
+SCAN_TIMEOUT = 900
 
 
 def _prerequisites():
@@ -253,7 +258,8 @@ def server(tmp_path_factory):
         shutil.copyfile(log_path, ARTIFACTS / 'trytond.log')
 
 
-def _journey(server, script, login, password, extra_env=None):
+def _journey(server, script, login, password, extra_env=None,
+        timeout=NODE_TIMEOUT):
     """Run tests/browser/<script>.mjs logged in as `login`; return the
     journey's artifacts directory.  A failure names the screenshot."""
     artifacts = ARTIFACTS / script
@@ -271,7 +277,7 @@ def _journey(server, script, login, password, extra_env=None):
     start = time.monotonic()
     proc = subprocess.run(['node', str(BROWSER_DIR / f'{script}.mjs')],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=NODE_TIMEOUT)
+        text=True, timeout=timeout)
     print(proc.stdout)
     print(f'node {script}.mjs: exit {proc.returncode} after '
         f'{time.monotonic() - start:.1f}s')
@@ -360,3 +366,10 @@ def test_logistics(server):
     artifacts = _journey(server, 'logistics', *_role(server, 'logistics'))
     _check_artifacts(artifacts, ['04-plan-confirmed.png', '08-delivered.png',
             'dispatch_note.pdf'])
+
+
+def test_scan(server):
+    """Every screen of the quarantine menu, as admin on the demo: no
+    English word but codes, units, addresses and names"""
+    _journey(server, 'scan', 'admin', server['password'],
+        timeout=SCAN_TIMEOUT)
