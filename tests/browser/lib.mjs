@@ -86,9 +86,10 @@ const squash = (text) => (text || '').replace(/\s+/g, ' ').trim();
 // 京A12345, an identity number ending in X); units in lower case; e-mail
 // addresses and web addresses; keys as sao names them (<Del>); the
 // placeholders of a format ({floor}), the extension of a file (.xlsx), the
-// path of an address (/quarantine/verify) and codes in snake_case
-// (centralized_14), typed as they are; and the names below (the client's,
-// a program's).  Any other word of two
+// path of an address (/quarantine/verify), codes in snake_case
+// (centralized_14) and the technical names the access log records
+// (quarantine.stay.release_certificate), typed as they are; and the names
+// below (the client's, a program's).  Any other word of two
 // Latin letters or more with a lower-case letter is English left
 // untranslated.
 const LATIN_UNITS = new Set(['kg', 'km', 'mg', 'ml', 'cm', 'mm', 'min']);
@@ -101,6 +102,7 @@ export function englishWords(text) {
         .replace(/<[A-Za-z0-9+-]+>/g, ' ')
         .replace(/\{[a-z_]+\}/g, ' ')
         .replace(/(\/[\w.-]+)+/g, ' ')
+        .replace(/\b[a-z0-9_]+(\.[a-z0-9_]+)+\b/g, ' ')
         .replace(/\b[a-z0-9]+(_[a-z0-9]+)+\b/g, ' ')
         .replace(/(^|[^A-Za-z])\.(xlsx|csv|pdf|odt)\b/g, ' ')
         .match(/[A-Za-z]+/g) || [];

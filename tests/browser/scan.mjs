@@ -1,8 +1,9 @@
 // Scan of the Chinese screens for English left untranslated (issue 16): as
 // admin on the demo database, open every entry of the quarantine menu (隔离管理,
-// the three modules' menus), its list, each tab of the list, the form of
-// its first record and each page of that form, and the dialog of a wizard
-// entry; lib.mjs's scanEnglish() reads every visible text of each and the
+// the three modules' menus; with SCAN_UPSTREAM=1 the first level of the
+// parties, products, stock and purchases menus too), its list, each tab of
+// the list, the form of its first record and each page of that form, and
+// the dialog of a wizard entry; lib.mjs's scanEnglish() reads every visible text of each and the
 // journey fails naming the English found (a word of Latin letters that is
 // no code, unit, address or name).  Run by tests/test_browser.py (see
 // lib.mjs for the environment).
@@ -11,12 +12,18 @@ import { Journey, settings } from './lib.mjs';
 const journey = new Journey('scan', settings());
 
 // The entries under the quarantine menu (隔离管理: quarantine.menu_quarantine,
-// where the three modules put theirs), in their order, with their path in
-// the menu and their action's type.
+// where the three modules put theirs), and the first level of Tryton's own
+// menus the roles work in (parties, products, stock, purchases), with their
+// path in the menu and their action's type.
 const ROOT = '隔离管理';
+// Not yet clean, so scanned on demand only (SCAN_UPSTREAM=1): the identifier
+// types of the party forms (party.configuration's selection, ~110 names
+// untranslated upstream) and the product configuration's help.
+const UPSTREAM_ROOTS = process.env.SCAN_UPSTREAM
+    ? ['参与者', '产品', '库存 ＆ 盘点', '采购'] : [];
 
-async function quarantineMenus(j) {
-    return j.page.evaluate(async (rootName) => {
+async function menuEntries(j, rootName, depth = 99) {
+    return j.page.evaluate(async ([rootName, depth]) => {
         const session = Sao.Session.current_session;
         const call = (method, params) => Sao.rpc(
             { method, params: [...params, session.context] }, session,
@@ -35,8 +42,8 @@ async function quarantineMenus(j) {
             id: m.id,
             path: m.complete_name.split(' / '),
             type: m.action.split(',')[0],
-        }));
-    }, ROOT);
+        })).filter(m => m.path.length <= depth);
+    }, [rootName, depth]);
 }
 
 async function closeTabs(j) {
@@ -119,11 +126,14 @@ await journey.run(async (j) => {
     await j.login();
     await j.scanEnglish('home');
     const menus = await j.step('list the quarantine menu entries', async () => {
-        const menus = await quarantineMenus(j);
-        j.log(`${menus.length} entries: ${menus.map(m => m.path.join(' > ')).join(' | ')}`);
+        const menus = await menuEntries(j, ROOT);
         if (!menus.length) {
             throw new Error('no entry under the quarantine menu');
         }
+        for (const root of UPSTREAM_ROOTS) {
+            menus.push(...await menuEntries(j, root, 2));
+        }
+        j.log(`${menus.length} entries: ${menus.map(m => m.path.join(' > ')).join(' | ')}`);
         return menus;
     });
     for (const menu of menus) {
