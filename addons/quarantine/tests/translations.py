@@ -50,6 +50,11 @@ OVERRIDE_MODULE = {
 DEFAULT_OVERRIDE_MODULE = 'quarantine_supply'
 # Models of the reachable views that add no string a user reads
 SKIPPED_MODELS = {'ir.attachment', 'ir.note'}
+# Selections whose texts are another field's: an identifier's type lists
+# the types of the party configuration (get_identifier_types).
+SELECTION_SOURCES = {
+    'party.identifier,type': 'party.configuration,identifier_types',
+    }
 VIEW_STRINGS = {'string', 'sum', 'confirm', 'help'}
 
 # The types trytond's override finds by their source text too; a string of
@@ -194,6 +199,10 @@ def _translation_keys(reach):
                 for type_ in ['field', 'help', 'selection']:
                     keys.setdefault(
                         (type_, f'{owner},{field_name}', -1, None),
+                        f'{name} view field {field_name}')
+                source = SELECTION_SOURCES.get(f'{owner},{field_name}')
+                if source:
+                    keys.setdefault(('selection', source, -1, None),
                         f'{name} view field {field_name}')
         for text in reach.view_texts.get(name, ()):
             keys.setdefault(('view', name, -1, text), f'{name} view')
