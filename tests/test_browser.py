@@ -18,7 +18,8 @@ role and walks a journey (see each script's header):
   handover form (PDF);
 * test_logistics: a stocking plan computed and confirmed, a truck loaded,
   departed and delivered, its dispatch note (PDF);
-* test_scan: every entry of the quarantine menu, its list, tabs, first
+* test_scan: every entry of the quarantine menu and the first level of
+  the parties, products, stock and purchases menus, its list, tabs, first
   record and pages, scanned for English left untranslated (as every
   journey scans the screens it visits: lib.mjs's scanEnglish).
 
@@ -369,7 +370,8 @@ def test_logistics(server):
 
 
 def test_scan(server):
-    """Every screen of the quarantine menu, as admin on the demo: no
-    English word but codes, units, addresses and names"""
+    """Every screen of the quarantine menu and of Tryton's menus the roles
+    work in, as admin on the demo: no English word but codes, units,
+    addresses and names"""
     _journey(server, 'scan', 'admin', server['password'],
         timeout=SCAN_TIMEOUT)

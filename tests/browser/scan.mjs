@@ -1,12 +1,12 @@
 // Scan of the Chinese screens for English left untranslated (issue 16): as
-// admin on the demo database, open every entry of the quarantine menu (隔离管理,
-// the three modules' menus; with SCAN_UPSTREAM=1 the first level of the
-// parties, products, stock and purchases menus too), its list, each tab of
-// the list, the form of its first record and each page of that form, and
-// the dialog of a wizard entry; lib.mjs's scanEnglish() reads every visible text of each and the
-// journey fails naming the English found (a word of Latin letters that is
-// no code, unit, address or name).  Run by tests/test_browser.py (see
-// lib.mjs for the environment).
+// admin on the demo database, open every entry of the quarantine menu
+// (隔离管理, the three modules' menus) and the first level of the parties,
+// products, stock and purchases menus: its list, each tab of the list, the
+// form of its first record and each page of that form, and the dialog of a
+// wizard entry; lib.mjs's scanEnglish() reads every visible text of each
+// and the journey fails naming the English found (a word of Latin letters
+// that is no code, unit, address or name).  Run by tests/test_browser.py
+// (see lib.mjs for the environment).
 import { Journey, settings } from './lib.mjs';
 
 const journey = new Journey('scan', settings());
@@ -16,11 +16,7 @@ const journey = new Journey('scan', settings());
 // menus the roles work in (parties, products, stock, purchases), with their
 // path in the menu and their action's type.
 const ROOT = '隔离管理';
-// Not yet clean, so scanned on demand only (SCAN_UPSTREAM=1): the identifier
-// types of the party forms (party.configuration's selection, ~110 names
-// untranslated upstream) and the product configuration's help.
-const UPSTREAM_ROOTS = process.env.SCAN_UPSTREAM
-    ? ['参与者', '产品', '库存 ＆ 盘点', '采购'] : [];
+const UPSTREAM_ROOTS = ['参与者', '产品', '库存 ＆ 盘点', '采购'];
 
 async function menuEntries(j, rootName, depth = 99) {
     return j.page.evaluate(async ([rootName, depth]) => {
