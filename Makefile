@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt reports/pyproject.toml $(foreach a,$(ADDONS
 
 sao: var/sao/.installed
 
-var/sao/.installed: scripts/install_sao.sh scripts/patch_sao.sh $(wildcard scripts/sao-patches/*.patch)
+var/sao/.installed: scripts/install_sao.sh scripts/patch_sao.sh $(wildcard scripts/sao-patches/*.patch) $(wildcard scripts/sao-locale/*.json)
 	scripts/install_sao.sh $(SAO_VERSION) var/sao
 
 system-deps:

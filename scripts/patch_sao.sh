@@ -7,6 +7,11 @@
 # board-action-domain.patch: sao 8.0's dashboard panels ignore the domain of
 # their action (Sao.View.Board.Action computes it but never gives it to the
 # screen), so a board listed every record of the model.
+#
+# sao-locale/<lang>.json: the web client's own strings its translation
+# leaves empty or lacks (sao 8.0's zh_CN: the menu's "Add to favorites"
+# star, "Restore", the chat and notification entries...), merged into
+# DEST/locale/<lang>.json; a translation sao ships is kept.
 set -euo pipefail
 
 dest=${1:?usage: $0 DEST}
@@ -23,4 +28,30 @@ for p in "$patches"/*.patch; do
         exit 1
     fi
     echo "sao: applied $name"
+done
+
+for supplement in "$patches"/../sao-locale/*.json; do
+    [[ -e "$supplement" ]] || continue
+    target="$dest/locale/$(basename "$supplement")"
+    [[ -e "$target" ]] || { echo "sao: no $target to complete" >&2; exit 1; }
+    python3 - "$supplement" "$target" <<'PY'
+import json
+import sys
+
+supplement, target = sys.argv[1:]
+with open(supplement, encoding='utf-8') as f:
+    texts = json.load(f)
+with open(target, encoding='utf-8') as f:
+    catalog = json.load(f)
+added = 0
+for msgid, msgstr in texts.items():
+    current = catalog.get(msgid)
+    if not (current and current[1]):
+        catalog[msgid] = [None, msgstr]
+        added += 1
+if added:
+    with open(target, 'w', encoding='utf-8') as f:
+        json.dump(catalog, f, ensure_ascii=False)
+    print(f'sao: {added} translations added to {target}')
+PY
 done

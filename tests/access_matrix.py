@@ -67,6 +67,8 @@ ROWS = {
     'res.user-quarantine.area': "no RPC: through `res.user.quarantine_areas`",
     'res.user-res.group': "no RPC: through `res.user.groups`",
     'ir.rule': "two rules",
+    'ir.translation': "two translations; quarantine only clears the fuzzy "
+        "flag of those its overrides confirm, at module loading",
     'ir.cron': "two scheduled jobs",
     'quarantine.transfer': "a transfer of a resident of A, of B",
     'quarantine.supply.contract': "two contracts",
@@ -192,6 +194,7 @@ MODELS = {
     'res.user-quarantine.area': _NO_RPC,
     'res.user-res.group': _NO_RPC,
     'ir.rule': _READ_ONLY,
+    'ir.translation': _READ_ONLY,
     # quarantine_transfer
     'ir.cron': _READ_ONLY,
     'quarantine.transfer': {

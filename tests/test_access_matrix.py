@@ -164,6 +164,7 @@ class Fixtures:
             'res.user': 'name', 'res.user-quarantine.site': 'site',
             'res.user-quarantine.area': 'area', 'res.user-res.group': 'group',
             'ir.rule': 'domain', 'ir.cron': 'interval_number',
+            'ir.translation': 'value',
             'quarantine.transfer': 'driver',
             'quarantine.transfer.line': 'phone',
             'quarantine.supply.contract': 'trucks',
@@ -322,6 +323,10 @@ class Fixtures:
                         'model': 'ir.lang',
                         'global_p': False}])
             return {'rule_group': group.id, 'domain': '[]'}
+        if model == 'ir.translation':
+            return {'name': 'ir.lang,name', 'lang': 'zh_CN',
+                'type': 'field', 'res_id': -1, 'src': f"Matrix {n}",
+                'value': f"矩阵 {n}", 'module': 'quarantine'}
         if model == 'ir.cron':
             return {'method': 'quarantine.transfer|update_overdue',
                 'interval_number': n, 'interval_type': 'days'}

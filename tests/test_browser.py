@@ -22,6 +22,10 @@ role and walks a journey (see each script's header):
 * test_board[<role>]: each role's dashboard, every panel's rows compared
   with the server's search of the panel action's domain as that user
   (tests/browser/board.mjs writes what each panel lists).
+* test_scan: every entry of the quarantine menu and the first level of
+  the parties, products, stock and purchases menus, its list, tabs, first
+  record and pages, scanned for English left untranslated (as every
+  journey scans the screens it visits: lib.mjs's scanEnglish).
 
 With SCREENSHOTS=<folder> (scripts/screenshots.sh, `make screenshots`)
 the journeys also save each role's main screen there, for the README.
@@ -74,6 +78,8 @@ MENU_PATH = ''
 
 SERVER_START_TIMEOUT = 60
 NODE_TIMEOUT = 300
+# The scan opens some 50 lists and forms
+SCAN_TIMEOUT = 900
 
 
 def _prerequisites():
@@ -264,7 +270,8 @@ def server(tmp_path_factory):
         shutil.copyfile(log_path, ARTIFACTS / 'trytond.log')
 
 
-def _journey(server, script, login, password, extra_env=None, name=None):
+def _journey(server, script, login, password, extra_env=None, name=None,
+        timeout=NODE_TIMEOUT):
     """Run tests/browser/<script>.mjs logged in as `login`; return the
     journey's artifacts directory (named `name`, else `script`).  A failure
     names the screenshot."""
@@ -283,7 +290,7 @@ def _journey(server, script, login, password, extra_env=None, name=None):
     start = time.monotonic()
     proc = subprocess.run(['node', str(BROWSER_DIR / f'{script}.mjs')],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=NODE_TIMEOUT)
+        text=True, timeout=timeout)
     print(proc.stdout)
     print(f'node {script}.mjs: exit {proc.returncode} after '
         f'{time.monotonic() - start:.1f}s')
@@ -492,3 +499,11 @@ def test_board(server, role, entries, view_file, picture):
         assert board['positive'] not in arrivals, arrivals  # admitted
         assert {'quarantine.act_dashboard_positives',
             'quarantine.act_dashboard_arrivals'} <= set(subsets), subsets
+
+
+def test_scan(server):
+    """Every screen of the quarantine menu and of Tryton's menus the roles
+    work in, as admin on the demo: no English word but codes, units,
+    addresses and names"""
+    _journey(server, 'scan', 'admin', server['password'],
+        timeout=SCAN_TIMEOUT)

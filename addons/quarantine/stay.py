@@ -206,6 +206,9 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     category = fields.Selection(CATEGORIES, "Category", required=True,
         states=_states)
     category_string = category.translated('category')
+    # The web client's graphs show a selection's key: they group by this.
+    category_label = fields.Function(fields.Char("Category"),
+        'get_category_label')
     regime = fields.Many2One('quarantine.regime', "Regime", required=True,
         ondelete='RESTRICT', states=_states)
     exposure_date = fields.Date("Last Exposure", states=_states)
@@ -420,6 +423,9 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         return rec_name_domain(clause, 'person.rec_name', 'identity_number')
+
+    def get_category_label(self, name):
+        return self.category_string
 
     def get_resident_count(self, name):
         return 1

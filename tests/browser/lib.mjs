@@ -81,6 +81,35 @@ export function settings() {
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 const squash = (text) => (text || '').replace(/\s+/g, ' ').trim();
 
+// Latin-script text allowed in the Chinese screens (issue 16): codes and
+// abbreviations, in capitals and digits (PDF, XLSX, ID, QR, BT01, a plate
+// 京A12345, an identity number ending in X); units in lower case; e-mail
+// addresses and web addresses; keys as sao names them (<Del>); the
+// placeholders of a format ({floor}), the extension of a file (.xlsx), the
+// path of an address (/quarantine/verify), codes in snake_case
+// (centralized_14) and the technical names the access log records
+// (quarantine.stay.release_certificate), typed as they are; and the names
+// below (the client's, a program's).  Any other word of two
+// Latin letters or more with a lower-case letter is English left
+// untranslated.
+const LATIN_UNITS = new Set(['kg', 'km', 'mg', 'ml', 'cm', 'mm', 'min']);
+const LATIN_NAMES = new Set(['Tryton', 'Excel']);
+
+export function englishWords(text) {
+    const words = (text || '')
+        .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ')
+        .replace(/\bhttps?:\/\/\S+/g, ' ')
+        .replace(/<[A-Za-z0-9+-]+>/g, ' ')
+        .replace(/\{[a-z_]+\}/g, ' ')
+        .replace(/(\/[\w.-]+)+/g, ' ')
+        .replace(/\b[a-z0-9_]+(\.[a-z0-9_]+)+\b/g, ' ')
+        .replace(/\b[a-z0-9]+(_[a-z0-9]+)+\b/g, ' ')
+        .replace(/(^|[^A-Za-z])\.(xlsx|csv|pdf|odt)\b/g, ' ')
+        .match(/[A-Za-z]+/g) || [];
+    return words.filter(w => w.length >= 2 && /[a-z]/.test(w)
+        && !LATIN_UNITS.has(w) && !LATIN_NAMES.has(w));
+}
+
 export class Journey {
     constructor(name, options) {
         Object.assign(this, options);
@@ -94,6 +123,8 @@ export class Journey {
         // user could (e.g. answering No to a needless prompt) and fails at
         // its end, naming each of them.
         this.defects = [];
+        // English met by scanEnglish(): "screen: text" (issue 16).
+        this.english = [];
         fs.mkdirSync(this.artifacts, { recursive: true });
     }
 
@@ -325,6 +356,64 @@ export class Journey {
             return screen.group.map(r => raw ? r.field_get(name)
                 : r.field_get_client(name));
         }, [name, raw]);
+    }
+
+    // --- untranslated English -------------------------------------------
+
+    // Collect the texts a user reads on the current screen: the menu, the
+    // tab titles, and in the active tab and the open dialogs every visible
+    // text (labels, pages, buttons, list headers and cells, the options of
+    // selections) and the titles and placeholders of the widgets; record
+    // each holding an English word (see englishWords) under `where`.
+    // Returns the English found on this screen.
+    async scanEnglish(where) {
+        await this.idle();
+        const texts = await this.page.evaluate(() => {
+            const roots = [document.querySelector('#menu'),
+                document.querySelector('#tablist'),
+                document.querySelector('#tabcontent > .tab-pane.active'),
+                ...document.querySelectorAll('.modal.in')].filter(Boolean);
+            const seen = new Set();
+            const visible = (el) => el && el.checkVisibility
+                && el.checkVisibility({ visibilityProperty: true });
+            const add = (text) => {
+                text = (text || '').replace(/\s+/g, ' ').trim();
+                if (text) {
+                    seen.add(text);
+                }
+            };
+            for (const root of roots) {
+                const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const parent = node.parentElement;
+                    if (parent.closest('script, style')) {
+                        continue;
+                    }
+                    // An <option> is drawn by its <select>.
+                    const shown = parent.closest('select') || parent;
+                    if (visible(shown)) {
+                        add(node.textContent);
+                    }
+                }
+                for (const el of root.querySelectorAll('[title], [placeholder]')) {
+                    if (visible(el)) {
+                        add(el.getAttribute('title'));
+                        add(el.getAttribute('placeholder'));
+                    }
+                }
+            }
+            return [...seen];
+        });
+        const found = texts.filter(t => englishWords(t).length);
+        for (const text of found) {
+            this.english.push(`${where}: "${text}"`);
+        }
+        this.log(`scan ${where}: ${texts.length} texts, `
+            + `${found.length ? 'English: ' + found.map(t => JSON.stringify(t)).join(', ') : 'no English'}`);
+        if (found.length) {
+            await this.shot(`english-${this.english.length}.png`);
+        }
+        return found;
     }
 
     // --- login and menu --------------------------------------------------
@@ -897,6 +986,10 @@ export class Journey {
         try {
             await this.start();
             await main(this);
+            if (this.english.length) {
+                throw new Error(`untranslated English on the screens (${this.english.length}):\n  - `
+                    + this.english.join('\n  - '));
+            }
             if (this.defects.length) {
                 throw new Error(`the journey went through but met ${this.defects.length} `
                     + `application defect(s):\n  - ${this.defects.join('\n  - ')}`);

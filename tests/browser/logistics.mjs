@@ -38,6 +38,7 @@ await journey.run(async (j) => {
             throw new Error(`the plan computed ${lines} lines for a population of ${population}`);
         }
         await j.shot('03-plan-computed.png');
+        await j.scanEnglish('stocking plan');
     });
 
     await j.step('confirm the plan into purchases', async () => {
@@ -62,6 +63,7 @@ await journey.run(async (j) => {
         }
         j.log(`dispatch ${data.dispatch}: ${await j.count('lines')} line(s)`);
         await j.shot('05-dispatch-draft.png');
+        await j.scanEnglish('truck dispatch');
     });
 
     for (const [button, state, shot] of [

@@ -36,6 +36,7 @@ await journey.run(async (j) => {
         j.log(`awaiting results: ${stays.join(', ')}`);
         await j.shot('02-roster-today.png');
         await j.docShot('medical.png');
+        await j.scanEnglish('sampling roster');
     });
 
     await j.step('record the results of the roster', async () => {
@@ -53,6 +54,7 @@ await journey.run(async (j) => {
         await j.many2one('institution', data.institution, dialog);
         await j.fill('reagent', data.reagent, dialog);
         await j.shot('03-record-results.png');
+        await j.scanEnglish('record results');
         await j.wizardButton(dialog, '登记');
         // The list is searched again: the samples recorded leave 结果未出
         // and none stays selected for the next batch.
@@ -87,6 +89,7 @@ await journey.run(async (j) => {
             throw new Error(`${data.resident} is ${await j.value('state')}`);
         }
         await j.shot('05-resident.png');
+        await j.scanEnglish('resident stay');
         const label = await j.button('release', { confirm: true });
         j.log(`pressed "${label}"`);
         await j.waitValue('state', 'released', `${data.resident} released`);

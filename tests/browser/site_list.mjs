@@ -60,5 +60,6 @@ await journey.run(async (j) => {
             j.log(`found "${EXPECT_TEXT}" in the list`);
         }
         await j.shot('03-site-list.png');
+        await j.scanEnglish('site list');
     });
 });

@@ -25,6 +25,7 @@ await journey.run(async (j) => {
             throw new Error(`a new site is ${await j.value('state')}, not draft`);
         }
         await j.shot('02-site-created.png');
+        await j.scanEnglish('site form');
     });
 
     await j.step('create rooms with the bulk-room wizard', async () => {
@@ -44,6 +45,7 @@ await journey.run(async (j) => {
         await j.until(async () => Number(await total.inputValue()) === expected,
             `the wizard to count ${expected} rooms`);
         await j.shot('03-room-wizard.png');
+        await j.scanEnglish('room wizard');
         await j.wizardButton(dialog, '创建');
         // The wizard ends by reloading the site.
         await j.waitValue('room_count', expected, `${expected} rooms on the site`);
@@ -74,6 +76,7 @@ await journey.run(async (j) => {
         await j.until(async () => (await j.field('file', dialog).inputValue()) !== '',
             'the file to be read by sao');
         await j.shot('06-import-wizard.png');
+        await j.scanEnglish('arrival import wizard');
         await j.wizardButton(dialog, '导入');
         // The wizard opens the imported residents in a new tab.
         await j.waitScreen('quarantine.stay', 'tree', 'the imported residents');
@@ -104,6 +107,7 @@ await journey.run(async (j) => {
             throw new Error(`the wizard counts ${arrivals} arrivals and ${needed} rooms`);
         }
         await j.shot('08-allocate-wizard.png');
+        await j.scanEnglish('allocation wizard');
         await j.wizardButton(dialog, '分配', { next: '分配结果' });
         // It ends on who went to which room, and who did not.
         const allocated = Number(await j.field('allocated_count', dialog).inputValue());
@@ -127,6 +131,7 @@ await journey.run(async (j) => {
         }
         await j.shot('09-arrivals-admitted.png');
         await j.docShot('site-manager.png');
+        await j.scanEnglish('arrivals admitted');
     });
 
     await j.step('print the room board', async () => {

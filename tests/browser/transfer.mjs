@@ -22,6 +22,7 @@ await journey.run(async (j) => {
             throw new Error(`the transfer is ${await j.value('state')}`);
         }
         await j.shot('02-draft-transfer.png');
+        await j.scanEnglish('transfer form');
     });
 
     await j.step('assign the vehicle, driver and escorts', async () => {
@@ -46,6 +47,7 @@ await journey.run(async (j) => {
         }
         j.log(`transfer ${number}`);
         await j.shot('04-requested.png');
+        await j.scanEnglish('transfer requested');
     });
 
     await j.step('dispatch the transfer', async () => {
