@@ -7,7 +7,8 @@ the purchase flow has its accounts) and shows the day's work: a bus waiting
 for allocation, the laboratories' results of yesterday and the samples of
 today, residents due for release today with both exit specimens, a positive
 with the transfer to hospital requested, a transfer under way, a late daily
-report and a login per role.  Loading it a second time adds nothing.
+report, a price-watch alert and a login per role.  Loading it a second time
+adds nothing.
 """
 import datetime as dt
 import json
@@ -62,7 +63,7 @@ _FACTS = textwrap.dedent('''\
             'res.user', 'account.account', 'account.fiscalyear',
             'account.period', 'company.company', 'quarantine.site',
             'quarantine.room', 'quarantine.staff', 'purchase.purchase',
-            'quarantine.supply.contract']}
+            'quarantine.supply.contract', 'quarantine.supply.price']}
     print(json.dumps({
         'open_items': [i.rec_name for i in get(
                 'ir.module.config_wizard.item').find(
@@ -119,6 +120,18 @@ _JOURNEYS = textwrap.dedent('''\
     login('doctor')
     out['doctor_told'] = [n.description or '' for n in Model.get(
             'res.notification').find([])]
+    login('logistics')
+    Price, Plan = Model.get('quarantine.supply.price'), Model.get(
+        'quarantine.supply.plan')
+    Product = Model.get('product.product')
+    out['prices_today'] = len(Price.find([('date', '=', today)]))
+    out['price_alerts'] = [[p.product.rec_name, p.market, str(p.date),
+            str(p.week_ago_price), str(p.price), round(p.weekly_rise, 4),
+            p.grade] for p in Price.find([('grade', '!=', None)])]
+    out['graded_products'] = [[p.rec_name, p.price_grade]
+        for p in Product.find([('price_grade', '!=', None)])]
+    out['plan_alerts'] = sorted([p.site.rec_name, str(p.date), p.price_alert,
+            p.price_alert_products or ''] for p in Plan.find([]))
     login('dc01')
     Stay, Site = Model.get('quarantine.stay'), Model.get('quarantine.site')
     waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
@@ -355,3 +368,20 @@ def test_purchase_processed(demo):
     and its supplier invoice posted"""
     assert demo['journeys']['purchase'] == ['processing', 1, 'posted',
         '400.00']
+
+
+def test_price_watch_alert(demo):
+    """The logistics officer sees 蔬菜 up 25 % in a week at 国光超市 (a
+    mild abnormality) among the abnormal prices, on the product and on
+    the plans that buy it; the other necessities are priced today too"""
+    journeys = demo['journeys']
+    today = dt.date.today()
+    assert journeys['prices_today'] == 7
+    assert journeys['price_alerts'] == [["蔬菜", "国光超市", str(today),
+            '4.0000', '5.0000', 0.25, 'mild']]
+    assert journeys['graded_products'] == [["蔬菜", 'mild']]
+    plans = journeys['plan_alerts']
+    assert len(plans) == 2
+    for site, date, alert, products in plans:
+        assert (date, alert, products) == (str(today), True, "蔬菜（轻度）"), \
+            site
