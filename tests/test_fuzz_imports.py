@@ -250,7 +250,7 @@ class FuzzImportsTestCase(ActivatedTestCase):
         pool = Pool()
         Regime = pool.get('quarantine.regime')
         regime, = Regime.search([('code', '=', 'centralized_14')])
-        site = active_site(rooms=1)
+        site = active_site(code="FUZZ1", rooms=1)
         base = workbook(([title for _, title, _ in ARRIVALS],
                 [["张三", "11010519491231002X"]]))
         lying = lying_sheet(45000)

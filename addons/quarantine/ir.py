@@ -1,9 +1,14 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 import os
+import tempfile
 
 import polib
 
 from trytond.pool import Pool, PoolMeta
+
+
+def is_override(path):
+    return os.path.basename(os.path.dirname(path)) == 'override'
 
 
 class Translation(metaclass=PoolMeta):
@@ -15,12 +20,63 @@ class Translation(metaclass=PoolMeta):
         locale/override/<lang>.po confirms: trytond's override only writes
         a text that differs, so an upstream translation marked fuzzy (not
         shown) with the right text stayed hidden."""
-        result = super().translation_import(lang, module, po_path)
-        paths = [po_path] if isinstance(po_path, str) else po_path
+        paths = [po_path] if isinstance(po_path, str) else list(po_path)
+        with tempfile.TemporaryDirectory() as folder:
+            kept = [cls._existing_targets(lang, path, folder)
+                if is_override(path) else path for path in paths]
+            result = super().translation_import(lang, module, kept)
         for path in paths:
-            if os.path.basename(os.path.dirname(path)) == 'override':
+            if is_override(path):
                 cls._confirm_overrides(lang, module, path)
         return result
+
+    @classmethod
+    def _existing_targets(cls, lang, path, folder):
+        """Return the path of a copy of the override file `path` without
+        the entries whose translation is not in the database: trytond's
+        override fails on them (a module activated without `lang`, e.g.
+        `ir` when the language is loaded by `-u quarantine -l zh_CN` after
+        `--all`); they apply when that module's language is loaded"""
+        pofile = polib.pofile(path)
+        missing = [e for e in pofile
+            if not e.obsolete and not cls._override_target(lang, e)]
+        if not missing:
+            return path
+        for entry in missing:
+            pofile.remove(entry)
+        copy = os.path.join(folder, f'{len(os.listdir(folder))}.po')
+        pofile.save(copy)
+        return copy
+
+    @classmethod
+    def _override_target(cls, lang, entry):
+        "The translations an override entry of another module changes"
+        ModelData = Pool().get('ir.model.data')
+        translation, res_id = cls.from_poentry(entry)
+        if '.' not in res_id:
+            return True
+        res_module, fs_id = res_id.split('.', 1)
+        if fs_id:
+            data = ModelData.search([
+                    ('module', '=', res_module),
+                    ('fs_id', '=', fs_id),
+                    ], limit=1)
+            if not data:
+                return False
+            record_id = data[0].db_id
+        else:
+            record_id = -1
+        domain = [
+            ('name', '=', translation.name),
+            ('res_id', '=', record_id),
+            ('lang', '=', lang),
+            ('type', '=', translation.type),
+            ('module', '=', res_module),
+            ]
+        if translation.type in {'report', 'view', 'wizard_button', 'selection'}:
+            domain.append(('src', '=', translation.src))
+            domain.append(('src_plural', '=', translation.src_plural))
+        return bool(cls.search(domain, limit=1))
 
     @classmethod
     def _confirm_overrides(cls, lang, module, path):
