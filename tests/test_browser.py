@@ -11,10 +11,12 @@ role and walks a journey (see each script's header):
 
 * test_site_list: the administrator lands on the city's dashboard (no
   set-up wizard) and sees the demo sites;
-* test_site_manager: site, rooms, activation, arrival list, batch intake,
-  room board (PDF);
-* test_medical: the day's roster (PDF) and its results, a release, its
-  certificate (PDF);
+* test_site_manager: the demo's site manager (dc01) enters a new arrival
+  in the quick entry list and allocates it with the demo's waiting bus
+  (family with a child, elderly, wheelchair user), room board (PDF);
+* test_medical: the demo's doctor prints a site's roster of the day (PDF),
+  records its results, releases a resident due today, its certificate
+  with the dates of the tests (PDF);
 * test_transfer: a transfer requested and dispatched, its three-part
   handover form (PDF);
 * test_logistics: a stocking plan computed and confirmed, a truck loaded,
@@ -36,6 +38,8 @@ Needs `make sao system-deps` (var/sao, chromium, poppler-utils,
 tests/browser/node_modules).
 """
 import configparser
+import csv
+import datetime as dt
 import json
 import os
 import re
@@ -52,7 +56,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from openpyxl import load_workbook
+from stdnum.cn import ric
 from trytond.pyson import PYSONDecoder
 
 from rpc_harness import Client
@@ -342,28 +346,126 @@ def test_site_list(server):
         ['01-login.png', '02-home.png', '03-site-list.png'])
 
 
+# The demo city's data (scripts/load_demo.py): its day's work and sites
+DEMO_DIR = REPO / 'data' / 'demo_city'
+
+
+def _demo_rows(name):
+    with open(DEMO_DIR / name, encoding='utf-8', newline='') as f:
+        return list(csv.DictReader(f))
+
+
+def _demo_login(server, login):
+    """The demo's login and its password, in the demo-logins file that
+    load_demo.py writes next to the fixture's admin password"""
+    path = server['log_path'].parent / 'demo-logins'
+    passwords = dict(line.split()[:2] for line in path.read_text(
+            encoding='utf-8').splitlines() if line.strip())
+    return login, passwords[login]
+
+
+def _journey_data(server, role, data):
+    "A data file of the journey's own, computed from the demo's data"
+    path = server['log_path'].parent / f'{role}.json'
+    path.write_text(json.dumps({role: data}, ensure_ascii=False),
+        encoding='utf-8')
+    return {'DATA_FILE': str(path)}
+
+
 def test_site_manager(server):
-    """A site manager creates a site, its rooms by the bulk wizard, imports
-    an arrival list, allocates and admits it and prints the room board."""
-    artifacts = _journey(server, 'site_manager',
-        *_role(server, 'site_manager'))
-    _check_artifacts(artifacts, ['04-rooms-created.png',
-            '09-arrivals-admitted.png', 'room_board.pdf'])
-    # The list the fixture wrote has the columns of the template sao offers.
-    headers = []
-    for path in [artifacts / 'arrival_list_template.xlsx',
-            Path(server['data']['site_manager']['arrivals_xlsx'])]:
-        workbook = load_workbook(path, read_only=True)
-        headers.append(next(workbook.worksheets[0].iter_rows(
-                    max_row=1, values_only=True)))
-        workbook.close()
-    assert headers[0] == headers[1], headers
+    """The demo's site manager (dc01) enters a new arrival in the quick
+    entry list, allocates the bus waiting with no site (the family with a
+    child, the elderly, the wheelchair user) and that arrival to his site,
+    and prints the room board."""
+    today = dt.date.today()
+    login, password = _demo_login(server, 'dc01')
+    site, = [s for s in _demo_rows('sites.csv') if s['code'] == 'DC01']
+    waiting = [r for r in _demo_rows('day.csv') if r['scene'] == 'waiting']
+    # A woman at the door, her identity number as the card shows it
+    birth = dt.date(today.year - 36, 3, 18)
+    body = f'110101{birth:%Y%m%d}026'
+    number = body + ric.calc_check_digit(body + '0')
+    assert ric.is_valid(number) and ric.get_birth_date(number) == birth
+    age = today.year - birth.year - ((today.month, today.day)
+        < (birth.month, birth.day))
+    data = {
+        'site_name': site['name'],
+        'waiting': [r['name'] for r in waiting],
+        'child': next(r['name'] for r in waiting if r['needs'] == 'child'),
+        'guardian': next(r['name'] for r in waiting if r['companion_of']),
+        'accessible': [r['name'] for r in waiting
+            if r['needs'] in {'elderly', 'disabled'}],
+        # a child shares its guardian's room
+        'rooms_needed': len(waiting) + 1 - sum(
+            1 for r in waiting if r['companion_of']),
+        'arrival': {
+            'name': "赵雨桐",
+            'identity_number': number,
+            'phone': '13970010099',
+            'category': "密切接触者",
+            'sex': 'female',
+            'sex_label': "女",
+            'birth_date': birth.isoformat(),
+            'age': age,
+            },
+        }
+    assert sorted(data['accessible']) == sorted(["王秀兰", "张国强"])
+    artifacts = _journey(server, 'site_manager', login, password,
+        _journey_data(server, 'site_manager', data))
+    _check_artifacts(artifacts, ['04-arrival-saved.png',
+            '07-allocation-summary.png', 'room_board.pdf'])
 
 
 def test_medical(server):
-    """Medical staff print the day's roster, record its results, release the
-    resident due today and print the certificate."""
-    artifacts = _journey(server, 'medical', *_role(server, 'medical'))
+    """The demo's doctor prints the day's roster of 东城区隔离酒店一号,
+    records its results, releases a resident whose 14 days end today and
+    prints the certificate with the dates of the tests."""
+    today = dt.date.today()
+    login, password = _demo_login(server, 'doctor')
+    site, = [s for s in _demo_rows('sites.csv') if s['code'] == 'DC01']
+    released = [r['name'] for r in _demo_rows('day.csv')
+        if r['scene'] == 'release']
+    resident = next(r['name'] for r in _demo_rows('day.csv')
+        if r['scene'] == 'release' and r['site_code'] == 'DC01')
+    # Today's roster of the site and the resident's tests, as the server
+    # holds them for the administrator
+    client = Client(server['base_url'].rstrip('/'), DB_NAME)
+    client.login('admin', server['password'], 'zh_CN')
+    roster = client.model('quarantine.sample', 'search', [
+            ('planned_date', '=', today), ('result', '=', 'pending'),
+            ('stay.state', '=', 'admitted'),
+            ('stay.site.name', '=', site['name']),
+            ], 0, None, None)
+    stays = {s['stay'] for s in client.model('quarantine.sample', 'read',
+            roster, ['stay'])}
+    roster_names = sorted({s['rec_name'] for s in client.model(
+                'quarantine.stay', 'read', list(stays), ['rec_name'])})
+    assert roster_names and not set(roster_names) & set(released)
+    tests = client.model('quarantine.sample', 'search_read', [
+            ('stay.person.name', '=', resident),
+            ('result', '!=', 'pending'),
+            ], 0, None, None, ['collected_at'])
+    earlier = sorted({str(t['collected_at'].date()) for t in tests} - {
+            str(today)})
+    assert earlier
+    data = {
+        'today': today.isoformat(),
+        'site_name': site['name'],
+        'roster_names': roster_names,
+        'roster_count': len(roster),
+        'released': released,
+        'resident': resident,
+        'earlier_dates': earlier,
+        # the demo's two laboratories (load_demo.LABORATORIES)
+        'laboratories': ["示范市疾控中心", "华大基因示范市医学检验所"],
+        'reagents': ["圣湘", "华大基因"],
+        'exit_test': "解除前双采双检",
+        # today's roster is taken by the first laboratory
+        'institution': "示范市疾控中心",
+        'reagent': "圣湘",
+        }
+    artifacts = _journey(server, 'medical', login, password,
+        _journey_data(server, 'medical', data))
     _check_artifacts(artifacts, ['sampling_roster.pdf',
             '04-results-recorded.png', '06-released.png',
             'release_certificate.pdf'])

@@ -1,11 +1,11 @@
-// Journey of the medical staff (quarantine.group_medical), in zh_CN: print
-// the site's sampling roster of the day, record its results at once (the
-// samples awaiting results, filtered by the site), release the
-// resident whose 14 days end today, and print the release certificate.
-// The fixture admitted the resident 13 days after his exposure, recorded
-// his earlier tests and this morning's first exit specimen (one
-// laboratory); the second exit specimen, by another laboratory with
-// another reagent, is on today's roster.  Run by tests/test_browser.py.
+// Journey of the medical staff (quarantine.group_medical), in zh_CN, on the
+// demo city's day (scripts/load_demo.py load_day, data/demo_city/day.csv):
+// the demo's doctor prints a site's sampling roster of the day, records
+// its results at once (the samples awaiting results, filtered by the
+// site), releases a resident whose 14 days end today (the demo recorded
+// his two exit specimens this morning, by its two laboratories) and prints
+// the release certificate with the dates the specimens were taken.  Run
+// by tests/test_browser.py.
 import { Journey, settings } from './lib.mjs';
 
 const options = settings();
@@ -21,19 +21,29 @@ await journey.run(async (j) => {
             ['隔离管理', '隔离人员', '核酸样本', '打印采样名单'], '打印采样名单');
         await j.many2one('site', data.site_name, dialog);
         const file = await j.wizardDownload(dialog, '打印', 'sampling_roster.pdf');
-        j.pdfText(file, [data.site_name, data.resident, data.other_resident]);
+        const text = j.pdfText(file, [data.site_name, data.today,
+            ...data.roster_names]);
+        // The residents released today have no test left to take.
+        const released = data.released.filter(name => text.includes(name));
+        if (released.length) {
+            throw new Error(`the roster lists ${released.join(', ')}, whose exit `
+                + 'specimens were taken this morning');
+        }
     });
 
     await j.openMenu(['隔离管理', '隔离人员', '核酸样本'], 'quarantine.sample');
 
     await j.step("list the site's samples awaiting results", async () => {
-        // Today's roster less this morning's exit specimen already recorded.
         await j.domainTab('结果未出');
         await j.search(`隔离点: "${data.site_name}"`);
         await j.waitRows(data.roster_count,
             `the ${data.roster_count} samples of today's roster`);
         const stays = await j.listValues('stay', false);
         j.log(`awaiting results: ${stays.join(', ')}`);
+        const missing = data.roster_names.filter(n => !stays.includes(n));
+        if (missing.length) {
+            throw new Error(`${missing.join(', ')} not awaiting results`);
+        }
         await j.shot('02-roster-today.png');
         await j.docShot('medical.png');
         await j.scanEnglish('sampling roster');
@@ -84,6 +94,12 @@ await journey.run(async (j) => {
         // search right before opening a row can make sao open the list a
         // second time (its hashchange handler races the form's loading).
         await j.domainTab('待解除');
+        const due = await j.listValues('person', false);
+        j.log(`due for release: ${due.join(', ')}`);
+        const missing = data.released.filter(n => !due.includes(n));
+        if (missing.length) {
+            throw new Error(`${missing.join(', ')} not due for release`);
+        }
         await j.openRow(data.resident, 'quarantine.stay');
         if (await j.value('state') !== 'admitted') {
             throw new Error(`${data.resident} is ${await j.value('state')}`);
@@ -103,6 +119,28 @@ await journey.run(async (j) => {
 
     await j.step('print the release certificate', async () => {
         const file = await j.report('解除集中医学观察证明', 'release_certificate.pdf');
-        j.pdfText(file, [number, data.resident]);
+        const text = j.pdfText(file, [number, data.resident,
+            ...data.laboratories, ...data.reagents]);
+        // Its tests, a line each: this morning's exit pair taken today by
+        // the two laboratories, the earlier tests on their days.
+        const lines = text.split('\n');
+        for (const lab of data.laboratories) {
+            const line = lines.find(l => l.includes(lab) && l.includes(data.today));
+            if (!line) {
+                throw new Error(`no test of ${lab} taken on ${data.today} in: ${text}`);
+            }
+        }
+        const exits = lines.filter(l => l.includes(data.exit_test)
+            && l.includes(data.today));
+        if (exits.length !== 2) {
+            throw new Error(`${exits.length} exit test(s) taken on ${data.today}: `
+                + `${exits.join(' / ')}`);
+        }
+        const missing = data.earlier_dates.filter(d => !text.includes(d));
+        if (missing.length) {
+            throw new Error(`the certificate lacks the tests of ${missing.join(', ')}`);
+        }
+        j.log(`certificate tests: ${lines.filter(l => /\d{4}-\d{2}-\d{2}/.test(l))
+            .map(l => l.trim().replace(/\s+/g, ' ')).join(' | ')}`);
     });
 });

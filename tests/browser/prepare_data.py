@@ -9,11 +9,11 @@ city loaded:
 It takes the demo city's company (or creates one), creates one user per
 role (zh_CN, their sites, a random password each), and:
 
-* site manager: the arrival list (.xlsx, the import template's columns) of
-  a bus, for a site the journey creates itself;
-* medical: an active site with a resident whose 14 days end today, every
-  earlier test negative, the first exit specimen taken by one laboratory and
-  the second still to record, plus a resident due for his day-4 test today;
+* an active site with a resident whose 14 days end today, every earlier
+  test negative, the first exit specimen taken by one laboratory and the
+  second still to record, plus a resident due for his day-4 test today
+  (the transfer journey's site and the dashboards' laboratory; the site
+  manager's and the medical staff's journeys work on the demo's day);
 * transfer team: a vehicle and a draft transfer of two persons from a
   community to a site;
 * dashboards: a site with a positive and a negative result of yesterday
@@ -33,12 +33,10 @@ import secrets
 import sys
 from decimal import Decimal
 
-from openpyxl import Workbook
 from proteus import Model, Wizard, config as pconfig
 from stdnum.cn import ric, uscc
 
 from trytond.modules.company.tests.tools import create_company
-from trytond.modules.quarantine.arrival_import import COLUMNS
 
 TODAY = dt.date.today()
 NOW = dt.datetime.now()
@@ -165,61 +163,6 @@ def record(samples, institution, reagent, collected_at, result='negative'):
     wizard.form.reagent = reagent
     wizard.form.collected_at = collected_at
     wizard.execute('record')
-
-
-def site_manager_data(out_dir):
-    """The arrival list of a bus: a household with a child and the guardian
-    who shares its room, a secondary contact and an inbound traveller"""
-    child_birth = TODAY.replace(year=TODAY.year - 8, day=1)
-    child = identity(child_birth, '032')
-    rows = [
-        ("欧阳志远", identity(dt.date(1978, 3, 21), '011'), "13700000001",
-            "密切接触者", TODAY - days(2), "本市社区排查", "欧阳家",
-            "和平社区", None),
-        ("欧阳小雨", child, None, "密切接触者", TODAY - days(2),
-            "本市社区排查", "欧阳家", "和平社区", None),
-        ("司马慧琳", identity(dt.date(1980, 7, 9), '022'), "13700000003",
-            "密切接触者", TODAY - days(2), "本市社区排查", "欧阳家",
-            "和平社区", child),
-        ("诸葛文博", identity(dt.date(1969, 11, 30), '013'), "13700000004",
-            "次密切接触者", TODAY - days(1), "本市社区排查", None,
-            "解放社区", None),
-        ("上官雅琴", identity(dt.date(1991, 5, 17), '024'), "13700000005",
-            "入境人员", None, "浦东机场", None, "解放社区", None),
-        ]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "到达人员名单"
-    sheet.append([title for _, title, _ in COLUMNS])
-    keys = [key for key, _, _ in COLUMNS]
-    for (name, number, phone, category, exposure, origin, group,
-            community, companion_of) in rows:
-        values = {
-            'name': name, 'identity_number': number, 'phone': phone,
-            'category': category, 'exposure_date': exposure,
-            'origin': origin, 'group': group, 'community': community,
-            'companion_of': companion_of, 'special_needs': None,
-            'notes': None,
-            }
-        sheet.append([values[k] for k in keys])
-    for cell in sheet['E'][1:]:
-        cell.number_format = 'yyyy-mm-dd'
-    path = os.path.join(out_dir, 'arrivals.xlsx')
-    workbook.save(path)
-    return {
-        'site_name': "浏览器验收隔离酒店",
-        'site_code': 'BTS1',
-        'arrivals_xlsx': path,
-        'arrivals': [r[0] for r in rows],
-        'child': rows[1][0],
-        'guardian': rows[2][0],
-        # buildings × floors × numbers of the room wizard
-        'buildings': 'A',
-        'floor_from': 1,
-        'floor_to': 2,
-        'number_from': 1,
-        'number_to': 4,
-        }
 
 
 def medical_data():
@@ -425,7 +368,7 @@ def main():
     company = make_company(config)
 
     data = {'today': TODAY.isoformat()}
-    data['site_manager'] = site_manager_data(out_dir)
+    data['site_manager'] = {}
     medical_site, data['medical'] = medical_data()
     data['transfer'] = transfer_data(medical_site)
     data['logistics'] = logistics_data(company)
