@@ -11,7 +11,7 @@
 // its way to the first site is delivered.  Run by tests/test_browser.py,
 // which passes the demo's names in DEMO (see lib.mjs for the rest of the
 // environment).
-import { Journey, settings } from './lib.mjs';
+import { Journey, backToList, settings } from './lib.mjs';
 
 const options = settings();
 const demo = JSON.parse(process.env.DEMO);
@@ -38,22 +38,6 @@ async function shownRows(j, name) {
             '.treeview table.tree > tbody > tr:not(.more-row)')]
             .map(tr => tr.innerText.replace(/\s+/g, ' ').trim()) : [];
     }, name);
-}
-
-// Back from a record's form to the list of its tab (sao's "switch view").
-async function backToList(j, model) {
-    // sao's download dialog fades out over the toolbar.
-    await j.until(async () => !(await j.page.locator('.modal').evaluateAll(
-        els => els.some(e => getComputedStyle(e).display !== 'none'))),
-        'the dialogs closed');
-    // The "record saved" message covers the toolbar: close it.
-    for (const close of await j.tab.locator('.infobar .alert button.close')
-            .filter({ visible: true }).all()) {
-        await close.click();
-    }
-    await j.tab.locator('button#switch_').click();
-    await j.waitScreen(model, 'tree');
-    await j.idle();
 }
 
 // A notebook page of the form by its title.
@@ -171,7 +155,7 @@ await journey.run(async (j) => {
                 + `${rows.length} row(s): ${rows.join(' / ')}`);
         }
         // Confirmed and processed at once, shown so (处理中) in their rows.
-        const open = purchases.filter((p, i) => !['confirmed', 'processing'].includes(p.state)
+        const open = purchases.filter(p => !['confirmed', 'processing'].includes(p.state)
             || !/^CG\d{8}-\d{4}$/.test(p.number)
             || !rows.some(r => r.includes(p.number) && /已确认|处理中/.test(r)));
         if (open.length) {

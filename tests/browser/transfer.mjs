@@ -6,7 +6,7 @@
 // handover form printed; then the bus under way to its site is received
 // there.  Run by tests/test_browser.py, which passes the demo's names in
 // DEMO (see lib.mjs for the rest of the environment).
-import { Journey, settings } from './lib.mjs';
+import { Journey, backToList, settings } from './lib.mjs';
 
 const options = settings();
 const demo = JSON.parse(process.env.DEMO);
@@ -18,22 +18,6 @@ async function persons(j) {
         const record = Sao.Tab.tabs.get_current().screen.current_record;
         return record._values.lines.map(l => l.field_get_client('person'));
     });
-}
-
-// Back from a record's form to the list of its tab (sao's "switch view").
-async function backToList(j, model) {
-    // sao's download dialog fades out over the toolbar.
-    await j.until(async () => !(await j.page.locator('.modal').evaluateAll(
-        els => els.some(e => getComputedStyle(e).display !== 'none'))),
-        'the dialogs closed');
-    // The "record saved" message covers the toolbar: close it.
-    for (const close of await j.tab.locator('.infobar .alert button.close')
-            .filter({ visible: true }).all()) {
-        await close.click();
-    }
-    await j.tab.locator('button#switch_').click();
-    await j.waitScreen(model, 'tree');
-    await j.idle();
 }
 
 await journey.run(async (j) => {
