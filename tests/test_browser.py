@@ -3,11 +3,14 @@ headless Chromium (playwright-core) through tests/browser/*.mjs.
 
 The module's fixture builds a fresh SQLite database in a temporary
 directory, activates the three modules (quarantine, quarantine_transfer,
-quarantine_supply), loads the demo city, prepares what each journey needs
-through proteus (tests/browser/prepare_data.py: the company, one user per
-role, sites, residents, a transfer, contracts, a purchase, a truck...) and
-starts trytond on a free port.  Each test logs into sao in zh_CN as one
-role and walks a journey (see each script's header):
+quarantine_supply), loads the demo city, prepares what the other journeys
+need through proteus (tests/browser/prepare_data.py: the company, one user
+per role, sites, residents...) and starts trytond on a free port.  Each
+test logs into sao in zh_CN as one role and walks a journey (see each
+script's header); the transfer and logistics journeys log in as the demo's
+users (their passwords in demo-logins, which scripts/load_demo.py writes
+next to the admin's password file) and work on the demo's records, found
+by the names of data/demo_city/:
 
 * test_site_list: the administrator lands on the city's dashboard (no
   set-up wizard) and sees the demo sites;
@@ -17,10 +20,13 @@ role and walks a journey (see each script's header):
 * test_medical: the demo's doctor prints a site's roster of the day (PDF),
   records its results, releases a resident due today, its certificate
   with the dates of the tests (PDF);
-* test_transfer: a transfer requested and dispatched, its three-part
-  handover form (PDF);
-* test_logistics: a stocking plan computed and confirmed, a truck loaded,
-  departed and delivered, its dispatch note (PDF);
+* test_transfer: as the demo's `transfer`, the positive's transfer to
+  hospital given the negative-pressure ambulance and dispatched, its
+  three-part handover form (PDF); the bus under way received;
+* test_logistics: as the demo's `logistics`, the second site's computed
+  plan checked and confirmed into purchases, a truck of a supplier picked,
+  sent and delivered, its dispatch note (PDF); the demo's truck on its way
+  delivered;
 * test_board[<role>]: each role's dashboard, every panel's rows compared
   with the server's search of the panel action's domain as that user
   (tests/browser/board.mjs writes what each panel lists).
@@ -471,19 +477,100 @@ def test_medical(server):
             'release_certificate.pdf'])
 
 
+
+def _demo_admin(server):
+    "A JSON-RPC client of the fixture's server, logged in as admin"
+    client = Client(server['base_url'].rstrip('/'), DB_NAME)
+    client.login('admin', server['password'], 'zh_CN')
+    return client
+
+
 def test_transfer(server):
-    """The transfer team requests and dispatches a transfer and prints the
-    three-part handover form."""
-    artifacts = _journey(server, 'transfer', *_role(server, 'transfer'))
-    _check_artifacts(artifacts, ['05-dispatched.png', 'handover_form.pdf'])
+    """The demo's transfer team gives the positive's transfer to hospital
+    the negative-pressure ambulance, dispatches it, prints the three-part
+    handover form (the person, the plate, origin and destination) and
+    receives the bus under way at its site."""
+    sites = {row['code']: row['name'] for row in _demo_rows('sites.csv')}
+    day = _demo_rows('day.csv')
+    positive, = [row for row in day if row['scene'] == 'positive']
+    bus = [row for row in day if row['scene'] == 'transfer']
+    assert bus and len({(r['community'], r['site_code']) for r in bus}) == 1
+    # The demo's vehicles are not in its files: as the server has them.
+    ambulance, = _demo_admin(server).model('quarantine.vehicle',
+        'search_read', [('kind', '=', 'ambulance'),
+            ('negative_pressure', '=', True)], 0, None, None,
+        ['plate', 'driver', 'driver_phone'])
+    demo = {
+        # the positive's transfer leaves from its site
+        'positive': {'name': positive['name'],
+            'origin': sites[positive['site_code']]},
+        'ambulance': {k: ambulance[k]
+            for k in ['plate', 'driver', 'driver_phone']},
+        'escorts': "李医生、王护士",
+        'bus': {'origin': bus[0]['community'],
+            'site': sites[bus[0]['site_code']],
+            'persons': [row['name'] for row in bus]},
+        }
+    artifacts = _journey(server, 'transfer',
+        *_demo_login(server, 'transfer'),
+        {'DEMO': json.dumps(demo, ensure_ascii=False)})
+    _check_artifacts(artifacts, ['04-dispatched.png', 'handover_form.pdf',
+            '06-bus-arrived.png'])
 
 
 def test_logistics(server):
-    """Logistics compute and confirm a stocking plan, then load, send and
-    deliver a truck."""
-    artifacts = _journey(server, 'logistics', *_role(server, 'logistics'))
-    _check_artifacts(artifacts, ['04-plan-confirmed.png', '08-delivered.png',
-            'dispatch_note.pdf'])
+    """The demo's logistics officer confirms the second site's computed
+    plan (each product from suppliers carrying it, none below its minimum
+    order), sees its purchases processing, picks one supplier's truck
+    among the trucks offered (that supplier's only), sends and delivers
+    it and prints the dispatch note (发货地: the supplier by name); then
+    delivers the demo's truck on its way to the first site."""
+    active = [row['name'] for row in _demo_rows('sites.csv')
+        if row['state'] == 'active']
+    minimums = {row['物资']: {'supermarket': float(row['超市起订量']),
+            'enterprise': float(row['企业起订量'])}
+        for row in _demo_rows('norms.csv')}
+    suppliers = {}
+    for row in _demo_rows('suppliers.csv'):
+        suppliers[row['供应单位']] = {
+            'name': row['供应单位'],
+            'kind': 'supermarket' if row['类型'] == "超市" else 'enterprise',
+            'carries': row['供应品种'].split('、'),
+            'address': row['地址'],
+            'trucks': [],
+            }
+    # The demo's trucks and tested driver are not in its files: as the
+    # server has them.
+    client = _demo_admin(server)
+    for truck in client.model('quarantine.vehicle', 'search_read',
+            [('kind', '=', 'truck')], 0, None, [('plate', 'ASC')],
+            ['plate', 'supplier.rec_name']):
+        name = (truck.get('supplier.') or {}).get('rec_name')
+        if name in suppliers:
+            suppliers[name]['trucks'].append(truck['plate'])
+    on_the_road = [d['vehicle.']['plate'] for d in client.model(
+            'quarantine.supply.dispatch', 'search_read',
+            [('state', '=', 'in_transit')], 0, None, None, ['vehicle.plate'])]
+    tests = client.model('quarantine.supply.driver_test', 'search_read',
+        [('result', '=', 'negative')], 0, None, [('tested_at', 'DESC')],
+        ['driver.rec_name'])
+    drivers = [t['driver.']['rec_name'] for t in tests]
+    demo = {
+        # load_demo: the first active site's plan ordered with a truck on
+        # its way, the second's computed
+        'plan_site': active[1],
+        'truck_en_route': {'site': active[0]},
+        'minimums': minimums,
+        'suppliers': suppliers,
+        'on_the_road': on_the_road,
+        'driver': {'name': drivers[0], 'phone': "13907970002"},
+        }
+    artifacts = _journey(server, 'logistics',
+        *_demo_login(server, 'logistics'),
+        {'DEMO': json.dumps(demo, ensure_ascii=False)})
+    _check_artifacts(artifacts, ['03-plan-confirmed.png',
+            '05-truck-picker.png', '09-delivered.png', 'dispatch_note.pdf',
+            'dispatch_note_en_route.pdf'])
 
 
 # The dashboards: (role, menu entries, board view file, README picture:

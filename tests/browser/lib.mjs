@@ -1026,3 +1026,19 @@ export class Journey {
         process.exit(code);
     }
 }
+
+// Back from a record's form to the list of its tab (sao's "switch view").
+export async function backToList(j, model) {
+    // sao's download dialog fades out over the toolbar.
+    await j.until(async () => !(await j.page.locator('.modal').evaluateAll(
+        els => els.some(e => getComputedStyle(e).display !== 'none'))),
+        'the dialogs closed');
+    // The "record saved" message covers the toolbar: close it.
+    for (const close of await j.tab.locator('.infobar .alert button.close')
+            .filter({ visible: true }).all()) {
+        await close.click();
+    }
+    await j.tab.locator('button#switch_').click();
+    await j.waitScreen(model, 'tree');
+    await j.idle();
+}
