@@ -582,11 +582,14 @@ def record_exit_pairs(stays, labs):
     by_stay = defaultdict(list)
     for sample in exits:
         by_stay[sample.stay.id].append(sample)
+    # taken today even just after midnight (a minute apart)
+    midnight = dt.datetime.combine(now.date(), dt.time())
     for index, (name, reagent) in enumerate(LABORATORIES):
         samples = [s[index] for s in by_stay.values() if len(s) > index]
         if samples:
             record(samples, 'negative', labs[reagent], reagent,
-                now - dt.timedelta(minutes=40 - 20 * index))
+                max(now - dt.timedelta(minutes=40 - 20 * index),
+                    midnight + dt.timedelta(minutes=index)))
 
 
 def vehicle(plate, **values):
