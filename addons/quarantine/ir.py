@@ -38,8 +38,13 @@ class Translation(metaclass=PoolMeta):
         `ir` when the language is loaded by `-u quarantine -l zh_CN` after
         `--all`); they apply when that module's language is loaded"""
         pofile = polib.pofile(path)
-        missing = [e for e in pofile
-            if not e.obsolete and not cls._override_target(lang, e)]
+        missing = []
+        for entry in pofile:
+            if entry.obsolete or '.' not in cls.from_poentry(entry)[1]:
+                continue
+            domain = cls._override_target(lang, entry)
+            if not domain or not cls.search(domain, limit=1):
+                missing.append(entry)
         if not missing:
             return path
         for entry in missing:
@@ -50,11 +55,12 @@ class Translation(metaclass=PoolMeta):
 
     @classmethod
     def _override_target(cls, lang, entry):
-        "The translations an override entry of another module changes"
+        """Return the domain of the translation an override entry of another
+        module changes, or None when the entry names no record here"""
         ModelData = Pool().get('ir.model.data')
         translation, res_id = cls.from_poentry(entry)
         if '.' not in res_id:
-            return True
+            return None
         res_module, fs_id = res_id.split('.', 1)
         if fs_id:
             data = ModelData.search([
@@ -62,7 +68,7 @@ class Translation(metaclass=PoolMeta):
                     ('fs_id', '=', fs_id),
                     ], limit=1)
             if not data:
-                return False
+                return None
             record_id = data[0].db_id
         else:
             record_id = -1
@@ -76,40 +82,21 @@ class Translation(metaclass=PoolMeta):
         if translation.type in {'report', 'view', 'wizard_button', 'selection'}:
             domain.append(('src', '=', translation.src))
             domain.append(('src_plural', '=', translation.src_plural))
-        return bool(cls.search(domain, limit=1))
+        return domain
 
     @classmethod
     def _confirm_overrides(cls, lang, module, path):
-        ModelData = Pool().get('ir.model.data')
         to_confirm = []
         for entry in polib.pofile(path):
             if (entry.obsolete or not entry.msgstr
                     or 'fuzzy' in entry.flags or entry.msgid_plural):
                 continue
-            type_, name, res_id = entry.msgctxt.split(':')
-            res_module, fs_id = res_id.split('.', 1)
-            if fs_id:
-                data = ModelData.search([
-                        ('module', '=', res_module),
-                        ('fs_id', '=', fs_id),
-                        ], limit=1)
-                if not data:
-                    continue
-                record_id = data[0].db_id
-            else:
-                record_id = -1
-            domain = [
-                ('lang', '=', lang),
-                ('module', '=', res_module),
-                ('type', '=', type_),
-                ('name', '=', name),
-                ('res_id', '=', record_id),
-                ('value', '=', entry.msgstr),
-                ('fuzzy', '=', True),
-                ]
-            if type_ in {'report', 'view', 'wizard_button', 'selection'}:
-                domain.append(('src', '=', entry.msgid))
-            to_confirm.extend(cls.search(domain))
+            domain = cls._override_target(lang, entry)
+            if domain:
+                to_confirm.extend(cls.search(domain + [
+                            ('value', '=', entry.msgstr),
+                            ('fuzzy', '=', True),
+                            ]))
         if to_confirm:
             cls.write(to_confirm, {
                     'fuzzy': False,
