@@ -22,13 +22,13 @@ import unittest
 import zipfile
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.arrival_import import COLUMNS as ARRIVALS
 from trytond.modules.quarantine.lab_import import COLUMNS as RESULTS
 from trytond.modules.quarantine.tests.tools import (
-    ActivatedTestCase, active_site, savepoint)
+    ActivatedTestCase, active_site, savepoint, xlsx)
 from trytond.modules.quarantine_supply.supplier_import import (
     NORM_COLUMNS, SUPPLIER_COLUMNS)
 from trytond.pool import Pool
@@ -106,15 +106,7 @@ def column_letter(number):
 
 def workbook(header_rows):
     header, rows = header_rows
-    book = Workbook()
-    sheet = book.active
-    if header:
-        sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+    return xlsx(header or None, rows)
 
 
 def lying_sheet(rows):

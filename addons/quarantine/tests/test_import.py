@@ -2,13 +2,13 @@
 import datetime as dt
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.arrival_import import (
     COLUMNS, read_arrivals, template_workbook)
 from trytond.modules.quarantine.tests.tools import (
-    TODAY, ActivatedTestCase, active_site, make_ric)
+    TODAY, ActivatedTestCase, active_site, make_ric, xlsx)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
@@ -16,15 +16,7 @@ HEADER = [header for _, header, _ in COLUMNS]
 
 
 def workbook_bytes(rows, header=HEADER):
-    workbook = Workbook()
-    sheet = workbook.active
-    if header:
-        sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    return xlsx(header or None, rows)
 
 
 def arrival(i, name=None, birth='19800101', category="密切接触者",

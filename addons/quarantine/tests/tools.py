@@ -61,10 +61,11 @@ class ActivatedTestCase(unittest.TestCase):
 
 
 def xlsx(header, rows):
-    "The bytes of a workbook of one sheet: header and rows"
+    "The bytes of a workbook of one sheet: header (None: none) and rows"
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(header)
+    if header is not None:
+        sheet.append(header)
     for row in rows:
         sheet.append(row)
     stream = io.BytesIO()
@@ -185,16 +186,20 @@ def module_directory(module):
     return Path(import_module(f'trytond.modules.{module}').__file__).parent
 
 
+def set_translations():
+    """Run the 'Set Translations' wizard: the labels of views and reports
+    are only known once set from the files"""
+    TranslationSet = Pool().get('ir.translation.set', type='wizard')
+    session_id, _, _ = TranslationSet.create()
+    TranslationSet(session_id).transition_set_()
+
+
 def untranslated(module, language='zh_CN'):
     """Return the source strings of `module` that its locale/<language>.po
     does not translate (or marks fuzzy): every label, selection, message,
     menu, view string and button a user sees"""
-    pool = Pool()
-    Translation = pool.get('ir.translation')
-    TranslationSet = pool.get('ir.translation.set', type='wizard')
-    # Labels of views and reports are only known once set from the files.
-    session_id, _, _ = TranslationSet.create()
-    TranslationSet(session_id).transition_set_()
+    Translation = Pool().get('ir.translation')
+    set_translations()
     sources = {(t.type, t.src) for t in Translation.search([
                 ('module', '=', module),
                 ('lang', '=', 'en'),

@@ -259,12 +259,10 @@ def _fs_ids(module, name, res_id):
 def missing_translations(language='zh_CN', groups=None):
     """The upstream strings a quarantine role reaches that `language` leaves
     untranslated, each with the msgctxt of its override"""
+    from trytond.modules.quarantine.tests.tools import set_translations
     pool = Pool()
     Translation = pool.get('ir.translation')
-    TranslationSet = pool.get('ir.translation.set', type='wizard')
-    # The texts of views are only known once set from the files.
-    session_id, _, _ = TranslationSet.create()
-    TranslationSet(session_id).transition_set_()
+    set_translations()
     reach = Reach(role_groups() if groups is None else groups).compute()
     keys = _translation_keys(reach)
 
