@@ -105,10 +105,11 @@ def load_staff(sites):
             certified=row['certified'] == '1').save()
 
 
-def new_stay(row, regime, by_number):
+def new_stay(row, by_number):
     """A draft stay of the row's person (and the party with its identity
-    number); `by_number` maps the identity numbers of the rows already read
-    to their stays, for a guardian's `companion_of`"""
+    number) on its category's regime (the secondary contacts' 7 days, else
+    14 days); `by_number` maps the identity numbers of the rows already
+    read to their stays, for a guardian's `companion_of`"""
     Party = Model.get('party.party')
     Stay = Model.get('quarantine.stay')
     party = Party(name=row['name'])
@@ -117,8 +118,8 @@ def new_stay(row, regime, by_number):
     identifier.code = row['identity_number']
     party.save()
     arrival = dt.date.today() - dt.timedelta(days=int(row['days_ago']))
-    stay = Stay(person=party, regime=regime,
-        category=row['category'], arrival_date=arrival,
+    stay = Stay(person=party, category=row['category'],
+        arrival_date=arrival,
         exposure_date=arrival - dt.timedelta(days=1),
         phone=row['phone'] or None, community=row['community'],
         origin=row['origin'], group_name=row['group'] or None,
@@ -131,23 +132,16 @@ def new_stay(row, regime, by_number):
     return stay
 
 
-def default_regime():
-    Regime = Model.get('quarantine.regime')
-    regime, = Regime.find([('code', '=', 'centralized_14')])
-    return regime
-
-
 def admit_rows(rows, sites):
     """Admit the rows' persons into their sites (`site_code`) through batch
     allocation; return their stays"""
-    regime = default_regime()
     by_site = defaultdict(list)
     for row in rows:
         by_site[row['site_code']].append(row)
     admitted = []
     for code, site_rows in by_site.items():
         by_number = {}
-        stays = [new_stay(row, regime, by_number) for row in site_rows]
+        stays = [new_stay(row, by_number) for row in site_rows]
         allocate = Wizard('quarantine.stay.allocate', stays)
         allocate.form.site = sites[code]
         allocate.execute('allocate')
@@ -673,9 +667,9 @@ def load_day():
         if row['identity_number'] not in known:
             scenes[row['scene']].append(row)
     labs = laboratories()
-    regime, by_number = default_regime(), {}
+    by_number = {}
     for row in scenes['waiting']:
-        new_stay(row, regime, by_number)
+        new_stay(row, by_number)
     leaving = admit_rows(scenes['release'], sites)
     positive = admit_rows(scenes['positive'], sites)
     record_positive(positive, labs)

@@ -205,7 +205,9 @@ class ImportArrivalsStart(SheetImportStart, ModelView):
     file = fields.Binary("Arrival List (.xlsx)", required=True,
         filename='filename')
     arrival_date = fields.Date("Arrival", required=True)
-    regime = fields.Many2One('quarantine.regime', "Regime", required=True)
+    regime = fields.Many2One('quarantine.regime', "Regime",
+        help="Leave empty for the regime of each row's category "
+        "(secondary contacts: their 7 days; the others: 14 days).")
     site = fields.Many2One('quarantine.site', "Site",
         domain=[('state', '=', 'active')],
         help="Site the arrivals go to; rooms are given by Allocate Rooms.")
@@ -225,13 +227,11 @@ class ImportArrivals(SheetImport, Wizard):
 
     def default_start(self, fields):
         pool = Pool()
-        Regime = pool.get('quarantine.regime')
         Date = pool.get('ir.date')
         context = Transaction().context
-        regimes = Regime.search([('code', '=', 'centralized_14')], limit=1)
         values = {
             'arrival_date': Date.today(),
-            'regime': regimes[0].id if regimes else None,
+            'regime': None,
             'template': template_workbook(),
             'template_filename': 'arrival_list_template.xlsx',
             }

@@ -1,6 +1,10 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 """After release: health monitoring at home with tests on days 2 and 7,
-followed by the home community, which receives the list of its released
+each with two specimens by different institutions with different reagents
+("解除隔离后第2、第7天各'双采双检'1次", Henan L125), and for a regime with a
+home part (7 days in a site + 7 at home, Henan L19, Ruijin L5096) until the
+end of that part, with two specimens on its last day (Henan L21); followed
+by the home community, which receives the list of its released
 residents."""
 import datetime as dt
 from collections import defaultdict
@@ -19,11 +23,28 @@ from .excel import (
     SheetExport, SheetExportResult, export_result, export_start, save,
     sheet_title)
 from .bounds import check_not_future
-from .exceptions import FutureDateError, StayError
+from .exceptions import FutureDateError, HomeTestError, StayError
 from .privacy import log_personal_data
 from .registry import insert_rows
 
 HOME_TEST_DAYS = (2, 7)
+# the specimens of each home test (双采双检)
+HOME_SPECIMENS = 2
+
+
+def home_test_days(regime):
+    """The days after release of the home tests of a stay on `regime`: 2
+    and 7, and the last day of the regime's home monitoring"""
+    days = set(HOME_TEST_DAYS)
+    if regime and regime.home_monitoring_days:
+        days.add(regime.home_monitoring_days)
+    return sorted(days)
+
+
+def home_monitoring_end(regime, release_date):
+    "The last day of the home part of a regime released on `release_date`"
+    if regime and regime.home_monitoring_days and release_date:
+        return release_date + dt.timedelta(days=regime.home_monitoring_days)
 
 
 class HomeMonitoring(ModelSQL, ModelView):
@@ -36,9 +57,16 @@ class HomeMonitoring(ModelSQL, ModelView):
     community = fields.Char("Community", readonly=True)
     day = fields.Integer("Day", required=True, readonly=True,
         help="Day after release.")
+    specimen = fields.Integer("Specimen", readonly=True,
+        help="1 or 2: each home test takes two specimens, by different "
+        "institutions with different reagents.")
     planned_date = fields.Date("Planned Date", required=True,
         readonly=True)
     done_at = fields.DateTime("Done at")
+    institution = fields.Many2One('party.party', "Sampling Institution",
+        ondelete='RESTRICT')
+    reagent = fields.Char("Reagent", size=100,
+        help="Reagent (kit) used by the laboratory.")
     result = fields.Selection([
             ('pending', "Pending"),
             ('negative', "Negative"),
@@ -59,18 +87,53 @@ class HomeMonitoring(ModelSQL, ModelView):
     def validate_fields(cls, tests, field_names):
         super().validate_fields(tests, field_names)
         check_not_future(tests, field_names & {'done_at'}, FutureDateError)
+        if field_names & {'result', 'institution', 'reagent'}:
+            cls.check_pairs(tests)
+
+    @classmethod
+    def check_pairs(cls, tests):
+        """A result names its institution and reagent, and the two specimens
+        of a day are by different institutions with different reagents"""
+        def reagent(test):
+            return (test.reagent or '').strip().lower()
+        recorded = [t for t in tests if t.result != 'pending']
+        for test in recorded:
+            if not test.institution or not reagent(test):
+                raise HomeTestError(gettext(
+                        'quarantine.msg_home_test_institution_reagent',
+                        test=test.rec_name))
+        others = cls.search([
+                ('stay', 'in', list({t.stay.id for t in recorded})),
+                ('result', '!=', 'pending'),
+                ]) if recorded else []
+        for test in recorded:
+            for other in others:
+                if (other.id == test.id or other.stay != test.stay
+                        or other.day != test.day):
+                    continue
+                if other.institution == test.institution:
+                    raise HomeTestError(gettext(
+                            'quarantine.msg_home_test_same_institution',
+                            test=test.rec_name,
+                            institution=test.institution.rec_name))
+                if reagent(other) == reagent(test):
+                    raise HomeTestError(gettext(
+                            'quarantine.msg_home_test_same_reagent',
+                            test=test.rec_name, reagent=test.reagent))
 
     def get_rec_name(self, name):
         return f'{self.stay.rec_name} +{self.day}'
 
     @classmethod
     def plan(cls, stays):
-        "The home tests on days 2 and 7 after each release"
-        insert_rows(cls, ['stay', 'community', 'day', 'planned_date',
-                'result'], [
-                (s.id, s.community, day,
+        """The home tests after each release, two specimens each: days 2
+        and 7, and the last day of the regime's home monitoring"""
+        insert_rows(cls, ['stay', 'community', 'day', 'specimen',
+                'planned_date', 'result'], [
+                (s.id, s.community, day, specimen,
                     s.release_date + dt.timedelta(days=day), 'pending')
-                for s in stays for day in HOME_TEST_DAYS])
+                for s in stays for day in home_test_days(s.regime)
+                for specimen in range(1, HOME_SPECIMENS + 1)])
 
 
 def notification_workbook(stays, followups):
@@ -86,18 +149,22 @@ def notification_workbook(stays, followups):
         sheet.append([gettext('quarantine.msg_notification_title',
                     community=community)])
         sheet['A1'].font = Font(bold=True, size=14)
+        days = sorted({f.day for stay in residents
+                for f in followups[stay.id]} | set(HOME_TEST_DAYS))
         sheet.append(["姓名", "身份证号", "联系电话", "隔离点", "解除日期",
-                "证明编号"] + [f"第{d}天检测" for d in HOME_TEST_DAYS])
+                "证明编号", "居家健康监测截止"]
+            + [f"第{d}天检测（双采双检）" for d in days])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for stay in residents:
             dates = {f.day: f.planned_date for f in followups[stay.id]}
             sheet.append([stay.person.rec_name, stay.identity_number,
                     stay.phone, stay.site.rec_name if stay.site else None,
-                    stay.release_date, stay.certificate_number]
-                + [dates.get(d) for d in HOME_TEST_DAYS])
-        for column in 'ABCDEFGH':
-            sheet.column_dimensions[column].width = 18
+                    stay.release_date, stay.certificate_number,
+                    stay.home_monitoring_end]
+                + [dates.get(d) for d in days])
+        for cells in sheet.iter_cols(min_row=2, max_row=2):
+            sheet.column_dimensions[cells[0].column_letter].width = 18
     return save(workbook)
 
 

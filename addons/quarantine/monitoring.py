@@ -11,6 +11,21 @@ from .exceptions import (
     FutureDateError, MonitoringValidationError, StayError)
 
 FEVER = Decimal('37.3')
+# The symptoms a reading (or any other health check) lists: Henan L103 ⑦
+# (干咳、乏力、嗅觉味觉减退、鼻塞、流涕、咽痛、结膜炎、腹泻、肌痛) and
+# shortness of breath; every symptoms field takes this list.
+SYMPTOMS = [
+    ('cough', "Cough"),
+    ('sore_throat', "Sore Throat"),
+    ('fatigue', "Fatigue"),
+    ('loss_of_smell', "Loss of Smell or Taste"),
+    ('diarrhoea', "Diarrhoea"),
+    ('breathing', "Shortness of Breath"),
+    ('muscle_pain', "Muscle Pain"),
+    ('conjunctivitis', "Conjunctivitis"),
+    ('nasal_congestion', "Nasal Congestion"),
+    ('runny_nose', "Runny Nose"),
+    ]
 
 
 class Monitoring(ModelSQL, ModelView):
@@ -30,16 +45,7 @@ class Monitoring(ModelSQL, ModelView):
         help="Temperature is taken twice a day.")
     temperature = fields.Numeric("Temperature (°C)", digits=(2, 1),
         required=True)
-    symptoms = fields.MultiSelection([
-            ('cough', "Cough"),
-            ('sore_throat', "Sore Throat"),
-            ('fatigue', "Fatigue"),
-            ('loss_of_smell', "Loss of Smell or Taste"),
-            ('diarrhoea', "Diarrhoea"),
-            ('breathing', "Shortness of Breath"),
-            ('muscle_pain', "Muscle Pain"),
-            ('conjunctivitis', "Conjunctivitis"),
-            ], "Symptoms")
+    symptoms = fields.MultiSelection(SYMPTOMS, "Symptoms")
     abnormal = fields.Function(fields.Boolean("Abnormal",
             help="37.3 °C or more, or any symptom."),
         'on_change_with_abnormal')

@@ -1,6 +1,8 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .exceptions import RegimeValidationError
 
@@ -43,6 +45,36 @@ class Regime(ModelSQL, ModelView):
                 'quarantine.msg_regime_home_monitoring_positive'),
             ]
         cls._order.insert(0, ('name', 'ASC'))
+
+    @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        cls._migrate_health_monitoring(module_name)
+
+    @classmethod
+    def _migrate_health_monitoring(cls, module_name):
+        """The shipped health monitoring regime (noupdate) tested on days 1,
+        4 and 7 with one exit specimen; the plan tests on days 1, 3, 5 and 7
+        (Henan L25) with two specimens at the end (L21).  A database that
+        still holds the old shipped values gets the new ones; a regime an
+        administrator changed is left as it is."""
+        ModelData = Pool().get('ir.model.data')
+        table = cls.__table__()
+        data = ModelData.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*data.select(data.db_id,
+                where=(data.module == module_name)
+                & (data.fs_id == 'regime_health_monitoring')
+                & (data.model == cls.__name__)))
+        row = cursor.fetchone()
+        if not row or row[0] is None:
+            return
+        cursor.execute(*table.update(
+                [table.test_days, table.exit_dual_sampling],
+                ['1,3,5,7', True],
+                where=(table.id == row[0]) & (table.test_days == '1,4,7')
+                & (table.duration_days == 7)
+                & (table.exit_dual_sampling == False)))  # noqa: E712
 
     @staticmethod
     def default_count_from():

@@ -29,6 +29,7 @@ from .entry import (
 from .exceptions import (
     AllocationError, EntryError, ExportAccessError, ReleaseError, StayError,
     StayValidationError)
+from .followup import home_monitoring_end
 from .history import change_logs
 from .registry import (
     BulkWorkflow, check_rules, insert_rows, update_rows)
@@ -70,6 +71,28 @@ CATEGORIES = [
     ('risk_area', "From a Risk Area"),
     ('other', "Other"),
     ]
+# The regime (code) a stay of a category gets unless one is chosen: the
+# secondary contacts' 7 days (Henan L125), the 14 days for the others.
+# The form, the RPC create, the arrival list and the transfers' hand-over
+# all take it from default_regimes.
+DEFAULT_REGIME = 'centralized_14'
+CATEGORY_REGIMES = {
+    'secondary_contact': 'secondary_contact',
+    }
+
+
+def default_regimes(categories):
+    """Return {category: regime} of the regime each category gets by
+    default (the 14 days when a category's own regime was deleted)"""
+    Regime = Pool().get('quarantine.regime')
+    codes = {c: CATEGORY_REGIMES.get(c, DEFAULT_REGIME) for c in categories}
+    with without_check_access():
+        by_code = {r.code: r for r in Regime.search([
+                    ('code', 'in', list(set(codes.values())
+                            | {DEFAULT_REGIME})),
+                    ])}
+    return {c: by_code.get(code, by_code.get(DEFAULT_REGIME))
+        for c, code in codes.items()}
 
 
 def identity_facts(number):
@@ -250,6 +273,10 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         readonly=True)
     home_monitoring = fields.One2Many('quarantine.home_monitoring', 'stay',
         "Home Monitoring")
+    home_monitoring_end = fields.Date("Home Monitoring End", readonly=True,
+        help="Last day of the home health monitoring that follows the "
+        "release, set at release for a regime with a home part (7 days in "
+        "a site + 7 at home).")
     positive = fields.Boolean("Positive", readonly=True,
         help="A positive nucleic acid result: the resident is transferred "
         "to hospital.")
@@ -413,9 +440,19 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
 
     @classmethod
     def default_regime(cls):
-        Regime = Pool().get('quarantine.regime')
-        regimes = Regime.search([('code', '=', 'centralized_14')], limit=1)
-        return regimes[0].id if regimes else None
+        regime = default_regimes([cls.default_category()])[
+            cls.default_category()]
+        return regime.id if regime else None
+
+    @fields.depends('category', 'regime')
+    def on_change_category(self):
+        """A stay on a category's default regime follows its category; a
+        regime chosen for the stay is kept"""
+        defaults = {CATEGORY_REGIMES.get(c, DEFAULT_REGIME)
+            for c, _ in CATEGORIES}
+        if self.category and (not self.regime
+                or self.regime.code in defaults):
+            self.regime = default_regimes([self.category])[self.category]
 
     def get_rec_name(self, name):
         return self.person.rec_name if self.person else str(self.id)
@@ -600,6 +637,16 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         vlist = cls.resolve_entries(
             [{k: v for k, v in values.items() if k != 'companion_number'}
                 for values in vlist])
+        # without a regime: the default of the stay's category
+        categories = {v.get('category') or cls.default_category()
+            for v in vlist if not v.get('regime')}
+        if categories:
+            regimes = default_regimes(categories)
+            for values in vlist:
+                if not values.get('regime'):
+                    regime = regimes[
+                        values.get('category') or cls.default_category()]
+                    values['regime'] = regime.id if regime else None
         for values, number in zip(vlist, numbers):
             if number:
                 # the person's identity facts, not what a client sent
@@ -653,6 +700,7 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     def write(cls, *args):
         Sample = Pool().get('quarantine.sample')
         args = cls.resolve_entry_writes(cls._companion_writes(args))
+        args = cls._category_regime_writes(args)
         super().write(*args)
         actions = iter(args)
         to_update, to_replan = [], []
@@ -670,6 +718,34 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             if s.state == 'admitted']
         if to_replan:
             Sample.replan(to_replan)
+
+    @classmethod
+    def _category_regime_writes(cls, args):
+        """The arguments of write where a category changes without a regime:
+        the draft stays on a category's default regime take the new
+        category's, as the form's on_change_category gives them"""
+        if not any('category' in v and 'regime' not in v
+                for v in args[1::2]):
+            return args
+        defaults = {CATEGORY_REGIMES.get(c, DEFAULT_REGIME)
+            for c, _ in CATEGORIES}
+        result = []
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if 'category' not in values or 'regime' in values:
+                result.extend([records, values])
+                continue
+            regime = default_regimes([values['category']])[
+                values['category']]
+            following = [r for r in records if regime
+                and r.state == 'draft' and r.regime.code in defaults
+                and r.regime != regime]
+            others = [r for r in records if r not in following]
+            if following:
+                result.extend([following, {**values, 'regime': regime.id}])
+            if others:
+                result.extend([others, values])
+        return result
 
     @classmethod
     def _companion_writes(cls, args):
@@ -975,6 +1051,8 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             stay.certificate_number = sequence.get()
             stay.certificate_key = key_id
             stay.release_date = today
+            stay.home_monitoring_end = home_monitoring_end(
+                stay.regime, today)
         cls.save(stays)
         cls.leave(stays)
         HomeMonitoring.plan(stays)
@@ -1140,8 +1218,11 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     def import_arrivals(cls, arrivals, regime, arrival_date, site=None):
         """Create the draft stays of checked arrivals (see arrival_import)
         and return them.  A person is found by identity number; a person
-        who already has an open stay is not given another one."""
+        who already has an open stay is not given another one.  Without a
+        `regime`, each arrival gets the default of its category (as a stay
+        created without one)."""
         Party = Pool().get('party.party')
+        regimes = default_regimes({a.category for a in arrivals})
         message = arrival_date_error(arrival_date,
             field_label(cls.__name__, 'arrival_date'))
         if message:
@@ -1172,10 +1253,11 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
 
         def row(arrival, companion_of=None):
             birth_date, sex = identity_facts(arrival.identity_number)
+            regime_ = regime or regimes[arrival.category]
             return (persons[arrival.identity_number].id,
-                arrival.identity_number, birth_date, sex, regime.id,
+                arrival.identity_number, birth_date, sex, regime_.id,
                 arrival.category, arrival_date, arrival.exposure_date,
-                end_date_of(regime, arrival.exposure_date, arrival_date),
+                end_date_of(regime_, arrival.exposure_date, arrival_date),
                 0, arrival.phone, arrival.origin, arrival.group,
                 arrival.community, arrival.notes, site.id if site else None,
                 'draft', companion_of, bool(companion_of),

@@ -283,12 +283,9 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
     def _hand_over(cls, transfers):
         pool = Pool()
         Stay = pool.get('quarantine.stay')
-        Regime = pool.get('quarantine.regime')
         Date = pool.get('ir.date')
         Stay.transfer_out([l.stay for t in transfers for l in t.lines
                 if l.stay and l.stay.state == 'admitted'])
-        default_regime = Regime.search(
-            [('code', '=', 'centralized_14')], limit=1)
         to_create = []
         for transfer in transfers:
             if not transfer.to_site:
@@ -302,8 +299,9 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                         'origin': transfer.origin,
                         'category': (previous.category if previous
                             else line.category or 'close_contact'),
+                        # else the default of the category
                         'regime': (previous.regime.id if previous
-                            else default_regime[0].id),
+                            else None),
                         'exposure_date': (previous.exposure_date
                             if previous else None),
                         'phone': (previous.phone if previous
