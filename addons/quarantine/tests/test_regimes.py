@@ -5,6 +5,9 @@ days (L125) by default for their category on every path, the home part of
 7 + 7 (L19, Ruijin L5096), the post-release tests of days 2 and 7 each with
 two specimens (L125), and the symptoms of L103 ⑦."""
 import datetime as dt
+import io
+
+from openpyxl import load_workbook
 
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.test_bulk import arrival
@@ -260,10 +263,7 @@ class RegimesTestCase(ActivatedTestCase):
         end of the home part, 7 days on, its tests on days 2 and 7 with two
         specimens each (day 7 ends the monitoring, L21); a longer home part
         adds its last day"""
-        from openpyxl import load_workbook
-        import io
         pool = Pool()
-        Stay = pool.get('quarantine.stay')
         Regime = pool.get('quarantine.regime')
         Notify = pool.get('quarantine.stay.notify', type='wizard')
         self.labs()
@@ -278,7 +278,7 @@ class RegimesTestCase(ActivatedTestCase):
         self.assertEqual(sorted((t.day, t.specimen)
                 for t in stay.home_monitoring),
             [(2, 1), (2, 2), (7, 1), (7, 2)])
-        longer, = Regime.copy([seven], {'code': 'home_10',
+        Regime.copy([seven], {'code': 'home_10',
                 'home_monitoring_days': 10})
         other = self.release(self.stay_on('home_10', 6, name="乙",
                 sequence='222', community="和平社区"))

@@ -297,7 +297,8 @@ class ReleaseTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_community_notification(self):
-        "Released residents go to their community with home tests 2 and 7"
+        """Released residents go to their community with home tests 2 and
+        7, two specimens each"""
         from openpyxl import load_workbook
         pool = Pool()
         Stay = pool.get('quarantine.stay')
@@ -307,9 +308,10 @@ class ReleaseTestCase(ActivatedTestCase):
         Stay.write([stay], {'community': "和平社区"})
         stay = self.release(Stay(stay.id))
         self.assertEqual(
-            sorted((f.day, f.planned_date - stay.release_date)
+            sorted((f.day, f.specimen, f.planned_date - stay.release_date)
                 for f in stay.home_monitoring),
-            [(2, dt.timedelta(days=2)), (7, dt.timedelta(days=7))])
+            [(2, 1, dt.timedelta(days=2)), (2, 2, dt.timedelta(days=2)),
+                (7, 1, dt.timedelta(days=7)), (7, 2, dt.timedelta(days=7))])
         session_id, _, _ = Notify.create()
         wizard = Notify(session_id)
         wizard.start.date_from = wizard.start.date_to = stay.release_date
