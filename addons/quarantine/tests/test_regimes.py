@@ -171,6 +171,10 @@ class RegimesTestCase(ActivatedTestCase):
             category='secondary_contact')
         chosen.on_change_category()
         self.assertEqual(chosen.regime, regime('close_contact_daily'))
+        # the arrival list's regime is left empty: each row's category's
+        Import = pool.get('quarantine.stay.import', type='wizard')
+        session_id, _, _ = Import.create()
+        self.assertIsNone(Import(session_id).default_start([])['regime'])
         # created without a regime (RPC, form), and by the arrival list
         created, = Stay.create([{
                     'person': create_person("表单", sequence='301').id,

@@ -314,6 +314,9 @@ class TransferTestCase(ActivatedTestCase):
                 for s in stays], [
                 ("张三", '13900000001', 'secondary_contact'),
                 ("Anna Berg", '13900000002', 'inbound')])
+        # each on its category's regime (Henan L125: secondary contacts)
+        self.assertEqual([s.regime.code for s in stays],
+            ['secondary_contact', 'centralized_14'])
         count = Party.search_count([])
         with self.assertRaisesRegex(UserError, "张三.*李四"), savepoint():
             Transfer.create([{'origin': "x", 'destination': "y",
