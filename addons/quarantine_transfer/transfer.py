@@ -329,7 +329,8 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                         persons=', '.join(persons),
                         vehicle=vehicle.rec_name))
         # contacts sit every other seat (Henan L167, L527)
-        if any(l.category in CONTACTS for l in self.lines):
+        if (not self.positive_rules
+                and any(l.category in CONTACTS for l in self.lines)):
             factor = Configuration(1).contact_seat_factor
             limit = math.floor(vehicle.seats * factor)
             if len(self.lines) > limit:
