@@ -345,6 +345,9 @@ METHODS = {
     'quarantine.stay.clear_health_flag': {
         'city_admin': 'A', 'medical_a': 'O'},
     'quarantine.stay.release': {'city_admin': 'A', 'medical_a': 'O'},
+    # Henan L525: a resident with fever or symptoms to the fever clinic
+    'quarantine.stay.send_to_fever_clinic': {
+        'city_admin': 'A', 'medical_a': 'O'},
     # the check of a certificate by number and code for the users who read
     # stays; the public one is the verification page (no login)
     'quarantine.stay.verify_certificate': {

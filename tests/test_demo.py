@@ -159,6 +159,8 @@ _JOURNEYS = textwrap.dedent('''\
     hospital.click('dispatch')
     bus, = Transfer.find([('state', '=', 'dispatched'),
             ('vehicle.plate', '=', '赣A·Z0101')])
+    # the persons received counted against the list (Ruijin L1680)
+    bus.received_count = len(bus.lines)
     bus.click('arrive')
     Stay = Model.get('quarantine.stay')
     out['transfers'] = sorted([t.vehicle.plate, t.state]

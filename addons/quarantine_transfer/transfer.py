@@ -2,6 +2,8 @@
 """Closed-loop transfers (闭环转运): from communities, ports and sites to
 isolation sites, and positives to hospital, within deadlines."""
 import datetime as dt
+import math
+from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
@@ -11,6 +13,7 @@ from trytond.modules.quarantine.common import (
     FreshCopy, readable, start_view)
 from trytond.modules.quarantine.entry import PersonEntry, document_of
 from trytond.modules.quarantine.exceptions import FutureDateError
+from trytond.modules.quarantine.monitoring import FEVER
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import check_access, without_check_access
@@ -19,6 +22,9 @@ from trytond.wizard import StateTransition, Wizard
 from .exceptions import DispatchError, TransferError
 
 OPEN_STATES = ('draft', 'requested', 'dispatched')
+# The categories seated every other seat (Henan L167, L527); a line without
+# a category is handed over as a close contact
+CONTACTS = (None, 'close_contact', 'secondary_contact')
 
 
 class Configuration(metaclass=PoolMeta):
@@ -36,6 +42,25 @@ class Configuration(metaclass=PoolMeta):
 
     hospital = fields.Char("Designated Hospital", size=200,
         help="Where the transfer requests made for positive results go.")
+    contact_seat_factor = fields.Numeric("Contacts' Seat Factor",
+        digits=(1, 2), required=True,
+        help="Contacts sit every other seat: a vehicle takes at most its "
+        "seats times this factor of them (0.5).")
+
+    @classmethod
+    def default_contact_seat_factor(cls):
+        return Decimal('0.5')
+
+    @classmethod
+    def validate_fields(cls, configurations, field_names):
+        super().validate_fields(configurations, field_names)
+        if 'contact_seat_factor' in field_names:
+            for configuration in configurations:
+                # Checked here: SQLite compares numeric columns as text.
+                if not (0 < configuration.contact_seat_factor <= 1):
+                    raise TransferError(gettext(
+                            'quarantine_transfer.msg_seat_factor',
+                            factor=configuration.contact_seat_factor))
 
     @classmethod
     def default_positive_deadline_hours(cls):
@@ -62,7 +87,7 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
     __string__ = "Transfer"
     fresh_copy = ('number', 'requested_at', 'deadline', 'dispatched_at',
         'arrived_at', 'overdue', 'copies_returned', 'copies_signed_by',
-        'copies_returned_at')
+        'copies_returned_at', 'received_count', 'count_mismatch_reason')
     _rec_name = 'number'
 
     _states = {'readonly': ~Eval('state').in_(['draft', 'requested'])}
@@ -86,6 +111,11 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
         'get_person_count')
     has_positive = fields.Function(fields.Boolean("Positive on Board"),
         'get_has_positive')
+    positive_rules = fields.Function(fields.Boolean("Under Positive Rules",
+            help="A positive person, or one with fever or symptoms, on "
+            "board: alone, in a negative-pressure vehicle, within the "
+            "positive deadline."),
+        'get_positive_rules')
     requested_at = fields.DateTime("Requested at", readonly=True)
     deadline = fields.DateTime("Deadline", readonly=True,
         help="2 hours after the request when a person is positive, else "
@@ -101,6 +131,15 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
             ], "Signed Copies Returned")
     copies_signed_by = fields.Char("Copies Signed by", size=100)
     copies_returned_at = fields.DateTime("Copies Returned at")
+    received_count = fields.Integer("Persons Received",
+        domain=[If(Bool(Eval('received_count', 0)),
+                ('received_count', '>=', 0), ())],
+        states={'readonly': Eval('state') != 'dispatched'},
+        help="The persons received at the destination, counted against "
+        "the list before the arrival.")
+    count_mismatch_reason = fields.Char("Count Mismatch Reason", size=1000,
+        states={'readonly': Eval('state') != 'dispatched'},
+        help="Why the persons received differ from the list.")
     state = fields.Selection([
             ('draft', "Draft"),
             ('requested', "Requested"),
@@ -166,6 +205,9 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
     def get_has_positive(self, name):
         return any(l.is_positive for l in self.lines)
 
+    def get_positive_rules(self, name):
+        return any(l.positive_rules for l in self.lines)
+
     @classmethod
     def check_open_persons(cls, transfers):
         """A person is on one open transfer only (the other transfer is
@@ -215,7 +257,7 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
         sequence = config.transfer_sequence
         for transfer in transfers:
             hours = (config.positive_deadline_hours
-                if transfer.has_positive
+                if transfer.positive_rules
                 else config.transfer_deadline_hours)
             if not transfer.number:
                 transfer.number = sequence.get()
@@ -231,9 +273,30 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
             transfer.check_dispatch()
         cls.write(transfers, {'dispatched_at': dt.datetime.now()})
 
+    @classmethod
+    def apply_positive_rules(cls, transfers):
+        """Bring the deadline of the requested transfers now under the
+        positive rules (a fever found after the request) to the positive
+        one"""
+        Configuration = Pool().get('quarantine.configuration')
+        hours = Configuration(1).positive_deadline_hours
+        to_save = []
+        for transfer in transfers:
+            if (transfer.state != 'requested' or not transfer.requested_at
+                    or not transfer.positive_rules):
+                continue
+            deadline = transfer.requested_at + dt.timedelta(hours=hours)
+            if not transfer.deadline or deadline < transfer.deadline:
+                transfer.deadline = deadline
+                to_save.append(transfer)
+        if to_save:
+            cls.save(to_save)
+
     def check_dispatch(self):
         "Refuse a dispatch that breaks a rule, naming the rule and persons"
-        Vehicle = Pool().get('quarantine.vehicle')
+        pool = Pool()
+        Vehicle = pool.get('quarantine.vehicle')
+        Configuration = pool.get('quarantine.configuration')
         vehicle = self.vehicle
         if not vehicle:
             raise DispatchError(gettext(
@@ -245,16 +308,36 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                     'quarantine_transfer.msg_dispatch_seats',
                     vehicle=vehicle.rec_name, seats=vehicle.seats,
                     count=len(self.lines)))
+        # a person with fever or symptoms travels as a positive one
+        # (Henan L525, Ruijin L135/139, Zhejiang L106)
         positives = [l.person.rec_name for l in self.lines if l.is_positive]
-        if positives and len(self.lines) > 1:
-            raise DispatchError(gettext(
-                    'quarantine_transfer.msg_dispatch_positive_mixed',
-                    persons=', '.join(positives)))
-        if positives and not vehicle.negative_pressure:
-            raise DispatchError(gettext(
-                    'quarantine_transfer.msg_dispatch_negative_pressure',
-                    persons=', '.join(positives),
-                    vehicle=vehicle.rec_name))
+        febrile = [l.person.rec_name for l in self.lines
+            if l.is_febrile and not l.is_positive]
+        for persons, mixed, negative_pressure in [
+                (positives, 'msg_dispatch_positive_mixed',
+                    'msg_dispatch_negative_pressure'),
+                (febrile, 'msg_dispatch_fever_mixed',
+                    'msg_dispatch_fever_negative_pressure'),
+                ]:
+            if persons and len(self.lines) > 1:
+                raise DispatchError(gettext(
+                        'quarantine_transfer.' + mixed,
+                        persons=', '.join(persons)))
+            if persons and not vehicle.negative_pressure:
+                raise DispatchError(gettext(
+                        'quarantine_transfer.' + negative_pressure,
+                        persons=', '.join(persons),
+                        vehicle=vehicle.rec_name))
+        # contacts sit every other seat (Henan L167, L527)
+        if (not self.positive_rules
+                and any(l.category in CONTACTS for l in self.lines)):
+            factor = Configuration(1).contact_seat_factor
+            limit = math.floor(vehicle.seats * factor)
+            if len(self.lines) > limit:
+                raise DispatchError(gettext(
+                        'quarantine_transfer.msg_dispatch_spacing',
+                        vehicle=vehicle.rec_name, seats=vehicle.seats,
+                        limit=limit, count=len(self.lines)))
 
     @classmethod
     @ModelView.button
@@ -269,10 +352,25 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                 raise TransferError(gettext(
                         'quarantine_transfer.msg_arrive_not_dispatched',
                         transfer=transfer.rec_name))
+            transfer.check_received()
         now = dt.datetime.now()
         cls._hand_over(transfers)
         cls._arrive(transfers, now)
         Vehicle.record_run([t.vehicle for t in transfers], now)
+
+    def check_received(self):
+        """Refuse the arrival until the persons received are counted
+        against the list, a difference with its reason (Ruijin L1680)"""
+        if self.received_count is None:
+            raise TransferError(gettext(
+                    'quarantine_transfer.msg_arrive_not_counted',
+                    transfer=self.rec_name, count=len(self.lines)))
+        if (self.received_count != len(self.lines)
+                and not (self.count_mismatch_reason or '').strip()):
+            raise TransferError(gettext(
+                    'quarantine_transfer.msg_arrive_count_mismatch',
+                    transfer=self.rec_name, received=self.received_count,
+                    count=len(self.lines)))
 
     @classmethod
     @Workflow.transition('arrived')
@@ -356,6 +454,19 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
     positive = fields.Boolean("Positive",
         help="From the stay's results, or ticked on the spot.")
     phone = fields.Char("Phone", size=30)
+    # the boarding check (Henan L525)
+    boarding_checked = fields.Boolean("Checked against the List",
+        help="The person's identity checked against the transfer list at "
+        "boarding.")
+    boarding_temperature = fields.Numeric("Temperature at Boarding (°C)",
+        digits=(2, 1))
+    boarding_symptoms = fields.MultiSelection('get_symptoms',
+        "Symptoms at Boarding")
+    fever = fields.Function(fields.Boolean("Fever or Symptoms",
+            help="A health flag open on the stay, or 37.3 °C or more or a "
+            "symptom at boarding: the person travels under the positive "
+            "rules."),
+        'get_fever')
 
     @classmethod
     def __setup__(cls):
@@ -365,11 +476,41 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        return super().create(cls.resolve_entries(vlist))
+        lines = super().create(cls.resolve_entries(vlist))
+        cls.apply_positive_rules(lines)
+        return lines
 
     @classmethod
     def write(cls, *args):
         super().write(*cls.resolve_entry_writes(args))
+        cls.apply_positive_rules(sum(args[::2], []))
+
+    @classmethod
+    def apply_positive_rules(cls, lines):
+        "A person with fever brings the requested transfer under the rules"
+        Transfer = Pool().get('quarantine.transfer')
+        transfers = {l.transfer for l in lines if l.positive_rules}
+        if transfers:
+            Transfer.apply_positive_rules(
+                Transfer.browse([t.id for t in transfers]))
+
+    @classmethod
+    def validate_fields(cls, lines, field_names):
+        super().validate_fields(lines, field_names)
+        if 'boarding_temperature' in field_names:
+            for line in lines:
+                # Checked here: SQLite compares numeric columns as text.
+                if (line.boarding_temperature is not None
+                        and not (30 <= line.boarding_temperature <= 45)):
+                    raise TransferError(gettext(
+                            'quarantine_transfer.msg_boarding_temperature',
+                            person=line.person.rec_name))
+
+    @classmethod
+    def get_symptoms(cls):
+        "The symptoms of the health readings"
+        Monitoring = Pool().get('quarantine.monitoring')
+        return Monitoring.fields_get(['symptoms'])['symptoms']['selection']
 
     @classmethod
     def get_categories(cls):
@@ -411,6 +552,27 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
     @property
     def is_positive(self):
         return bool(self.positive or (self.stay and self.stay.positive))
+
+    @property
+    def boarding_fever(self):
+        "37.3 °C or more, or a symptom, at boarding"
+        return bool((self.boarding_temperature is not None
+                and self.boarding_temperature >= FEVER)
+            or self.boarding_symptoms)
+
+    @property
+    def is_febrile(self):
+        "A health flag open on the stay, or a fever at boarding"
+        return bool((self.stay and self.stay.health_flag)
+            or self.boarding_fever)
+
+    @property
+    def positive_rules(self):
+        "Travels under the positive rules (Henan L525)"
+        return self.is_positive or self.is_febrile
+
+    def get_fever(self, name):
+        return self.is_febrile
 
 
 class ReconcileStart(ModelView):
@@ -463,6 +625,68 @@ class Stay(metaclass=PoolMeta):
     __name__ = 'quarantine.stay'
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'send_to_fever_clinic': {
+                    'invisible': ((Eval('state') != 'admitted')
+                        | ~(Eval('health_flag') | Eval('positive'))),
+                    'icon': 'tryton-forward',
+                    'depends': ['state', 'health_flag', 'positive'],
+                    },
+                })
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        flagged = sum((r for r, v in zip(args[::2], args[1::2])
+                if v.get('health_flag')), [])
+        if flagged:
+            cls.apply_positive_rules(flagged)
+
+    @classmethod
+    def apply_positive_rules(cls, stays):
+        """A health flag raised on a stay on a requested transfer brings it
+        under the positive rules (its deadline)"""
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        with without_check_access():
+            transfers = Transfer.search([
+                    ('lines.stay', 'in', [s.id for s in stays]),
+                    ('state', '=', 'requested'),
+                    ])
+            Transfer.apply_positive_rules(transfers)
+
+    @classmethod
+    @ModelView.button
+    def send_to_fever_clinic(cls, stays):
+        """The medical staff send a resident with fever or symptoms (or
+        positive) to the fever clinic or designated hospital: the transfer
+        is requested, alone, under the positive rules (Henan L525, Zhejiang
+        L106)"""
+        pool = Pool()
+        Line = pool.get('quarantine.transfer.line')
+        for stay in stays:
+            if stay.state != 'admitted':
+                raise TransferError(gettext(
+                        'quarantine_transfer.msg_fever_clinic_not_admitted',
+                        stay=stay.rec_name))
+            if not stay.health_flag and not stay.positive:
+                raise TransferError(gettext(
+                        'quarantine_transfer.msg_fever_clinic_no_flag',
+                        stay=stay.rec_name))
+        with without_check_access():
+            lines = Line.search([
+                    ('person', 'in', [s.person.id for s in stays]),
+                    ('transfer.state', 'in', OPEN_STATES),
+                    ], limit=1)
+        if lines:
+            raise TransferError(gettext(
+                    'quarantine_transfer.msg_fever_clinic_on_transfer',
+                    person=lines[0].person.rec_name))
+        cls.request_to_hospital(stays, positive=False)
+
+    @classmethod
     def flag_positive(cls, stays):
         """A positive result also requests the transfer to hospital, with
         the 2-hour deadline, one person a vehicle"""
@@ -472,10 +696,10 @@ class Stay(metaclass=PoolMeta):
 
     @classmethod
     @without_check_access
-    def request_to_hospital(cls, stays):
-        """Request the transfer to hospital of the positive stays not on an
-        open transfer yet: the system requests it, whoever recorded the
-        result"""
+    def request_to_hospital(cls, stays, positive=True):
+        """Request the transfer to hospital of the positive stays (or with
+        fever: `positive` False) not on an open transfer yet: the system
+        requests it, whoever recorded the result"""
         pool = Pool()
         Transfer = pool.get('quarantine.transfer')
         Line = pool.get('quarantine.transfer.line')
@@ -497,7 +721,7 @@ class Stay(metaclass=PoolMeta):
                                     'stay': s.id,
                                     'category': s.category,
                                     'phone': s.phone,
-                                    'positive': True,
+                                    'positive': positive or s.positive,
                                     }])],
                     } for s in stays])
         Transfer.request(transfers)

@@ -4,8 +4,9 @@
 // to hospital, requested with no vehicle yet, gets the negative-pressure
 // ambulance, its driver and escorts, is dispatched and its three-part
 // handover form printed; then the bus under way to its site is received
-// there.  Run by tests/test_browser.py, which passes the demo's names in
-// DEMO (see lib.mjs for the rest of the environment).
+// there, its persons counted against the list.  Run by
+// tests/test_browser.py, which passes the demo's names in DEMO (see
+// lib.mjs for the rest of the environment).
 import { Journey, backToList, settings } from './lib.mjs';
 
 const options = settings();
@@ -115,6 +116,9 @@ await journey.run(async (j) => {
     });
 
     await j.step('receive the bus at its site', async () => {
+        // the persons received are counted against the list first
+        // (Ruijin L1680: 不漏一人，不错一人)
+        await j.fill('received_count', bus.persons.length);
         await j.button('arrive');
         await j.waitValue('state', 'arrived');
         if (!(await j.value('arrived_at'))) {

@@ -56,6 +56,7 @@ class VehicleTestCase(ActivatedTestCase):
                         }])
             Transfer.request([transfer])
             Transfer.dispatch([transfer])
+            Transfer.write([transfer], {'received_count': 1})
             Transfer.arrive([transfer])
 
             Dispatch.write([dispatch], {'vehicle': vehicle.id,
