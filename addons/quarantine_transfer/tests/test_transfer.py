@@ -40,7 +40,7 @@ class TransferTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_contacts_to_site(self):
-        "30 close contacts from a community to a site within 12 hours"
+        "30 close contacts from a community to a site within 8 hours"
         pool = Pool()
         Transfer = pool.get('quarantine.transfer')
         Stay = pool.get('quarantine.stay')
@@ -51,8 +51,9 @@ class TransferTestCase(ActivatedTestCase):
         move = transfer(persons, to_site=site, vehicle=bus)
         Transfer.request([move])
         self.assertTrue(move.number)
+        # contacts are isolated within 8 hours (Henan L163)
         self.assertEqual(move.deadline - move.requested_at,
-            dt.timedelta(hours=12))
+            dt.timedelta(hours=8))
         Transfer.dispatch([move])
         self.assertEqual(move.state, 'dispatched')
         Transfer.arrive([move])
