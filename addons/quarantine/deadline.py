@@ -51,7 +51,7 @@ class Deadline(ModelSQL, ModelView):
             ('hours_positive', Check(t, t.hours > 0),
                 'quarantine.msg_deadline_hours_positive'),
             ]
-        cls._order = [('kind', 'ASC'), ('hours', 'ASC')]
+        cls._order = [('kind', 'ASC'), ('hours', 'ASC'), ('id', 'ASC')]
 
     def get_rec_name(self, name):
         return self.kind_string
