@@ -51,6 +51,7 @@ ROWS = {
     'quarantine.configuration': "the singleton; create, delete n/a",
     'quarantine.area': "two areas",
     'quarantine.regime': "two regimes",
+    'quarantine.deadline': "two deadlines by category",
     'quarantine.site': "site A and site B; created sites belong to no user",
     'party.party': "a resident of site A and of site B; create: a new party",
     'party.identifier': "the identity number of a resident of A, of B",
@@ -120,6 +121,7 @@ MODELS = {
         'nogroup': 'AA-xx'},
     'quarantine.area': _ADMIN_ONLY_EDIT,
     'quarantine.regime': _ADMIN_ONLY_EDIT,
+    'quarantine.deadline': _ADMIN_ONLY_EDIT,
     'quarantine.site': {
         'city_admin': 'AAAAA', 'manager_a': 'OOOA-', 'clerk_a': 'OO---',
         'medical_a': 'OO---', 'transfer': 'AA---', 'logistics': 'AA---',

@@ -145,6 +145,7 @@ class Fixtures:
         return {
             'quarantine.configuration': 'minimum_site_rooms',
             'quarantine.area': 'name', 'quarantine.regime': 'name',
+            'quarantine.deadline': 'hours',
             'quarantine.site': 'name', 'quarantine.room': 'notes',
             'quarantine.room.turnover': 'notes', 'quarantine.staff': 'role',
             'quarantine.stay': 'notes',
@@ -248,6 +249,8 @@ class Fixtures:
         now = dt.datetime.now()
         if model == 'quarantine.area':
             return {'name': f"区{n}", 'code': f'Z{n}', 'population': 1000}
+        if model == 'quarantine.deadline':
+            return {'kind': 'bulk', 'hours': 100 + n}
         if model == 'quarantine.regime':
             return {'name': f"方案{n}", 'code': f'matrix_{n}',
                 'duration_days': 7, 'count_from': 'arrival',

@@ -61,6 +61,9 @@ SPECIAL_NEEDS_LABELS = {
     "孕妇": 'pregnant',
     "儿童": 'child',
     "慢性病": 'chronic',
+    "精神疾病": 'psychiatric',
+    "精神疾患": 'psychiatric',
+    "精神障碍": 'psychiatric',
     }
 SPECIAL_NEEDS_SEPARATORS = re.compile(r'[、,，;；/\s]+')
 # The field each column of text is written to, bounded by its size

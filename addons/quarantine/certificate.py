@@ -11,13 +11,14 @@ from reports.roster import render_roster
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateTransition, Wizard
 
 from .board import floor_sort_key
 from .excel import (
     SheetExport, SheetExportResult, export_result, save)
-from .exceptions import ReleaseError
+from .exceptions import LaboratoryCapacityWarning, ReleaseError
 from .privacy import log_personal_data
 from .report import PDFReport, printed_at
 from .common import check_sites, start_view
@@ -198,6 +199,31 @@ class SamplingRoster(PDFReport):
         return RoomBoard.floor_label(*key)
 
 
+def laboratory_overload(site, date):
+    """Return the translated warning when the samples planned on date for
+    the laboratory of the site, all the sites it tests for together, are
+    more than its daily capacity (Henan: no laboratory takes more samples
+    than it can test); else None"""
+    Sample = Pool().get('quarantine.sample')
+    laboratory = site.laboratory if site else None
+    if not date or not laboratory or not laboratory.laboratory_capacity:
+        return None
+    # a count of the samples of every site the laboratory serves, not
+    # their residents: the user may read only their own sites
+    with without_check_access():
+        planned = Sample.search_count([
+                ('planned_date', '=', date),
+                ('result', '=', 'pending'),
+                ('stay.state', '=', 'admitted'),
+                ('laboratory', '=', laboratory.id),
+                ])
+    if planned <= laboratory.laboratory_capacity:
+        return None
+    return gettext('quarantine.msg_roster_laboratory_capacity',
+        laboratory=laboratory.rec_name, planned=planned, date=date,
+        capacity=laboratory.laboratory_capacity)
+
+
 class PrintRosterStart(ModelView):
     "Print Sampling Roster"
     __name__ = 'quarantine.site.print_roster.start'
@@ -205,6 +231,14 @@ class PrintRosterStart(ModelView):
 
     site = fields.Many2One('quarantine.site', "Site", required=True)
     date = fields.Date("Date", required=True)
+    capacity_warning = fields.Text("Laboratory Capacity", readonly=True,
+        states={'invisible': ~Eval('capacity_warning')},
+        help="Shown when the day's samples exceed the daily capacity of "
+        "the site's laboratory.")
+
+    @fields.depends('site', 'date')
+    def on_change_with_capacity_warning(self, name=None):
+        return laboratory_overload(self.site, self.date)
 
 
 class PrintRosterResult(SheetExportResult, ModelView):
@@ -242,8 +276,20 @@ class PrintRoster(SheetExport, Wizard):
     result = export_result('quarantine.site.print_roster.result',
         'quarantine.site_print_roster_result_view_form')
 
+    def check_laboratory_capacity(self):
+        "Warn, once confirmed, that the laboratory is over its capacity"
+        Warning = Pool().get('res.user.warning')
+        site, date = self.start.site, self.start.date
+        message = laboratory_overload(site, date)
+        if message:
+            key = Warning.format(
+                f'roster_laboratory_capacity_{date}', [site.laboratory])
+            if Warning.check(key):
+                raise LaboratoryCapacityWarning(key, message)
+
     def transition_excel(self):
         check_sites([self.start.site])
+        self.check_laboratory_capacity()
         roster = SamplingRoster.roster(
             self.start.site, self.start.date, log=self.__name__)
         return self.deliver(roster_workbook(roster),
@@ -255,6 +301,7 @@ class PrintRoster(SheetExport, Wizard):
 
     def do_print_(self, action):
         check_sites([self.start.site])
+        self.check_laboratory_capacity()
         return action, {
             'id': self.start.site.id,
             'ids': [self.start.site.id],

@@ -42,6 +42,16 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="Residents of this age or older are given an accessible or "
         "low-floor room first, as those with a disability are.")
 
+    result_hours_contact = fields.Integer(
+        "Contacts' Results Due (hours)", required=True,
+        help="A contact's nucleic acid result is due this many hours after "
+        "the sample is collected (Henan, Ruijin: 6 hours for the key "
+        "groups).")
+    result_hours_other = fields.Integer(
+        "Other Results Due (hours)", required=True,
+        help="The result of any other resident is due this many hours "
+        "after collection (Henan, Ruijin: 12 hours).")
+
     daily_report_hour = fields.Integer("Daily Report Deadline (hour)",
         required=True,
         help="Each site's daily report is due before this hour (Zhejiang: "
@@ -79,6 +89,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
                 'quarantine.msg_configuration_expansion_alert'),
             ('elderly_age_positive', Check(t, t.elderly_age > 0),
                 'quarantine.msg_configuration_elderly_age'),
+            ('result_hours_positive', Check(t,
+                    (t.result_hours_contact > 0)
+                    & (t.result_hours_other > 0)),
+                'quarantine.msg_configuration_result_hours'),
             ('figures_positive', Check(t,
                     (t.minimum_site_rooms >= 0)
                     & (t.reserve_rooms_per_10k >= 0)
@@ -100,6 +114,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_elderly_age(cls):
         return 65
+
+    @classmethod
+    def default_result_hours_contact(cls):
+        return 6
+
+    @classmethod
+    def default_result_hours_other(cls):
+        return 12
 
     @classmethod
     def default_residents_per_medical_staff(cls):

@@ -8,6 +8,10 @@ class SiteRoomsWarning(UserWarning):
     pass
 
 
+class LaboratoryCapacityWarning(UserWarning):
+    pass
+
+
 class SiteStateError(UserError):
     pass
 

@@ -1,5 +1,5 @@
 # This file is part of the quarantine module.  See README.md for licensing.
-from trytond.model import fields
+from trytond.model import Check, fields
 from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 
@@ -20,6 +20,10 @@ class Party(metaclass=PoolMeta):
     # from its stays
     quarantine_stays = fields.One2Many('quarantine.stay', 'person',
         "Isolation Stays", readonly=True)
+    laboratory_capacity = fields.Integer("Daily Testing Capacity",
+        help="Samples the laboratory tests a day: the sampling roster "
+        "warns when the day's samples of its sites exceed it (Henan: no "
+        "laboratory takes more samples than it can test).")
 
     @classmethod
     def __setup__(cls):
@@ -27,6 +31,12 @@ class Party(metaclass=PoolMeta):
         # A resident's, an institution's or a supplier's name: a longer
         # text is a mistake or an attack (and overflows the name's index)
         cls.name.size = NAME_SIZE
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('laboratory_capacity_positive',
+                Check(t, t.laboratory_capacity >= 0),
+                'quarantine.msg_party_laboratory_capacity'),
+            ]
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -20,6 +20,9 @@ from .common import (
 
 # What a recorded result holds: set once, by record_results
 RESULT_FIELDS = {'result', 'institution', 'reagent', 'collected_at'}
+# The residents whose results are due sooner: the plans' key groups
+# (重点人群), the contacts
+CONTACT_CATEGORIES = ('close_contact', 'secondary_contact')
 RESULTS = [
     ('pending', "Pending"),
     ('negative', "Negative"),
@@ -113,6 +116,19 @@ class Sample(ModelSQL, ModelView):
     result_string = result.translated('result')
     resampled = fields.Boolean("Resampled", readonly=True,
         help="An invalid result for which a new sample was planned.")
+    laboratory = fields.Function(fields.Many2One('party.party',
+            "Laboratory",
+            help="The sampling institution, or else the laboratory of the "
+            "resident's site."),
+        'get_laboratory', searcher='search_laboratory')
+    result_due = fields.Function(fields.DateTime("Result Due",
+            help="Collected at plus 6 hours for a contact, 12 hours for "
+            "the others (configurable)."),
+        'get_result_due')
+    result_overdue = fields.Function(fields.Boolean("Result Overdue",
+            help="Collected, still pending, and past its result's due "
+            "time."),
+        'get_result_overdue', searcher='search_result_overdue')
 
     del _states
 
@@ -162,6 +178,61 @@ class Sample(ModelSQL, ModelView):
     @classmethod
     def search_stay_field(cls, name, clause):
         return [(f'stay.{name}',) + tuple(clause[1:])]
+
+    def get_laboratory(self, name):
+        if self.institution:
+            return self.institution.id
+        site = self.stay.site
+        return site.laboratory.id if site and site.laboratory else None
+
+    @classmethod
+    def search_laboratory(cls, name, clause):
+        _, operator, value = clause[:3]
+        return ['OR',
+            ('institution', operator, value),
+            [('institution', '=', None),
+                ('stay.site.laboratory', operator, value)],
+            ]
+
+    @staticmethod
+    def result_hours():
+        "Return (hours for contacts, hours for the others)"
+        Configuration = Pool().get('quarantine.configuration')
+        config = Configuration(1)
+        return config.result_hours_contact, config.result_hours_other
+
+    @classmethod
+    def get_result_due(cls, samples, name):
+        contact, other = cls.result_hours()
+        return {s.id: (s.collected_at + dt.timedelta(
+                    hours=contact if s.stay.category in CONTACT_CATEGORIES
+                    else other) if s.collected_at else None)
+            for s in samples}
+
+    @classmethod
+    def get_result_overdue(cls, samples, name):
+        now = dt.datetime.now()
+        due = cls.get_result_due(samples, name)
+        return {s.id: bool(s.result == 'pending' and due[s.id]
+                and due[s.id] < now) for s in samples}
+
+    @classmethod
+    def search_result_overdue(cls, name, clause):
+        "The pending samples collected longer ago than their results take"
+        contact, other = cls.result_hours()
+        now = dt.datetime.now()
+        domain = [('result', '=', 'pending'), ['OR',
+                [('stay.category', 'in', CONTACT_CATEGORIES),
+                    ('collected_at', '<',
+                        now - dt.timedelta(hours=contact))],
+                [('stay.category', 'not in', CONTACT_CATEGORIES),
+                    ('collected_at', '<',
+                        now - dt.timedelta(hours=other))],
+                ]]
+        _, operator, value = clause[:3]
+        if (operator == '=') == bool(value):
+            return domain
+        return [('id', 'not in', list(map(int, cls.search(domain))))]
 
     def get_code(self, name):
         return self.code_of(self.id)

@@ -172,6 +172,10 @@ class Site(Workflow, ModelSQL, ModelView):
     layout_notes = fields.Text("Layout Notes", size=10000, states=_states,
         help="Three zones and two passages: clean, buffer and "
         "contaminated zones; staff and resident passages.")
+    laboratory = fields.Many2One('party.party', "Laboratory",
+        ondelete='RESTRICT',
+        help="The laboratory that tests the site's samples: its daily "
+        "capacity is checked on the sampling roster.")
     layout_compliant = fields.Boolean("Three Zones, Two Passages",
         states=_states,
         help="Ticked once the layout was checked by infection control.")

@@ -63,6 +63,7 @@ SPECIAL_NEEDS = [
     ('disabled', "Disabled"),
     ('child', "Child"),
     ('chronic', "Chronic Illness"),
+    ('psychiatric', "Psychiatric Illness"),
     ]
 CATEGORIES = [
     ('close_contact', "Close Contact"),
@@ -252,6 +253,20 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     room_changes = fields.One2Many(
         'quarantine.stay.room_change', 'stay', "Room Changes",
         readonly=True)
+    identified_at = fields.DateTime("Identified at",
+        states={'readonly': Eval('state') != 'draft'},
+        help="When the person was identified as a contact (判定时间): a "
+        "contact is isolated within 8 hours of it (see Deadlines by "
+        "Category).")
+    admission_deadline = fields.Function(fields.DateTime(
+            "Isolation Deadline",
+            help="Identified at plus the hours of the stay's category."),
+        'get_admission_deadline')
+    admission_overdue = fields.Function(fields.Boolean(
+            "Isolation Overdue",
+            help="Not admitted yet and past its isolation deadline "
+            "(待隔离超时)."),
+        'get_admission_overdue', searcher='search_admission_overdue')
     admitted_at = fields.DateTime("Admitted at", readonly=True)
     verified_at = fields.DateTime("Verified at", readonly=True,
         help="Identity checked on arrival and entered in the ledger "
@@ -576,6 +591,36 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             ('admitted_at', '>=', limit), ('admitted_at', '=', None)]
 
     @classmethod
+    def get_admission_deadline(cls, stays, name):
+        Deadline = Pool().get('quarantine.deadline')
+        hours = Deadline.hours_by_kind()
+        return {s.id: (s.identified_at
+                + dt.timedelta(hours=hours[s.category])
+                if s.identified_at else None) for s in stays}
+
+    @classmethod
+    def get_admission_overdue(cls, stays, name):
+        now = dt.datetime.now()
+        deadlines = cls.get_admission_deadline(stays, name)
+        return {s.id: bool(s.state == 'draft' and deadlines[s.id]
+                and deadlines[s.id] < now) for s in stays}
+
+    @classmethod
+    def search_admission_overdue(cls, name, clause):
+        "The draft stays identified longer ago than their category allows"
+        Deadline = Pool().get('quarantine.deadline')
+        now = dt.datetime.now()
+        late = ['OR'] + [[('category', '=', category),
+                ('identified_at', '<', now - dt.timedelta(hours=hours))]
+            for category, hours in Deadline.hours_by_kind().items()
+            if category in dict(CATEGORIES)]
+        domain = [('state', '=', 'draft'), late]
+        _, operator, value = clause[:3]
+        if (operator == '=') == bool(value):
+            return domain
+        return [('id', 'not in', list(map(int, cls.search(domain))))]
+
+    @classmethod
     def _complete_today(cls):
         "Query of the stays with both readings of today"
         pool = Pool()
@@ -805,7 +850,7 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         if field_names & {'person', 'identity_number'}:
             for stay in stays:
                 stay.check_identity()
-        if field_names & {'arrival_date', 'exposure_date'}:
+        if field_names & {'arrival_date', 'exposure_date', 'identified_at'}:
             for stay in stays:
                 stay.check_future_dates()
 
@@ -825,7 +870,9 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         message = (arrival_date_error(self.arrival_date,
                 field_label(self.__name__, 'arrival_date'))
             or future_error(self.exposure_date,
-                field_label(self.__name__, 'exposure_date')))
+                field_label(self.__name__, 'exposure_date'))
+            or future_error(self.identified_at,
+                field_label(self.__name__, 'identified_at')))
         if message:
             raise StayValidationError(message)
 

@@ -14,6 +14,8 @@ from trytond.modules.quarantine.common import (
 from trytond.modules.quarantine.entry import PersonEntry, document_of
 from trytond.modules.quarantine.exceptions import FutureDateError
 from trytond.modules.quarantine.monitoring import FEVER
+from trytond.modules.quarantine.stay import (
+    age_on, identity_error, identity_facts)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import check_access, without_check_access
@@ -32,13 +34,11 @@ class Configuration(metaclass=PoolMeta):
 
     transfer_sequence = fields.Many2One('ir.sequence', "Transfer Sequence",
         help="Numbers the transfers and their handover forms.")
-    positive_deadline_hours = fields.Integer("Positive Deadline (hours)",
-        required=True,
-        help="Positive persons reach hospital within this time (2 h).")
-    transfer_deadline_hours = fields.Integer(
-        "Transfer Deadline (hours)", required=True,
-        help="Close contacts reach a site within this time (12 h; some "
-        "plans say 8 h).")
+    # the deadlines are a table by category: quarantine.deadline
+    infant_age = fields.Integer("Infant Age", required=True,
+        help="Children younger than this (婴幼儿: under 3) are isolated "
+        "locally: a cross-region transfer refuses them, as it refuses the "
+        "elderly (Elderly Age) and psychiatric patients (Henan).")
 
     hospital = fields.Char("Designated Hospital", size=200,
         help="Where the transfer requests made for positive results go.")
@@ -63,12 +63,8 @@ class Configuration(metaclass=PoolMeta):
                             factor=configuration.contact_seat_factor))
 
     @classmethod
-    def default_positive_deadline_hours(cls):
-        return 2
-
-    @classmethod
-    def default_transfer_deadline_hours(cls):
-        return 12
+    def default_infant_age(cls):
+        return 3
 
     @classmethod
     def default_transfer_sequence(cls):
@@ -116,10 +112,26 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
             "board: alone, in a negative-pressure vehicle, within the "
             "positive deadline."),
         'get_positive_rules')
+    bulk = fields.Boolean("Bulk Transfer", states=_states,
+        help="A large-scale transfer by coach or bus (大规模转运): every "
+        "person within the bulk deadline (6 hours).")
+    cross_region = fields.Boolean("Cross-Region", states=_states,
+        help="To isolation rooms of another region (异地转运): requested "
+        "24 hours before the departure; the elderly, infants and "
+        "psychiatric patients are isolated locally.")
+    planned_departure = fields.DateTime("Planned Departure",
+        states={
+            'readonly': _states['readonly'],
+            'required': Bool(Eval('cross_region')),
+            })
     requested_at = fields.DateTime("Requested at", readonly=True)
     deadline = fields.DateTime("Deadline", readonly=True,
-        help="2 hours after the request when a person is positive, else "
-        "12 hours (configurable).")
+        help="The earliest of the deadlines of its persons (Deadlines by "
+        "Category): 2 hours from the request with a positive, or a person "
+        "with fever or symptoms, on board, 8 "
+        "hours from their identification for contacts, 6 hours for a bulk "
+        "transfer, 12 hours for the others; counted from the planned "
+        "departure for a cross-region transfer.")
     dispatched_at = fields.DateTime("Dispatched at", readonly=True)
     arrived_at = fields.DateTime("Arrived at", readonly=True)
     overdue = fields.Boolean("Overdue", readonly=True,
@@ -254,16 +266,76 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                         transfer=transfer.rec_name))
         cls.check_open_persons(transfers)
         now = dt.datetime.now()
+        for transfer in transfers:
+            transfer.check_cross_region(now)
         sequence = config.transfer_sequence
         for transfer in transfers:
-            hours = (config.positive_deadline_hours
-                if transfer.positive_rules
-                else config.transfer_deadline_hours)
             if not transfer.number:
                 transfer.number = sequence.get()
             transfer.requested_at = now
-            transfer.deadline = now + dt.timedelta(hours=hours)
+            transfer.deadline = transfer.compute_deadline(now)
         cls.save(transfers)
+
+    def compute_deadline(self, requested_at):
+        """The earliest deadline of the transfer's persons (Deadlines by
+        Category): a positive's from the request, a contact's from their
+        identification, the category's of the others and the bulk one from
+        the request; a cross-region transfer counts from its planned
+        departure"""
+        Deadline = Pool().get('quarantine.deadline')
+        hours = Deadline.hours_by_kind()
+        start = requested_at
+        if self.cross_region and self.planned_departure:
+            start = max(start, self.planned_departure)
+        deadlines = []
+        if self.bulk:
+            deadlines.append(start + dt.timedelta(hours=hours['bulk']))
+        for line in self.lines:
+            # a positive, or fever or symptoms (Henan L525)
+            if line.positive_rules:
+                deadlines.append(
+                    start + dt.timedelta(hours=hours['positive']))
+                continue
+            since = start
+            identified = line.identified
+            if identified and not self.cross_region:
+                since = min(since, identified)
+            deadlines.append(since + dt.timedelta(
+                    hours=hours[line.deadline_category]))
+        return min(deadlines, default=start + dt.timedelta(
+                hours=hours['other']))
+
+    def check_cross_region(self, now):
+        """A cross-region transfer is requested the notice hours before
+        its planned departure, without the persons isolated locally"""
+        Deadline = Pool().get('quarantine.deadline')
+        if not self.cross_region:
+            return
+        if not self.planned_departure:
+            raise TransferError(gettext(
+                    'quarantine_transfer.msg_transfer_cross_region_departure',
+                    transfer=self.rec_name))
+        notice = Deadline.hours_by_kind()['cross_region']
+        if self.planned_departure - now < dt.timedelta(hours=notice):
+            raise TransferError(gettext(
+                    'quarantine_transfer.msg_transfer_cross_region_notice',
+                    transfer=self.rec_name, hours=notice,
+                    departure=self.planned_departure))
+        self.check_kept_local()
+
+    def check_kept_local(self):
+        """Refuse, on a cross-region transfer, the elderly, the infants and
+        the psychiatric patients, isolated locally (Henan)"""
+        if not self.cross_region:
+            return
+        refused = [f'{l.person.rec_name} ({reason})'
+            for l in self.lines for reason in [l.kept_local_reason(
+                    (self.planned_departure or dt.datetime.now()).date())]
+            if reason]
+        if refused:
+            raise TransferError(gettext(
+                    'quarantine_transfer.msg_transfer_cross_region_local',
+                    transfer=self.rec_name, persons=', '.join(refused)))
 
     @classmethod
     @ModelView.button
@@ -278,8 +350,8 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
         """Bring the deadline of the requested transfers now under the
         positive rules (a fever found after the request) to the positive
         one"""
-        Configuration = Pool().get('quarantine.configuration')
-        hours = Configuration(1).positive_deadline_hours
+        Deadline = Pool().get('quarantine.deadline')
+        hours = Deadline.hours_by_kind()['positive']
         to_save = []
         for transfer in transfers:
             if (transfer.state != 'requested' or not transfer.requested_at
@@ -303,6 +375,7 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                     'quarantine_transfer.msg_dispatch_no_vehicle',
                     transfer=self.rec_name))
         Vehicle.check_disinfected([vehicle])
+        self.check_kept_local()
         if len(self.lines) > vehicle.seats:
             raise DispatchError(gettext(
                     'quarantine_transfer.msg_dispatch_seats',
@@ -402,6 +475,8 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
                             else None),
                         'exposure_date': (previous.exposure_date
                             if previous else None),
+                        'identified_at': (previous.identified_at
+                            if previous else line.identified_at),
                         'phone': (previous.phone if previous
                             else line.phone),
                         'community': (previous.community if previous
@@ -467,6 +542,10 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
             "symptom at boarding: the person travels under the positive "
             "rules."),
         'get_fever')
+    identified_at = fields.DateTime("Identified at",
+        help="When the person was identified as a contact: a contact is "
+        "isolated within 8 hours of it, and the transfer's deadline is the "
+        "earliest of its persons'.")
 
     @classmethod
     def __setup__(cls):
@@ -497,6 +576,8 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, lines, field_names):
         super().validate_fields(lines, field_names)
+        check_not_future(lines, field_names & {'identified_at'},
+            FutureDateError)
         if 'boarding_temperature' in field_names:
             for line in lines:
                 # Checked here: SQLite compares numeric columns as text.
@@ -545,6 +626,7 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
             self.positive = self.stay.positive
             self.category = self.stay.category
             self.phone = self.stay.phone
+            self.identified_at = self.stay.identified_at
 
     def get_rec_name(self, name):
         return self.person.rec_name
@@ -573,6 +655,38 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
 
     def get_fever(self, name):
         return self.is_febrile
+    def identified(self):
+        "When the person was identified, on the line or the stay"
+        return self.identified_at or (
+            self.stay.identified_at if self.stay else None)
+
+    @property
+    def deadline_category(self):
+        "The category whose deadline applies (a contact's, as on arrival)"
+        return (self.category or (self.stay.category if self.stay else None)
+            or 'close_contact')
+
+    def birth_date(self):
+        "The birth date of the stay, or of the person's identity card"
+        if self.stay and self.stay.birth_date:
+            return self.stay.birth_date
+        number = self.person.quarantine_identity_number
+        if number and not identity_error(number):
+            return identity_facts(number)[0]
+
+    def kept_local_reason(self, date):
+        """The translated reason why the person is isolated locally, not
+        in another region: elderly, infant or psychiatric patient; or
+        None"""
+        Configuration = Pool().get('quarantine.configuration')
+        config = Configuration(1)
+        age = age_on(self.birth_date(), date)
+        if age is not None and age >= config.elderly_age:
+            return gettext('quarantine_transfer.msg_local_elderly', age=age)
+        if age is not None and age < config.infant_age:
+            return gettext('quarantine_transfer.msg_local_infant', age=age)
+        if self.stay and 'psychiatric' in (self.stay.special_needs or ()):
+            return gettext('quarantine_transfer.msg_local_psychiatric')
 
 
 class ReconcileStart(ModelView):

@@ -61,7 +61,7 @@ class ImportTestCase(ActivatedTestCase):
             arrival(1, needs="轮椅"),
             arrival(2, needs="行动不便、慢性病"),
             arrival(3, birth='19510301'),
-            arrival(4, needs="孕妇"),
+            arrival(4, needs="孕妇；精神疾病"),
             arrival(5),
             ]
         state, wizard = self.run_import(workbook_bytes(
@@ -78,8 +78,8 @@ class ImportTestCase(ActivatedTestCase):
         self.assertEqual(state, 'open_')
         stays = Stay.search([], order=[('phone', 'ASC')])
         self.assertEqual([s.special_needs for s in stays], [
-                ('disabled',), ('chronic', 'disabled'), (), ('pregnant',),
-                ()])
+                ('disabled',), ('chronic', 'disabled'), (),
+                ('pregnant', 'psychiatric'), ()])
         self.assertEqual([s.needs_accessible for s in stays],
             [True, True, True, False, False])
         self.assertEqual([r.needs_accessible

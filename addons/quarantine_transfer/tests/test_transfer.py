@@ -47,7 +47,7 @@ class TransferTestCase(ActivatedTestCase):
 
     @with_transaction()
     def test_contacts_to_site(self):
-        """15 close contacts from a community to a site within 12 hours, in
+        """15 close contacts from a community to a site within 8 hours, in
         a 30-seat bus: every other seat (Henan L167, L527)"""
         pool = Pool()
         Transfer = pool.get('quarantine.transfer')
@@ -59,8 +59,9 @@ class TransferTestCase(ActivatedTestCase):
         move = transfer(persons, to_site=site, vehicle=bus)
         Transfer.request([move])
         self.assertTrue(move.number)
+        # contacts are isolated within 8 hours (Henan L163)
         self.assertEqual(move.deadline - move.requested_at,
-            dt.timedelta(hours=12))
+            dt.timedelta(hours=8))
         self.assertFalse(move.positive_rules)
         Transfer.dispatch([move])
         self.assertEqual(move.state, 'dispatched')
