@@ -655,6 +655,8 @@ class TransferLine(PersonEntry, ModelSQL, ModelView):
 
     def get_fever(self, name):
         return self.is_febrile
+
+    @property
     def identified(self):
         "When the person was identified, on the line or the stay"
         return self.identified_at or (
