@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .test_transfer import transfer, vehicle
+from .test_transfer import arrive, transfer, vehicle
 
 HOUR = dt.timedelta(hours=1)
 
@@ -101,7 +101,7 @@ class DeadlineTestCase(ActivatedTestCase):
         self.assertEqual(Transfer.update_overdue(), [move])
         self.assertTrue(move.overdue)
         Transfer.dispatch([move])
-        Transfer.arrive([move])
+        arrive(move)
         stay, = Stay.search([('person', '=', person.id)])
         self.assertEqual(stay.identified_at, identified)
         self.assertEqual(stay.admission_deadline, identified + 8 * HOUR)

@@ -88,15 +88,15 @@ class FeverTestCase(ActivatedTestCase):
         # the others, her flag not theirs, under the contacts' rules
         others = bus_of_stays(stays[1:16], vehicle('豫A2', seats=30), there)
         self.assertFalse(others.positive_rules)
-        self.assertEqual(hours(others), 12)
+        self.assertEqual(hours(others), 8)  # a contact's 8 h
 
     @with_transaction()
     def test_health_flag_after_request(self):
-        "A flag raised after the request brings the deadline to 2 h"
+        "A flag raised after the request brings the deadline from 8 h to 2 h"
         here, there = active_site(rooms=3), active_site(code='S2', rooms=3)
         stays = admit_residents(here, here.rooms)
         move = bus_of_stays(stays, vehicle(), there)
-        self.assertEqual(hours(move), 12)
+        self.assertEqual(hours(move), 8)  # a contact's 8 h
         reading(stays[2], '36.6', ['cough'])
         move = type(move)(move.id)
         self.assertTrue(move.positive_rules)
@@ -114,14 +114,14 @@ class FeverTestCase(ActivatedTestCase):
             for i in range(10)]
         move = transfer(persons, to_site=site, vehicle=vehicle())
         Transfer.request([move])
-        self.assertEqual(hours(move), 12)
+        self.assertEqual(hours(move), 8)  # a contact's 8 h
         first, second = move.lines[:2]
         Line.write(list(move.lines), {'boarding_checked': True,
                 'boarding_temperature': Decimal('36.5')})
         Line.write([first], {'boarding_temperature': Decimal('37.2')})
         move = Transfer(move.id)
         self.assertFalse(move.positive_rules)
-        self.assertEqual(hours(move), 12)
+        self.assertEqual(hours(move), 8)  # a contact's 8 h
         Transfer.dispatch([move])
         Transfer.write([move], {'state': 'requested'})
 
