@@ -194,6 +194,10 @@ class Price(ModelSQL, ModelView):
     market = fields.Char("Market", size=100,
         help="Where the price was observed: a supermarket, a wholesale "
         "market; empty for the price of the whole city.")
+    township = fields.Many2One('quarantine.area', "Township",
+        ondelete='RESTRICT',
+        help="The township (乡镇) of the market: a rise there counts among "
+        "the townships of a market anomaly.")
     week_ago_price = fields.Function(fields.Numeric("Price a Week Before",
             digits=(16, 4),
             help="The latest price of the product at the same market on "
