@@ -326,3 +326,41 @@ class SurveyTestCase(ActivatedTestCase):
         Survey.create([{'contract': supplier.id, 'date': today,
                     'zero': True}])
         self.assertEqual(Survey.search_count([]), 1)
+
+
+class PriceTownshipTestCase(ActivatedTestCase):
+    "The township of the imported prices"
+    module = 'quarantine_supply'
+
+    @with_transaction()
+    def test_import_township(self):
+        """The price sheet's 乡镇 column names the township by name or
+        code; an unknown one is reported and nothing imported; the rise
+        there counts for the market level"""
+        from .test_price import workbook_bytes
+        Price = Pool().get('quarantine.supply.price')
+        Import = Pool().get('quarantine.supply.price.import', type='wizard')
+        xianghu = township("象湖镇")
+        Pool().get('quarantine.area').write([xianghu], {'code': 'XH'})
+        monitored("蔬菜")
+
+        def run(rows):
+            session_id, _, _ = Import.create()
+            wizard = Import(session_id)
+            wizard.start.file = workbook_bytes(rows)
+            return wizard.transition_import_(), wizard
+        state, wizard = run([[WEEK_AGO, "蔬菜", 4, "国光超市", "象湖镇"],
+                [TODAY, "蔬菜", 5, "国光超市", "火星镇"]])
+        self.assertEqual(state, 'errors')
+        self.assertEqual(Price.search_count([]), 0)
+        state, _ = run([[WEEK_AGO, "蔬菜", 4, "国光超市", "象湖镇"],
+                [TODAY, "蔬菜", 5, "国光超市", "XH"]])
+        self.assertEqual(state, 'open_')
+        self.assertEqual({p.township for p in Price.search([])}, {xianghu})
+        result = market_level(TODAY)
+        self.assertEqual((result.level, result.townships),
+            ('mild', ["象湖镇"]))
+        # a sheet without the column keeps the township
+        state, _ = run([[TODAY, "蔬菜", 6, "国光超市"]])
+        price, = Price.search([('date', '=', TODAY)])
+        self.assertEqual((price.price, price.township), (Decimal(6), xianghu))
