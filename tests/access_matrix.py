@@ -82,6 +82,11 @@ ROWS = {
     'quarantine.supply.norm': "two ration norms",
     'quarantine.supply.driver_test': "two drivers' tests",
     'quarantine.supply.price': "two prices",
+    'quarantine.supply.market.incident': "two market incidents",
+    'quarantine.supply.market.response': "two market responses",
+    'quarantine.supply.market.response.task': "tasks of two responses",
+    'quarantine.supply.survey': "two suppliers' daily surveys",
+    'quarantine.supply.survey.line': "figures of two daily surveys",
     'purchase.purchase': "purchases into A's and B's warehouses",
     'stock.move': "moves into A's and B's warehouses",
     'product.template': "two products",
@@ -215,6 +220,11 @@ MODELS = {
     'quarantine.supply.norm': _LOGISTICS,
     'quarantine.supply.driver_test': _LOGISTICS,
     'quarantine.supply.price': _LOGISTICS,
+    'quarantine.supply.market.incident': _LOGISTICS,
+    'quarantine.supply.market.response': _LOGISTICS,
+    'quarantine.supply.market.response.task': _LOGISTICS,
+    'quarantine.supply.survey': _LOGISTICS,
+    'quarantine.supply.survey.line': _LOGISTICS,
     'quarantine.supply.plan': _LOGISTICS_SITES,
     'quarantine.supply.plan-quarantine.site': _NO_RPC,
     'quarantine.supply.plan.line': _LOGISTICS_SITES,
@@ -384,6 +394,9 @@ METHODS = {
         _LOGISTICS_BUTTON, manager_a='O'),
     'quarantine.supply.allocation.draft': dict(
         _LOGISTICS_BUTTON, manager_a='O'),
+    'quarantine.supply.market.response.evaluate': _LOGISTICS_BUTTON,
+    'quarantine.supply.market.response.open': _LOGISTICS_BUTTON,
+    'quarantine.supply.market.response.close': _LOGISTICS_BUTTON,
     }
 
 

@@ -175,6 +175,11 @@ class Fixtures:
             'quarantine.supply.norm': 'quantity',
             'quarantine.supply.driver_test': 'result',
             'quarantine.supply.price': 'price',
+            'quarantine.supply.market.incident': 'notes',
+            'quarantine.supply.market.response': 'date',
+            'quarantine.supply.market.response.task': 'owner',
+            'quarantine.supply.survey': 'date',
+            'quarantine.supply.survey.line': 'stock',
             'quarantine.supply.plan': 'reserve_days',
             'quarantine.supply.plan-quarantine.site': 'site',
             'quarantine.supply.plan.line': 'to_order',
@@ -370,6 +375,33 @@ class Fixtures:
         if model == 'quarantine.supply.price':
             return {'product': ids['product'], 'price': Decimal('3'),
                 'date': today - dt.timedelta(days=n)}
+        if model == 'quarantine.supply.market.incident':
+            Area = pool.get('quarantine.area')
+            area, = Area.create([self.values('quarantine.area', site)])
+            return {'kind': 'rush', 'township': area.id, 'start_date': today,
+                'notes': "抢购"}
+        if model == 'quarantine.supply.market.response':
+            return {'date': today - dt.timedelta(days=n)}
+        if model == 'quarantine.supply.market.response.task':
+            Response = pool.get('quarantine.supply.market.response')
+            response, = Response.create([
+                    self.values('quarantine.supply.market.response', site)])
+            return {'response': response.id, 'owner': "市商务局",
+                'description': "协调保供企业增加供应"}
+        if model == 'quarantine.supply.survey':
+            contract = self.contract()
+            pool.get('quarantine.supply.contract').activate([contract])
+            return {'contract': contract.id,
+                'date': today - dt.timedelta(days=n), 'zero': True}
+        if model == 'quarantine.supply.survey.line':
+            Survey = pool.get('quarantine.supply.survey')
+            survey, = Survey.create([dict(
+                        self.values('quarantine.supply.survey', site),
+                        zero=False, lines=[('create', [{
+                                        'product': ids['product'],
+                                        'unit': ids['kg'], 'stock': 1}])])])
+            return {'survey': survey.id, 'product': self.product().id,
+                'unit': ids['kg'], 'stock': 2}
         if model == 'quarantine.supply.plan':
             return {'date': today, 'scope': 'site', 'site': site_id,
                 'reserve_days': 15}

@@ -22,3 +22,11 @@ class DispatchError(VehicleDispatchError):
 
 class AllocationError(UserError):
     pass
+
+
+class MarketError(UserError):
+    pass
+
+
+class SurveyError(UserError):
+    pass

@@ -194,6 +194,10 @@ class Price(ModelSQL, ModelView):
     market = fields.Char("Market", size=100,
         help="Where the price was observed: a supermarket, a wholesale "
         "market; empty for the price of the whole city.")
+    township = fields.Many2One('quarantine.area', "Township",
+        ondelete='RESTRICT',
+        help="The township (乡镇) of the market: a rise there counts among "
+        "the townships of a market anomaly.")
     week_ago_price = fields.Function(fields.Numeric("Price a Week Before",
             digits=(16, 4),
             help="The latest price of the product at the same market on "
@@ -342,17 +346,21 @@ class Price(ModelSQL, ModelView):
         to_create, to_update, prices = [], defaultdict(list), []
         for row in rows:
             price = existing.get(key(row.product, row.date, row.market))
+            township = row.township.id if row.township else None
             if price is None:
                 to_create.append({'product': row.product.id,
                         'date': row.date, 'price': row.price,
-                        'market': row.market})
+                        'market': row.market, 'township': township})
             else:
-                if price.price != row.price:
-                    to_update[row.price].append(price)
+                old = price.township.id if price.township else None
+                if price.price != row.price or (
+                        township and old != township):
+                    to_update[row.price, township or old].append(price)
                 prices.append(price)
         if to_update:
-            cls.write(*sum(([records, {'price': value}]
-                        for value, records in to_update.items()), []))
+            cls.write(*sum(([records, {'price': value, 'township': area}]
+                        for (value, area), records in to_update.items()),
+                    []))
         return prices + cls.create(to_create)
 
 
@@ -414,18 +422,19 @@ COLUMNS = [
     ('product', "物资", True),
     ('price', "价格", True),
     ('market', "市场", False),
+    ('township', "乡镇", False),
     ]
 
 # The field each column of text is written to, bounded by its size
 FIELDS = {'market': ('quarantine.supply.price', 'market')}
 
 PriceRow = namedtuple('PriceRow', ['row', 'date', 'product', 'price',
-        'market'])
+        'market', 'township'], defaults=[None])
 
 
 def template_workbook():
     return template("价格监测", COLUMNS,
-        [dt.date(2022, 5, 10), "大米", 5.2, "国光超市"])
+        [dt.date(2022, 5, 10), "大米", 5.2, "国光超市", None])
 
 
 def read_prices(data):
@@ -436,7 +445,8 @@ def read_prices(data):
     sheet = Sheet(data, COLUMNS, FIELDS)
     rows = sheet.rows(no_row='quarantine_supply.msg_price_import_no_row')
     products = _products([row.text('product') for row in rows])
-    prices = [_read_row(row, products) for row in rows]
+    townships = _townships([row.text('township') for row in rows])
+    prices = [_read_row(row, products, townships) for row in rows]
     _check_repeated(sheet, prices)
     sheet.errors.sort(key=lambda e: e.row)
     return sheet.result(prices)
@@ -460,7 +470,22 @@ def _products(names):
     return found
 
 
-def _read_row(row, products):
+def _townships(names):
+    "Return {name or code: [areas]} of the townships typed in the sheet"
+    Area = Pool().get('quarantine.area')
+    names = list({n for n in names if n})
+    found = defaultdict(list)
+    for sub in slices(names):
+        for area in Area.search(['OR',
+                    ('name', 'in', sub),
+                    ('code', 'in', sub),
+                    ]):
+            for key in {area.name, area.code} & set(sub):
+                found[key].append(area)
+    return found
+
+
+def _read_row(row, products, townships=None):
     date = row.cell('date')
     if isinstance(date, dt.datetime):
         date = date.date()
@@ -515,7 +540,14 @@ def _read_row(row, products):
             else:
                 price = price.quantize(PRICE_DIGITS)
     market = row.text('market') or None
-    return PriceRow(row.number, date, product, price, market)
+    name, township = row.text('township'), None
+    if name:
+        if len((townships or {}).get(name, [])) != 1:
+            row.error('township',
+                'quarantine_supply.msg_price_import_township', value=name)
+        else:
+            township = townships[name][0]
+    return PriceRow(row.number, date, product, price, market, township)
 
 
 def _check_repeated(sheet, rows):
