@@ -646,13 +646,14 @@ def transfer_under_way(rows, sites):
 
 
 def late_daily_report(site):
-    "Yesterday's daily report of the site, submitted only now"
+    """The daily report of the site of two days ago, submitted only now:
+    it was due yesterday at the deadline hour"""
     Submission = Model.get('quarantine.daily_report.submission')
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    if Submission.find([('site', '=', site.id), ('date', '=', yesterday)]):
+    date = dt.date.today() - dt.timedelta(days=2)
+    if Submission.find([('site', '=', site.id), ('date', '=', date)]):
         return
     wizard = Wizard('quarantine.daily_report')
-    wizard.form.date = yesterday
+    wizard.form.date = date
     wizard.form.sites.append(type(site)(site.id))
     wizard.execute('submit')
 

@@ -67,6 +67,7 @@ class QuarantineTestCase(ModuleTestCase):
                 ('expansion_alert', 1.5, 'at most 1'),
                 ('minimum_site_rooms', -1, 'cannot be negative'),
                 ('elderly_age', 0, 'greater than zero'),
+                ('daily_report_day_offset', -1, '0 or more'),
                 ]:
             with self.subTest(field=field, value=value):
                 with self.assertRaisesRegex(SQLConstraintError, message):
