@@ -8,6 +8,14 @@ class SiteRoomsWarning(UserWarning):
     pass
 
 
+class SiteGateWarning(UserWarning):
+    pass
+
+
+class SiteValidationError(ValidationError):
+    pass
+
+
 class SiteStateError(UserError):
     pass
 
