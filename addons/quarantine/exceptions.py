@@ -90,3 +90,7 @@ class FutureDateError(ValidationError):
 
 class EntryError(UserError):
     pass
+
+
+class StaffTestError(UserError):
+    pass
