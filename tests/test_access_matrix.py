@@ -147,6 +147,7 @@ class Fixtures:
             'quarantine.area': 'name', 'quarantine.regime': 'name',
             'quarantine.site': 'name', 'quarantine.room': 'notes',
             'quarantine.room.turnover': 'notes', 'quarantine.staff': 'role',
+            'quarantine.staff.test': 'reagent',
             'quarantine.stay': 'notes',
             'quarantine.stay.end_date_change': 'reason',
             'quarantine.stay.room_change': 'reason',
@@ -262,6 +263,11 @@ class Fixtures:
             Party = pool.get('party.party')
             return {'site': site_id, 'role': 'medical',
                 'party': Party.create([{'name': f"员工{n}"}])[0].id}
+        if model == 'quarantine.staff.test':
+            Staff = pool.get('quarantine.staff')
+            staff, = Staff.create([self.values('quarantine.staff', site)])
+            return {'site': site_id, 'staff': staff.id,
+                'date': today - dt.timedelta(days=n)}
         if model == 'quarantine.stay':
             return {'person': new_person().id, 'regime': ids['regime'],
                 'site': site_id, 'arrival_date': today,
