@@ -900,6 +900,7 @@ class AccessMatrixTestCase(CityTestCase):
         model = {
             'quarantine.site.room_board': 'quarantine.site',
             'quarantine.site.sampling_roster': 'quarantine.site',
+            'quarantine.site.staff_roster': 'quarantine.site',
             'quarantine.stay.release_certificate': 'quarantine.stay',
             'quarantine.transfer.handover': 'quarantine.transfer',
             'quarantine.transfer.handover_blank': 'quarantine.transfer',
