@@ -53,7 +53,8 @@ class StaffTest(ModelSQL, ModelView):
             ('staff_date_unique', Unique(t, t.staff, t.date),
                 'quarantine.msg_staff_test_unique'),
             ]
-        cls._order = [('date', 'DESC'), ('site', 'ASC'), ('staff', 'ASC')]
+        cls._order = [('date', 'DESC'), ('site', 'ASC'), ('staff', 'ASC'),
+            ('id', 'DESC')]
 
     @staticmethod
     def default_date():
