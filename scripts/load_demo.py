@@ -67,7 +67,9 @@ def load_sites(areas):
         site = Site(code=row['code'], name=row['name'],
             area=areas[row['area_code']], address=row['address'],
             contact_name=row['contact_name'],
-            contact_phone=row['contact_phone'], layout_compliant=True)
+            contact_phone=row['contact_phone'], layout_compliant=True,
+            # evaluated and accepted by the city's experts (Henan L245)
+            expert_evaluated_on=dt.date.today() - dt.timedelta(days=30))
         site.save()
         wizard = Wizard('quarantine.room.create', [site])
         wizard.form.site = site
@@ -126,7 +128,12 @@ def new_stay(row, by_number):
         special_needs=[row['needs']] if row['needs'] else [])
     if row['companion_of']:
         stay.companion_of = by_number[row['companion_of']]
+        # the guardian signed the informed consent (知情同意书) at the
+        # community before boarding: who and when are on the stay
         stay.guardian_consent = True
+        stay.consent_signed_by = row['name']
+        stay.consent_signed_at = (dt.datetime.now().replace(microsecond=0)
+            - dt.timedelta(hours=2))
     stay.save()
     by_number[row['identity_number']] = stay
     return stay
@@ -655,13 +662,14 @@ def transfer_under_way(rows, sites):
 
 
 def late_daily_report(site):
-    "Yesterday's daily report of the site, submitted only now"
+    """The daily report of the site of two days ago, submitted only now:
+    it was due yesterday at the deadline hour"""
     Submission = Model.get('quarantine.daily_report.submission')
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    if Submission.find([('site', '=', site.id), ('date', '=', yesterday)]):
+    date = dt.date.today() - dt.timedelta(days=2)
+    if Submission.find([('site', '=', site.id), ('date', '=', date)]):
         return
     wizard = Wizard('quarantine.daily_report')
-    wizard.form.date = yesterday
+    wizard.form.date = date
     wizard.form.sites.append(type(site)(site.id))
     wizard.execute('submit')
 

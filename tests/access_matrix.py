@@ -143,6 +143,10 @@ MODELS = {
         'city_admin': 'AAAAA', 'manager_a': 'OOOOO', 'clerk_a': 'OOOO-',
         'medical_a': 'OO---', 'transfer': '-----', 'logistics': 'AA---',
         'nogroup': '-----'},
+    'quarantine.staff.test': {
+        'city_admin': 'AAAAA', 'manager_a': 'OOOO-', 'clerk_a': 'OOOO-',
+        'medical_a': 'OOOO-', 'transfer': '-----', 'logistics': '-----',
+        'nogroup': '-----'},
     'quarantine.stay': {
         'city_admin': 'AAAAA', 'manager_a': 'OOOOO', 'clerk_a': 'OOOO-',
         'medical_a': 'OOO--', 'transfer': 'AA---', 'logistics': 'AA---',
@@ -310,6 +314,8 @@ REPORTS = {
     'quarantine.site.room_board': {'city_admin': 'A', 'manager_a': 'O'},
     'quarantine.site.sampling_roster': {
         'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O'},
+    'quarantine.site.staff_roster': {
+        'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O'},
     'quarantine.stay.release_certificate': {
         'city_admin': 'A', 'clerk_a': 'O', 'medical_a': 'O'},
     # the sending and the receiving site sign the handover form too
@@ -342,6 +348,7 @@ METHODS = {
     'quarantine.site.standby': _SITE_MANAGER,
     'quarantine.site.activate': _SITE_MANAGER,
     'quarantine.site.close': _SITE_MANAGER,
+    'quarantine.site.plan_staff_tests': dict(_SITE_MANAGER, medical_a='O'),
     'quarantine.site.draft': _ADMIN,
     'quarantine.room.to_cleaning': _SITE_MANAGER,
     'quarantine.room.clear': dict(_SITE_MANAGER, medical_a='O'),

@@ -148,6 +148,7 @@ class Fixtures:
             'quarantine.deadline': 'hours',
             'quarantine.site': 'name', 'quarantine.room': 'notes',
             'quarantine.room.turnover': 'notes', 'quarantine.staff': 'role',
+            'quarantine.staff.test': 'reagent',
             'quarantine.stay': 'notes',
             'quarantine.stay.end_date_change': 'reason',
             'quarantine.stay.room_change': 'reason',
@@ -270,6 +271,11 @@ class Fixtures:
             Party = pool.get('party.party')
             return {'site': site_id, 'role': 'medical',
                 'party': Party.create([{'name': f"员工{n}"}])[0].id}
+        if model == 'quarantine.staff.test':
+            Staff = pool.get('quarantine.staff')
+            staff, = Staff.create([self.values('quarantine.staff', site)])
+            return {'site': site_id, 'staff': staff.id,
+                'date': today - dt.timedelta(days=n)}
         if model == 'quarantine.stay':
             return {'person': new_person().id, 'regime': ids['regime'],
                 'site': site_id, 'arrival_date': today,
@@ -929,6 +935,7 @@ class AccessMatrixTestCase(CityTestCase):
         model = {
             'quarantine.site.room_board': 'quarantine.site',
             'quarantine.site.sampling_roster': 'quarantine.site',
+            'quarantine.site.staff_roster': 'quarantine.site',
             'quarantine.stay.release_certificate': 'quarantine.stay',
             'quarantine.transfer.handover': 'quarantine.transfer',
             'quarantine.transfer.handover_blank': 'quarantine.transfer',

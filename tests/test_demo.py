@@ -307,8 +307,9 @@ def test_transfer_under_way(demo):
 
 
 def test_late_daily_report(demo):
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    assert demo['first']['late_reports'] == [['DC02', str(yesterday)]]
+    "The report of two days ago, due yesterday at 09:00, submitted late"
+    date = dt.date.today() - dt.timedelta(days=2)
+    assert demo['first']['late_reports'] == [['DC02', str(date)]]
 
 
 def test_logins(demo):

@@ -57,7 +57,9 @@ def setup_site(pool, rooms, password):
     Regime = pool.get('quarantine.regime')
     User = pool.get('res.user')
     ModelData = pool.get('ir.model.data')
-    site, = Site.create([{'name': "Fault Test Site", 'code': 'FAULT'}])
+    site, = Site.create([{'name': "Fault Test Site", 'code': 'FAULT',
+                'expert_evaluated_on': dt.date.today(),
+                'layout_compliant': True}])
     Room.create([{
                 'site': site.id,
                 'floor': str(i // ROOMS_PER_FLOOR + 1),

@@ -35,6 +35,8 @@ COLUMNS = [
     ('group', "家庭/团组", False),
     ('community', "所属社区", False),
     ('companion_of', "陪护对象身份证号", False),
+    ('consent_signed_by', "知情同意签署人", False),
+    ('consent_signed_at', "知情同意签署时间", False),
     ('special_needs', "特殊需求", False),
     ('notes', "备注", False),
     ]
@@ -74,22 +76,25 @@ FIELDS = {
     'group': ('quarantine.stay', 'group_name'),
     'community': ('quarantine.stay', 'community'),
     'notes': ('quarantine.stay', 'notes'),
+    'consent_signed_by': ('quarantine.stay', 'consent_signed_by'),
     }
+# Columns newer than the others: an older list without them is read
+NEWER = ['special_needs', 'consent_signed_by', 'consent_signed_at']
 REQUIRED = [key for key, _, required in COLUMNS if required]
 CATEGORY_CODES = {code for code, _ in CATEGORIES}
 SPECIAL_NEEDS_CODES = {code for code, _ in SPECIAL_NEEDS}
 
-# special_needs last, with a default: a newer column than the others
+# the newer columns last, with a default
 Arrival = namedtuple('Arrival', [c[0] for c in COLUMNS
-        if c[0] != 'special_needs'] + ['row', 'special_needs'],
-    defaults=[None])
+        if c[0] not in NEWER] + ['row'] + NEWER,
+    defaults=[None] * len(NEWER))
 
 
 def template_workbook():
     "Return the bytes of an empty arrival list with its headers"
     return template("到达人员名单", COLUMNS, ["张三", "11010519491231002X",
             "13800138000", "密切接触者", dt.date(2022, 5, 8), "本市社区排查",
-            "张家", "和平社区", "", "行动不便", ""])
+            "张家", "和平社区", "", "", "", "行动不便", ""])
 
 
 def read_arrivals(data, arrival_date):
@@ -128,6 +133,7 @@ def _read_row(row, arrival_date):
                 values='、'.join(CATEGORY_LABELS))
         result['category'] = category
     result['special_needs'] = _special_needs(row, result['special_needs'])
+    result['consent_signed_at'] = _consent(row, result)
     exposure = row.cell('exposure_date')
     if isinstance(exposure, dt.datetime):
         exposure = exposure.date()
@@ -147,6 +153,34 @@ def _read_row(row, arrival_date):
             row.report('exposure_date', message)
         result['exposure_date'] = exposure
     return Arrival(row=row.number, **result)
+
+
+def _consent(row, result):
+    """The time the guardian's informed consent was signed (知情同意书,
+    Henan L571), read with who signed it: both or neither, on the row of a
+    guardian who accompanies someone"""
+    signed_at = row.cell('consent_signed_at')
+    if isinstance(signed_at, dt.date) and not isinstance(
+            signed_at, dt.datetime):
+        signed_at = dt.datetime.combine(signed_at, dt.time())
+    if signed_at in (None, ''):
+        signed_at = None
+    elif not isinstance(signed_at, dt.datetime):
+        row.error('consent_signed_at', 'quarantine.msg_import_date_text',
+            value=row.text('consent_signed_at'))
+        return None
+    signed_by = result['consent_signed_by']
+    if (signed_by or signed_at) and not result['companion_of']:
+        row.error('consent_signed_by', 'quarantine.msg_import_consent_alone')
+    elif signed_by and not signed_at:
+        row.error('consent_signed_at', 'quarantine.msg_import_required')
+    elif signed_at and not signed_by:
+        row.error('consent_signed_by', 'quarantine.msg_import_required')
+    message = future_error(signed_at, row.sheet.labels['consent_signed_at'],
+        wall_clock=True)
+    if message:
+        row.report('consent_signed_at', message)
+    return signed_at
 
 
 def _special_needs(row, value):

@@ -56,6 +56,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         required=True,
         help="Each site's daily report is due before this hour (Zhejiang: "
         "the isolation lists before 09:00).")
+    daily_report_day_offset = fields.Integer(
+        "Daily Report Deadline (days after)", required=True,
+        help="The report of a day is due at the deadline hour this many "
+        "days later: 1, the report of day D by 09:00 of day D + 1.")
     certificate_sequence = fields.Many2One('ir.sequence',
         "Release Certificate Sequence", required=True,
         domain=[('sequence_type', '=',
@@ -81,6 +85,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
                 Check(t, (t.daily_report_hour >= 0)
                     & (t.daily_report_hour <= 23)),
                 'quarantine.msg_configuration_daily_report_hour'),
+            ('daily_report_day_offset_positive',
+                Check(t, t.daily_report_day_offset >= 0),
+                'quarantine.msg_configuration_daily_report_day_offset'),
             ('residents_per_medical_staff_positive',
                 Check(t, t.residents_per_medical_staff > 0),
                 'quarantine.msg_configuration_ratio_positive'),
@@ -110,6 +117,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_daily_report_hour(cls):
         return 9
+
+    @classmethod
+    def default_daily_report_day_offset(cls):
+        return 1
 
     @classmethod
     def default_elderly_age(cls):

@@ -102,9 +102,13 @@ class Submission(ModelSQL, ModelView):
 
     @classmethod
     def deadline(cls, date):
+        """When the report of `date` is due: at the configured hour of the
+        configured days later (the report of day D by 09:00 of D + 1)"""
         Configuration = Pool().get('quarantine.configuration')
-        hour = Configuration(1).daily_report_hour
-        return dt.datetime.combine(date, dt.time(hour))
+        config = Configuration(1)
+        return dt.datetime.combine(
+            date + dt.timedelta(days=config.daily_report_day_offset),
+            dt.time(config.daily_report_hour))
 
 
 class DailyReportStart(ModelView):

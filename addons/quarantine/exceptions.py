@@ -12,6 +12,14 @@ class LaboratoryCapacityWarning(UserWarning):
     pass
 
 
+class SiteGateWarning(UserWarning):
+    pass
+
+
+class SiteValidationError(ValidationError):
+    pass
+
+
 class SiteStateError(UserError):
     pass
 
@@ -89,4 +97,8 @@ class EntryError(UserError):
 
 
 class HomeTestError(ValidationError):
+    pass
+
+
+class StaffTestError(UserError):
     pass

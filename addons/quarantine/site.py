@@ -18,7 +18,9 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .common import check_access_first
-from .exceptions import SiteRoomsWarning, SiteStateError
+from .bounds import field_label, future_error
+from .exceptions import (
+    SiteGateWarning, SiteRoomsWarning, SiteStateError, SiteValidationError)
 from .room import ROOM_STATES
 
 # Henan L251: 1/3 of the rooms usable within 24 h, 2/3 within 48 h, all
@@ -179,6 +181,18 @@ class Site(Workflow, ModelSQL, ModelView):
     layout_compliant = fields.Boolean("Three Zones, Two Passages",
         states=_states,
         help="Ticked once the layout was checked by infection control.")
+    # Henan L245/L579, Chongqing L161: a site opens once evaluated by the
+    # experts and laid out in three zones and two passages; activating one
+    # that is not is a warning the user confirms, kept with who and when
+    expert_evaluated_on = fields.Date("Expert Evaluation", states=_states,
+        help="When the experts organised by the city evaluated and accepted "
+        "the site (评估验收合格): activating a site without it asks for a "
+        "confirmation.")
+    gate_confirmed_by = fields.Many2One('res.user', "Gates Confirmed by",
+        readonly=True,
+        help="Who activated the site without the expert evaluation or the "
+        "three zones and two passages, confirming the warning.")
+    gate_confirmed_at = fields.DateTime("Gates Confirmed at", readonly=True)
     rooms = fields.One2Many('quarantine.room', 'site', "Rooms",
         states=_states)
     staff = fields.One2Many('quarantine.staff', 'site', "Staff",
@@ -217,9 +231,14 @@ class Site(Workflow, ModelSQL, ModelView):
     drill_lagging = figure_flag("Activation Lagging",
         "Fewer rooms ready than the activation targets ask.")
 
-    staff_count = figure(fields.Integer("Staff"))
+    staff_count = figure(fields.Integer("Staff",
+        help="Active certified staff (持证上岗): only they count in the "
+        "staffing rules."))
     medical_staff_count = figure(fields.Integer("Medical Staff",
-        help="Active medical and infection-control staff."))
+        help="Active certified medical and infection-control staff."))
+    uncertified_staff_count = figure(fields.Integer("Uncertified Staff",
+        help="Active staff without the training certificate: not counted "
+        "in the staffing rules until certified."))
     infection_control_count = figure(
         fields.Integer("Infection Control Staff"))
     other_staff_count = figure(fields.Integer("Other Staff"))
@@ -382,11 +401,16 @@ class Site(Workflow, ModelSQL, ModelView):
             Count(stay.id).as_('count'),
             where=of_sites(stay.site, stay.state == 'admitted'),
             group_by=[stay.site])
+        # only certified staff count (持证上岗, Henan L281/L579, Chongqing
+        # L163)
+        certified = staff.certified == Literal(True)
         people = staff.select(staff.site.as_('site'),
-            Count(staff.id).as_('total'),
-            count_of(staff.role.in_(list(MEDICAL_ROLES))).as_('medical'),
-            count_of(staff.role == 'infection_control').as_(
+            count_of(certified).as_('total'),
+            count_of(certified & staff.role.in_(list(MEDICAL_ROLES))).as_(
+                'medical'),
+            count_of(certified & (staff.role == 'infection_control')).as_(
                 'infection_control'),
+            (Count(staff.id) - count_of(certified)).as_('uncertified'),
             where=of_sites(staff.site, staff.active == Literal(True)),
             group_by=[staff.site])
         query = (site
@@ -428,6 +452,7 @@ class Site(Workflow, ModelSQL, ModelView):
             occupancy.as_('occupancy'),
             resident_count.as_('resident_count'),
             staff_count.as_('staff_count'),
+            Coalesce(people.uncertified, 0).as_('uncertified_staff_count'),
             medical.as_('medical_staff_count'),
             infection_control.as_('infection_control_count'),
             (staff_count - medical).as_('other_staff_count'),
@@ -490,6 +515,8 @@ class Site(Workflow, ModelSQL, ModelView):
         default.setdefault('code')
         default.setdefault('staff')
         default.setdefault('activated_at')
+        default.setdefault('gate_confirmed_by')
+        default.setdefault('gate_confirmed_at')
         default.setdefault('activation_started_at')
         default.setdefault('closed_at')
         return super().copy(sites, default=default)
@@ -528,11 +555,52 @@ class Site(Workflow, ModelSQL, ModelView):
                             f'{s.rec_name} ({s.room_count})'
                             for s in small[:5]),
                         minimum=minimum))
+        gated = cls.check_gates(sites)
         now = dt.datetime.now()
         from_standby = [s for s in sites if s.state == 'standby']
         if from_standby:
             cls.write(from_standby, {'activation_started_at': now})
-        cls.write(sites, {'activated_at': now, 'closed_at': None})
+        cls.write(sites, {'activated_at': now, 'closed_at': None,
+                'gate_confirmed_by': None, 'gate_confirmed_at': None})
+        if gated:
+            cls.write(gated, {
+                    'gate_confirmed_by': Transaction().user,
+                    'gate_confirmed_at': now,
+                    })
+
+    @classmethod
+    def check_gates(cls, sites):
+        """Warn before activating sites without the expert evaluation or
+        the three zones and two passages (Henan L245/L579, Chongqing L161);
+        return the sites whose activation the user confirmed"""
+        Warning = Pool().get('res.user.warning')
+        gated = {}
+        for site in sites:
+            missing = []
+            if not site.expert_evaluated_on:
+                missing.append(gettext('quarantine.msg_site_gate_expert'))
+            if not site.layout_compliant:
+                missing.append(gettext('quarantine.msg_site_gate_layout'))
+            if missing:
+                gated[site] = missing
+        if gated:
+            key = Warning.format('site_activation_gates', list(gated))
+            if Warning.check(key):
+                raise SiteGateWarning(key, gettext(
+                        'quarantine.msg_site_activation_gates',
+                        sites='; '.join(f'{s.rec_name} ({"、".join(m)})'
+                            for s, m in list(gated.items())[:5])))
+        return list(gated)
+
+    @classmethod
+    def validate_fields(cls, sites, field_names):
+        super().validate_fields(sites, field_names)
+        if 'expert_evaluated_on' in field_names:
+            for site in sites:
+                message = future_error(site.expert_evaluated_on,
+                    field_label(cls.__name__, 'expert_evaluated_on'))
+                if message:
+                    raise SiteValidationError(message)
 
     @classmethod
     @ModelView.button

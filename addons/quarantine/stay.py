@@ -51,7 +51,8 @@ Resident = namedtuple('Resident',
     ['id', 'category', 'group_name', 'companion_of', 'needs_accessible'])
 Admission = namedtuple('Admission', ['id', 'state', 'site', 'room',
         'room_site', 'room_state', 'companion_of', 'regime', 'exposure_date',
-        'arrival_date', 'end_date'])
+        'arrival_date', 'end_date', 'guardian_consent', 'consent_signed_by',
+        'consent_signed_at'])
 FreeRoom = namedtuple('FreeRoom',
     ['id', 'building', 'floor', 'sequence', 'accessible'])
 in_ = fields.SQL_OPERATORS['in']
@@ -145,6 +146,20 @@ def identity_error(number):
     return gettext(msg_id, number=number)
 
 
+def consent_error(consent, signed_by, signed_at, required=False):
+    """Return the id of the message refusing a guardian's consent as
+    recorded (ticked, by whom, when), or None; `required`: a consent must
+    be there"""
+    if consent:
+        if not (signed_by or '').strip() or not signed_at:
+            return 'quarantine.msg_stay_consent_incomplete'
+    elif required:
+        return 'quarantine.msg_stay_consent_missing'
+    elif (signed_by or '').strip() or signed_at:
+        return 'quarantine.msg_stay_consent_unticked'
+    return None
+
+
 def age_on(birth_date, date):
     if not birth_date or not date:
         return None
@@ -221,11 +236,25 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             help="The document number of the child this guardian "
             "accompanies, entered in the same list or before."),
         'get_companion_number', setter='set_entry')
+    # "陪护前需签署知情同意书" (Henan L571): a companion pair is admitted
+    # only with the consent recorded, who signed it and when
+    _consent_states = {
+        'invisible': ~Eval('companion_of') & ~Eval('companion_number'),
+        'readonly': Eval('state') != 'draft',
+        }
     guardian_consent = fields.Boolean("Guardian Consent",
-        states={'invisible': ~Eval('companion_of')
-            & ~Eval('companion_number'),
-            'readonly': Eval('state') != 'draft'},
+        states=_consent_states,
         help="The guardian signed the consent to share the child's room.")
+    consent_signed_by = fields.Char("Consent Signed by", size=100,
+        states={**_consent_states,
+            'required': Bool(Eval('guardian_consent'))},
+        help="The name of the guardian who signed the informed consent "
+        "(知情同意书).")
+    consent_signed_at = fields.DateTime("Consent Signed at",
+        states={**_consent_states,
+            'required': Bool(Eval('guardian_consent'))},
+        help="When the informed consent was signed.")
+    del _consent_states
 
     category = fields.Selection(CATEGORIES, "Category", required=True,
         states=_states)
@@ -493,6 +522,20 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
 
     def get_age(self, name):
         return self.on_change_with_age()
+
+    @fields.depends('guardian_consent', 'consent_signed_by',
+        'consent_signed_at', 'person', 'person_name')
+    def on_change_guardian_consent(self):
+        """Ticked: signed now by the guardian, unless told otherwise;
+        unticked: no signature"""
+        if not self.guardian_consent:
+            self.consent_signed_by = self.consent_signed_at = None
+            return
+        if not self.consent_signed_at:
+            self.consent_signed_at = dt.datetime.now().replace(microsecond=0)
+        if not self.consent_signed_by:
+            self.consent_signed_by = (self.person_name
+                or (self.person.name if self.person else None))
 
     def get_companion_number(self, name):
         companion = self.companion_of
@@ -847,6 +890,10 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
                 stay.check_dates()
         if field_names & {'companion_of', 'room', 'person'}:
             cls.check_companions(stays)
+        if field_names & {'guardian_consent', 'consent_signed_by',
+                'consent_signed_at'}:
+            for stay in stays:
+                stay.check_consent()
         if field_names & {'person', 'identity_number'}:
             for stay in stays:
                 stay.check_identity()
@@ -883,6 +930,18 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         if message:
             raise StayValidationError(message)
 
+    def check_consent(self):
+        """The consent is recorded whole: ticked with who signed it and
+        when (not in the future), or not at all"""
+        message = consent_error(self.guardian_consent,
+            self.consent_signed_by, self.consent_signed_at)
+        if message:
+            raise StayValidationError(gettext(message, stay=self.rec_name))
+        message = future_error(self.consent_signed_at,
+            field_label(self.__name__, 'consent_signed_at'))
+        if message:
+            raise StayValidationError(message)
+
     @classmethod
     def check_companions(cls, stays):
         for stay in stays:
@@ -915,6 +974,8 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
                     stay.id, stay.state, stay.site, stay.room, room.site,
                     room.state, stay.companion_of, stay.regime,
                     stay.exposure_date, stay.arrival_date, stay.end_date,
+                    stay.guardian_consent, stay.consent_signed_by,
+                    stay.consent_signed_at,
                     where=in_(stay.id, list(sub_ids))))
             rows.extend(Admission(*r) for r in cursor)
         return rows
@@ -980,6 +1041,18 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             seen[row.room] = row.id
 
     @classmethod
+    def check_consents(cls, rows):
+        """Refuse a companion pair whose guardian's informed consent is not
+        recorded, who signed it and when (Henan L571)"""
+        for row in rows:
+            if row.companion_of and consent_error(row.guardian_consent,
+                    row.consent_signed_by, row.consent_signed_at,
+                    required=True):
+                raise StayError(gettext('quarantine.msg_stay_consent_missing',
+                        stay=cls(row.id).rec_name,
+                        companion=cls(row.companion_of).rec_name))
+
+    @classmethod
     @ModelView.button
     @BulkWorkflow.transition('admitted')
     def admit(cls, stays):
@@ -996,6 +1069,7 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         Sample = pool.get('quarantine.sample')
         rows = cls._admission_rows(stays)
         cls.check_sites_accepted({r.site for r in rows if r.site})
+        cls.check_consents(rows)
         cls.check_rooms_free(rows)
         Room.occupy(Room.browse(list({r.room for r in rows
                         if r.room_state == 'available'})))
@@ -1211,6 +1285,8 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
         # the user's rules first: an error names no site of another's
         check_rules(Site, [site.id], 'read')
         cls.check_sites_accepted({site.id})
+        # refused before any room is given (admit checks it again)
+        cls.check_consents(cls._admission_rows(stays))
         units = units_of(cls._planning_rows(stays))
         rooms = cls._free_rooms(site)
         if len(rooms) < len(units):
@@ -1296,7 +1372,8 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
             'regime', 'category', 'arrival_date', 'exposure_date',
             'end_date', 'home_days_served', 'phone', 'origin', 'group_name',
             'community', 'notes', 'site', 'state', 'companion_of',
-            'guardian_consent', 'special_needs']
+            'guardian_consent', 'consent_signed_by', 'consent_signed_at',
+            'special_needs']
 
         def row(arrival, companion_of=None):
             birth_date, sex = identity_facts(arrival.identity_number)
@@ -1307,7 +1384,11 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
                 end_date_of(regime_, arrival.exposure_date, arrival_date),
                 0, arrival.phone, arrival.origin, arrival.group,
                 arrival.community, arrival.notes, site.id if site else None,
-                'draft', companion_of, bool(companion_of),
+                'draft', companion_of,
+                # the consent as the list records it, never assumed
+                bool(companion_of and arrival.consent_signed_at),
+                arrival.consent_signed_by if companion_of else None,
+                arrival.consent_signed_at if companion_of else None,
                 arrival.special_needs)
         # The reader checked every row of the list: the stays are inserted
         # in bulk (registry.py), children and everyone else first, then the

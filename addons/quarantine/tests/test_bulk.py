@@ -24,12 +24,14 @@ AUDIT_COLUMNS = {'id', 'create_uid', 'create_date', 'write_uid',
 
 def arrival(row, name, birth, sequence, companion_of=None, group=None,
         category='close_contact', exposure=TODAY - dt.timedelta(days=2),
-        special_needs=None):
+        special_needs=None, consent=None):
     return Arrival(name=name, identity_number=make_ric(birth, sequence),
         phone=f'1380000{row:04d}', category=category,
         exposure_date=exposure, origin="航班CA1234", group=group,
         community="和平社区", companion_of=companion_of, notes=None,
-        row=row, special_needs=special_needs)
+        row=row, special_needs=special_needs,
+        consent_signed_by=consent and name,
+        consent_signed_at=consent and dt.datetime(2022, 5, 10, 8, 30))
 
 
 def bus():
@@ -42,7 +44,7 @@ def bus():
             category='secondary_contact', exposure=None),
         child,
         arrival(4, "李母", '19850505', '144',
-            companion_of=child.identity_number),
+            companion_of=child.identity_number, consent=True),
         ]
 
 
@@ -172,6 +174,8 @@ class BulkTestCase(ActivatedTestCase):
                     group_name=a.group, community=a.community,
                     notes=a.notes, companion_of=companion and companion.id,
                     guardian_consent=bool(companion),
+                    consent_signed_by=a.consent_signed_by,
+                    consent_signed_at=a.consent_signed_at,
                     special_needs=a.special_needs)
         for number, stay in stay_of.items():
             Stay.write([stay], {'room': bulk['stay'][number]['room']})

@@ -35,7 +35,8 @@ class DailyReportTestCase(ActivatedTestCase):
         busy = active_site(code='A1', rooms=3)
         quiet = active_site(code='B1', rooms=2)
         admit_residents(busy, busy.rooms[:2])
-        Configuration.write([Configuration(1)], {'daily_report_hour': 0})
+        Configuration.write([Configuration(1)], {
+                'daily_report_hour': 0, 'daily_report_day_offset': 0})
         today = dt.date.today()
         result = self.run_report(today, [busy, quiet], submit=True)
         rows = list(load_workbook(io.BytesIO(result.xlsx)).active.values)
@@ -59,13 +60,44 @@ class DailyReportTestCase(ActivatedTestCase):
         self.assertIn("Zero report", text)
 
     @with_transaction()
-    def test_submission_before_deadline(self):
-        "A report submitted before the deadline is on time, and once only"
+    def test_deadline_is_next_day(self):
+        "The report of day D is due at 09:00 of D + 1 (Zhejiang L34)"
+        pool = Pool()
+        Configuration = pool.get('quarantine.configuration')
+        Submission = pool.get('quarantine.daily_report.submission')
+        config = Configuration(1)
+        self.assertEqual(
+            (config.daily_report_hour, config.daily_report_day_offset),
+            (9, 1))
+        self.assertEqual(Submission.deadline(dt.date(2022, 5, 8)),
+            dt.datetime(2022, 5, 9, 9))
+        Configuration.write([config], {
+                'daily_report_hour': 18, 'daily_report_day_offset': 0})
+        self.assertEqual(Submission.deadline(dt.date(2022, 5, 8)),
+            dt.datetime(2022, 5, 8, 18))
+
+    @with_transaction()
+    def test_complete_day_on_time(self):
+        """Today's report, submitted today, is on time: its deadline is
+        tomorrow's 09:00; the report of two days ago is late"""
         Submission = Pool().get('quarantine.daily_report.submission')
         site = active_site(code='A1', rooms=1)
-        tomorrow = dt.date.today() + dt.timedelta(days=1)
-        self.run_report(tomorrow, [site], submit=True)
-        self.run_report(tomorrow, [site], submit=True)
-        submission, = Submission.search([])
-        self.assertFalse(submission.late)
-        self.assertTrue(submission.zero)
+        today = dt.date.today()
+        before_yesterday = today - dt.timedelta(days=2)
+        self.run_report(today, [site], submit=True)
+        self.run_report(today, [site], submit=True)
+        self.run_report(before_yesterday, [site], submit=True)
+        on_time, = Submission.search([('date', '=', today)])
+        self.assertFalse(on_time.late)
+        self.assertTrue(on_time.zero)
+        late, = Submission.search([('date', '=', before_yesterday)])
+        self.assertTrue(late.late)
+        # printed before anything is submitted: overdue only once the
+        # deadline passed
+        other = active_site(code='B1', rooms=1)
+        result = self.run_report(before_yesterday, [other])
+        self.assertEqual(result.summary, "1 sites, 1 zero reports, 1 late.")
+        rows = list(load_workbook(io.BytesIO(result.xlsx)).active.values)
+        self.assertIn("Late", rows[2][-1])
+        result = self.run_report(today, [other])
+        self.assertEqual(result.summary, "1 sites, 1 zero reports, 0 late.")

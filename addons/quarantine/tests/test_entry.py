@@ -5,7 +5,7 @@ import datetime as dt
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase, TODAY, active_site, create_person, create_stay,
-    make_ric, savepoint)
+    make_ric, savepoint, signed_consent)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
@@ -149,12 +149,16 @@ class EntryTestCase(ActivatedTestCase):
         child, guardian = Stay.create([
                 entry("小红", child_number),
                 entry("红妈", make_ric('19850101', '182'),
-                    companion_number=child_number, guardian_consent=True),
+                    companion_number=child_number,
+                    **signed_consent("红妈")),
                 ])
         self.assertEqual(child.age, 6)
         self.assertEqual(guardian.companion_of, child)
         self.assertEqual(guardian.companion_number, child_number)
         self.assertTrue(guardian.guardian_consent)
+        self.assertEqual(
+            (guardian.consent_signed_by, guardian.consent_signed_at),
+            ("红妈", dt.datetime(2022, 5, 10, 8, 30)))
         # two adults are not companions
         before = self.counts()
         adult = make_ric('19800101', '183')

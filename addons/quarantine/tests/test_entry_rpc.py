@@ -42,7 +42,8 @@ class EntryRPCTestCase(CityTestCase):
         ids = client.model('quarantine.stay', 'create', [
                 self.row("小明", child),
                 self.row("明妈", mother, companion_number=child,
-                    guardian_consent=True),
+                    guardian_consent=True, consent_signed_by="明妈",
+                    consent_signed_at=dt.datetime(2022, 5, 10, 8, 30)),
                 ])
         rows = client.model('quarantine.stay', 'read', ids, [
                 'person_name', 'id_number', 'identity_number', 'birth_date',

@@ -19,12 +19,15 @@ def workbook_bytes(rows, header=HEADER):
     return xlsx(header or None, rows)
 
 
+SIGNED_AT = dt.datetime(2022, 5, 10, 7, 45)
+
+
 def arrival(i, name=None, birth='19800101', category="密切接触者",
         exposure=TODAY - dt.timedelta(days=2), companion='', group='',
-        needs=''):
+        needs='', signed_by='', signed_at=None):
     return [name or f"到达{i}", make_ric(birth, f'{i % 1000:03d}'),
         f"1380000{i:04d}", category, exposure, "航班CA1234", group,
-        "和平社区", companion, needs, ""]
+        "和平社区", companion, signed_by, signed_at, needs, ""]
 
 
 class ImportTestCase(ActivatedTestCase):
@@ -95,7 +98,7 @@ class ImportTestCase(ActivatedTestCase):
         rows = [arrival(i, group=f"团{i // 4}") for i in range(38)]
         rows.append(arrival(901, name="小雨", birth='20130601'))
         rows.append(arrival(902, name="妈妈", birth='19860315',
-                companion=child))
+                companion=child, signed_by="妈妈", signed_at=SIGNED_AT))
         data = workbook_bytes(rows)
         state, wizard = self.run_import(data, site)
         self.assertEqual(state, 'open_')
@@ -104,6 +107,8 @@ class ImportTestCase(ActivatedTestCase):
         mother, = Stay.search([('companion_of', '!=', None)])
         self.assertEqual(mother.companion_of.identity_number, child)
         self.assertEqual(mother.companion_of.age, 8)
+        self.assertEqual((mother.guardian_consent, mother.consent_signed_by,
+                mother.consent_signed_at), (True, "妈妈", SIGNED_AT))
 
         state, wizard = self.run_import(data, site)
         self.assertEqual(state, 'open_')
@@ -112,6 +117,53 @@ class ImportTestCase(ActivatedTestCase):
         Stay.allocate(stays, site)
         self.assertEqual(mother.room, mother.companion_of.room)
         self.assertEqual(Stay.search_count([('state', '=', 'admitted')]), 40)
+
+    @with_transaction()
+    def test_consent_columns(self):
+        """The consent is read from the list, never assumed (Henan L571):
+        a guardian without it is imported unsigned and not admitted; half a
+        consent, or one on a row accompanying nobody, is refused"""
+        Stay = Pool().get('quarantine.stay')
+        self.assertIn("知情同意签署人", HEADER)
+        self.assertIn("知情同意签署时间", HEADER)
+        site = active_site(rooms=4)
+        child = make_ric('20130601', '901')
+        rows = [arrival(901, name="小雨", birth='20130601'),
+            arrival(902, name="妈妈", birth='19860315', companion=child)]
+        bad = [
+            arrival(903, name="甲", birth='20140101', signed_by="甲"),
+            arrival(904, name="乙", birth='19860315',
+                companion=make_ric('20140101', '903'), signed_by="乙"),
+            arrival(905, name="丙", birth='19860315',
+                companion=make_ric('20140101', '903'),
+                signed_at=SIGNED_AT),
+            arrival(906, name="丁", birth='19860315',
+                companion=make_ric('20140101', '903'), signed_by="丁",
+                signed_at="2022-05-10 08:00"),
+            ]
+        state, wizard = self.run_import(workbook_bytes(rows + bad), site)
+        self.assertEqual(state, 'errors')
+        report = load_workbook(io.BytesIO(wizard.errors.report))
+        details = [tuple(r) for r in report["错误明细"].iter_rows(
+                min_row=2, values_only=True)]
+        self.assertEqual([(r, c) for r, c, _ in details], [
+                (4, "知情同意签署人"), (5, "知情同意签署时间"),
+                (6, "知情同意签署人"), (7, "知情同意签署时间")])
+        self.assertIn("accompanies nobody", details[0][2])
+        self.assertEqual(Stay.search_count([]), 0)
+
+        state, _ = self.run_import(workbook_bytes(rows), site)
+        self.assertEqual(state, 'open_')
+        mother, = Stay.search([('companion_of', '!=', None)])
+        self.assertEqual((mother.guardian_consent, mother.consent_signed_by,
+                mother.consent_signed_at), (False, None, None))
+        stays = Stay.search([])
+        with self.assertRaisesRegex(UserError,
+                'record the guardian.s signed informed consent'):
+            Stay.allocate(stays, site)
+        self.assertEqual([(s.state, s.room) for s in Stay.browse(stays)],
+            [('draft', None)] * 2)
+        self.assertEqual(site.available_count, 4)
 
     @with_transaction()
     def test_bad_rows_are_reported_and_nothing_imported(self):

@@ -67,6 +67,7 @@ class QuarantineTestCase(ModuleTestCase):
                 ('expansion_alert', 1.5, 'at most 1'),
                 ('minimum_site_rooms', -1, 'cannot be negative'),
                 ('elderly_age', 0, 'greater than zero'),
+                ('daily_report_day_offset', -1, '0 or more'),
                 ]:
             with self.subTest(field=field, value=value):
                 with self.assertRaisesRegex(SQLConstraintError, message):
@@ -99,6 +100,55 @@ class QuarantineTestCase(ModuleTestCase):
         self.assertEqual(site.state, 'active')
         self.assertIsNotNone(site.activated_at)
         self.assertIsNone(site.activation_started_at)
+
+    @with_transaction()
+    def test_activation_gates(self):
+        """A site opens once evaluated by the experts and laid out in three
+        zones and two passages (Henan L245/L579, Chongqing L161): without
+        them activating is a warning; who confirmed it and when are kept"""
+        pool = Pool()
+        Site = pool.get('quarantine.site')
+        Warning = pool.get('res.user.warning')
+        site = create_site('GATE', rooms=100, floors=4,
+            expert_evaluated_on=None, layout_compliant=False)
+        with self.assertRaises(UserWarning) as cm:
+            with savepoint():
+                Site.activate([site])
+        self.assertEqual(cm.exception.message,
+            "A site opens once evaluated and accepted by the experts and "
+            "laid out in three zones and two passages; these sites lack: "
+            "Site GATE (expert evaluation、three zones and two passages). "
+            "Activate anyway?")
+        self.assertEqual((site.state, site.activated_at,
+                site.gate_confirmed_by, site.gate_confirmed_at),
+            ('draft', None, None, None))
+        # the layout checked, the evaluation still missing
+        Site.write([site], {'layout_compliant': True})
+        with self.assertRaisesRegex(UserWarning,
+                r'lack: Site GATE \(expert evaluation\)\.'):
+            with savepoint():
+                Site.activate([site])
+        # the user confirms, as the client does
+        Warning.create([{'user': Transaction().user,
+                    'name': cm.exception.name}])
+        Site.activate([site])
+        self.assertEqual(site.state, 'active')
+        self.assertEqual(site.gate_confirmed_by.id, Transaction().user)
+        self.assertIsNotNone(site.gate_confirmed_at)
+        self.assertEqual(site.gate_confirmed_at, site.activated_at)
+
+        # evaluated on 2022-05-09 and compliant: no question, nothing kept
+        ready = create_site('READY', rooms=100, floors=4,
+            expert_evaluated_on=dt.date(2022, 5, 9))
+        Site.activate([ready])
+        self.assertEqual((ready.state, ready.gate_confirmed_by,
+                ready.gate_confirmed_at), ('active', None, None))
+        # an evaluation to come is a typo
+        with self.assertRaisesRegex(UserError, 'in the future'):
+            with savepoint():
+                Site.write([ready], {'expert_evaluated_on':
+                        dt.date.today() + dt.timedelta(days=1)})
+        self.assertEqual(ready.expert_evaluated_on, dt.date(2022, 5, 9))
 
     @with_transaction()
     def test_activate_site_of_100_rooms(self):
@@ -311,14 +361,27 @@ class QuarantineTestCase(ModuleTestCase):
 
         roles = (['medical', 'infection_control']
             + ['security'] * 6 + ['logistics'] * 7)
-        Staff.create([{'site': site.id, 'role': role,
-                    'party': create_party(f"Staff {i}").id}
+        staff = Staff.create([{'site': site.id, 'role': role,
+                    'party': create_party(f"Staff {i}").id,
+                    'certified': i != 0}
                 for i, role in enumerate(roles)])
+        # only certified staff count (持证上岗, Henan L281/L579, Chongqing
+        # L163): the doctor still in training does not
         site = Site(site.id)
         self.assertEqual(
             (site.staff_count, site.medical_staff_count,
-                site.infection_control_count, site.other_staff_count),
-            (15, 2, 1, 13))
+                site.infection_control_count, site.other_staff_count,
+                site.uncertified_staff_count),
+            (14, 1, 1, 13, 1))
+        self.assertTrue(site.staff_short)
+        self.assertEqual(Site.search([('staff_short', '=', True)]), [site])
+        Staff.write(staff[:1], {'certified': True})
+        site = Site(site.id)
+        self.assertEqual(
+            (site.staff_count, site.medical_staff_count,
+                site.infection_control_count, site.other_staff_count,
+                site.uncertified_staff_count),
+            (15, 2, 1, 13, 0))
         self.assertFalse(site.staff_short)
 
         # The Henan reading of the ratio, 2:50, needs twice the doctors.
@@ -359,7 +422,8 @@ class QuarantineTestCase(ModuleTestCase):
         Room.out_of_service(sites['CLOSED_ROOMS'].rooms)
         staffed = ['medical', 'infection_control'] + ['security'] * 3
         Staff.create([{'site': sites[code].id, 'role': role,
-                    'party': create_party(f"{code} {i}").id}
+                    'party': create_party(f"{code} {i}").id,
+                    'certified': True}
                 for code in ['ALERT', 'CLOSED_ROOMS']
                 for i, role in enumerate(staffed)])
 

@@ -11,7 +11,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError, ValidationError
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase,
-    TODAY, active_site, create_person, create_stay, make_ric, savepoint)
+    TODAY, active_site, create_person, create_stay, make_ric, savepoint,
+    signed_consent)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -146,12 +147,73 @@ class StayTestCase(ActivatedTestCase):
             create_person("Child", birth='20130601', sequence='111'),
             site, room)
         guardian = create_stay(create_person("Mother", sequence='222'),
-            site, room, companion_of=child.id, guardian_consent=True)
+            site, room, companion_of=child.id, **signed_consent("Mother"))
         Stay.admit([child, guardian])
         self.assertEqual((child.state, guardian.state),
             ('admitted', 'admitted'))
         self.assertEqual(site.occupied_count, 1)
         self.assertEqual(site.resident_count, 2)
+
+    @with_transaction()
+    def test_companion_needs_consent(self):
+        """"陪护前需签署知情同意书" (Henan L571): a child and its guardian
+        are not admitted, by the button or the allocation, until the
+        guardian's consent is recorded with who signed it and when"""
+        Stay = Pool().get('quarantine.stay')
+        site = active_site(rooms=2)
+        room = site.rooms[0]
+        child = create_stay(
+            create_person("Child", birth='20130601', sequence='111'),
+            site, room)
+        guardian = create_stay(create_person("Mother", sequence='222'),
+            site, room, companion_of=child.id)
+        for admit in [lambda: Stay.admit([child, guardian]),
+                lambda: Stay.allocate([child, guardian], site)]:
+            with self.assertRaisesRegex(UserError,
+                    '"Mother" shares the room of "Child": record the '
+                    'guardian.s signed informed consent'):
+                with savepoint():
+                    admit()
+            self.assertEqual([s.state for s in Stay.browse([child, guardian])],
+                ['draft', 'draft'])
+            self.assertEqual(site.occupied_count, 0)
+            self.assertEqual(
+                Pool().get('quarantine.sample').search_count([]), 0)
+        # half a consent is refused when written, and nothing changes
+        for values in [{'guardian_consent': True},
+                {'guardian_consent': True, 'consent_signed_by': "Mother"},
+                {'consent_signed_by': "Mother",
+                    'consent_signed_at': dt.datetime(2022, 5, 10, 8)}]:
+            with self.assertRaises(ValidationError):
+                with savepoint():
+                    Stay.write([guardian], values)
+        self.assertEqual((guardian.guardian_consent,
+                guardian.consent_signed_by, guardian.consent_signed_at),
+            (False, None, None))
+        with self.assertRaisesRegex(ValidationError, 'in the future'):
+            with savepoint():
+                Stay.write([guardian], dict(signed_consent("Mother"),
+                        consent_signed_at=dt.datetime.now()
+                        + dt.timedelta(days=1)))
+        Stay.write([guardian], signed_consent("Mother"))
+        Stay.admit([child, guardian])
+        self.assertEqual((child.state, guardian.state),
+            ('admitted', 'admitted'))
+        self.assertEqual(guardian.consent_signed_at,
+            dt.datetime(2022, 5, 10, 8, 30))
+
+    @with_transaction()
+    def test_consent_on_change(self):
+        "Ticking the consent proposes the guardian and now; unticking clears"
+        Stay = Pool().get('quarantine.stay')
+        stay = Stay(person_name="王芳", guardian_consent=True)
+        stay.on_change_guardian_consent()
+        self.assertEqual(stay.consent_signed_by, "王芳")
+        self.assertLessEqual(stay.consent_signed_at, dt.datetime.now())
+        stay.guardian_consent = False
+        stay.on_change_guardian_consent()
+        self.assertEqual((stay.consent_signed_by, stay.consent_signed_at),
+            (None, None))
 
     @with_transaction()
     def test_draft_stay_offered_free_rooms(self):
@@ -209,7 +271,7 @@ class StayTestCase(ActivatedTestCase):
                     birth='20130601', sequence=f'1{i}1'), site, room)
             guardian = create_stay(create_person(f"Mother {i}",
                     sequence=f'2{i}2'), site, room,
-                companion_of=child.id, guardian_consent=True)
+                companion_of=child.id, **signed_consent(f"Mother {i}"))
             pairs.append((child, guardian))
         Stay.admit([s for p in pairs for s in p])
         (child, guardian), together = pairs
@@ -421,7 +483,7 @@ class StayTestCase(ActivatedTestCase):
         child = create_stay(create_person(
                 "Child", birth='20130601', sequence='101'))
         guardian = create_stay(create_person("Guardian", sequence='102'),
-            companion_of=child.id)
+            companion_of=child.id, **signed_consent("Guardian"))
         elderly = create_stay(create_person(
                 "Elder", birth='19400101', sequence='103'),
             special_needs=['elderly'])

@@ -74,7 +74,11 @@ def xlsx(header, rows):
 
 
 def create_site(code='S1', name=None, rooms=0, floors=1, **values):
-    "Create a draft site with `rooms` available rooms spread on `floors`"
+    """Create a draft site with `rooms` available rooms spread on `floors`,
+    evaluated by the experts and laid out in three zones and two passages
+    unless `values` say otherwise"""
+    values.setdefault('expert_evaluated_on', TODAY)
+    values.setdefault('layout_compliant', True)
     pool = Pool()
     Site = pool.get('quarantine.site')
     Room = pool.get('quarantine.room')
@@ -120,6 +124,15 @@ def create_stay(person, site=None, room=None, **values):
                     'room': room.id if room else None,
                     }, **values)])
     return stay
+
+
+def signed_consent(name):
+    "The values of a guardian's informed consent, signed by `name`"
+    return {
+        'guardian_consent': True,
+        'consent_signed_by': name,
+        'consent_signed_at': dt.datetime(2022, 5, 10, 8, 30),
+        }
 
 
 def active_site(rooms=10, floors=1, **values):
