@@ -82,3 +82,7 @@ class FutureDateError(ValidationError):
 
 class EntryError(UserError):
     pass
+
+
+class CommissionExportError(UserError):
+    pass
