@@ -33,7 +33,6 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, check_access
 from trytond.wizard import StateTransition, Wizard
 
@@ -252,13 +251,13 @@ class Export(ModelSQL, ModelView):
                 if (deadline - lead <= now
                         and now - deadline <= dt.timedelta(days=1)):
                     due.append((kind, date))
+        # at most the 9 days of the loop above
         done = defaultdict(set)
-        for sub_dates in grouped_slice(sorted({d for _, d in due})):
-            for export in cls.search([
-                        ('date', 'in', list(sub_dates)),
-                        ('area', '=', None),
-                        ]):
-                done[export.kind].add(export.date)
+        for export in cls.search([
+                    ('date', 'in', sorted({d for _, d in due})),
+                    ('area', '=', None),
+                    ]):
+            done[export.kind].add(export.date)
         exports = []
         for kind, date in due:
             if date not in done[kind]:
