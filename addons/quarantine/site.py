@@ -107,8 +107,8 @@ class Area(tree(), ModelSQL, ModelView):
         help="Rooms to put in service to bring the occupancy back under "
         "the alert rate."))
     standby_rooms = area_figure(fields.Integer("Standby Rooms",
-        help="Rooms in service of the standby sites of the area and its "
-        "sub-areas."))
+        help="Rooms of the standby sites of the area and its sub-areas, "
+        "ready to be put in service when a site is activated."))
     suggested_site = area_figure(fields.Many2One('quarantine.site',
         "Standby Site to Activate",
         help="For an area in alert: the standby site with the most rooms, "
@@ -240,8 +240,9 @@ class Area(tree(), ModelSQL, ModelView):
                 where=(site.state == 'active') & (site.area != Null),
                 group_by=[site.area]))
         own = {a: (int(s or 0), int(o or 0)) for a, s, o in cursor}
+        # a standby site's rooms are out of service until it is activated
         cursor.execute(*counts.select(site.id, site.area, site.code,
-                Sum(Case((in_service, 1), else_=0)),
+                Count(room.id),
                 where=(site.state == 'standby') & (site.area != Null),
                 group_by=[site.id, site.area, site.code]))
         standby = defaultdict(list)

@@ -35,8 +35,13 @@ def fresh(Model, records):
 
 
 def standby_site(code, rooms, area):
-    Site = Pool().get('quarantine.site')
+    """A standby site of the area, its rooms out of service until it is
+    activated (as the demo's)"""
+    pool = Pool()
+    Site = pool.get('quarantine.site')
+    Room = pool.get('quarantine.room')
     site = create_site(code=code, rooms=rooms, area=area.id)
+    Room.write(list(site.rooms), {'state': 'out_of_service'})
     Site.write([site], {'state': 'standby'})
     return site
 
