@@ -58,6 +58,8 @@ ROWS = {
     'party.address': "the address of a resident of A, of B",
     'party.contact_mechanism': "the phone of a resident of A, of B",
     'quarantine.access.log': "two log entries (of A's and B's exports)",
+    'quarantine.commission.export':
+        "two lists of the city; written by the server only",
     'quarantine.certificate.key': "no RPC: the server's signing keys",
     'quarantine.certificate.verification_attempt':
         "no RPC: the verification page's counter",
@@ -169,6 +171,9 @@ MODELS = {
         'city_admin': 'AAAAA', 'manager_a': 'OO-O-', 'clerk_a': 'OO-O-',
         'medical_a': 'OO---', 'transfer': '-----', 'logistics': 'AA---',
         'nogroup': '-----'},
+    # the health commission's lists: the command centre reads them, the
+    # server (its wizard, its scheduled job) writes them
+    'quarantine.commission.export': dict(_NOBODY_EDITS, city_admin='AA---'),
     # residents' parties: readable where a stay of theirs is, writable by
     # their site's managers and clerks, masked for the read-only city roles
     'party.party': {
@@ -257,6 +262,9 @@ WIZARDS = {
     'quarantine.daily_report:submit': (
         "submit the daily report of chosen sites",
         {'city_admin': 'A', 'manager_a': 'O', 'clerk_a': 'O'}),
+    'quarantine.commission.export.generate': (
+        "a health commission's list of a day (no site)",
+        {'city_admin': 'A'}),
     'quarantine.room.create': (
         "rooms created in a site",
         {'city_admin': 'A', 'manager_a': 'O'}),

@@ -156,6 +156,7 @@ class Fixtures:
             'quarantine.monitoring': 'temperature',
             'quarantine.home_monitoring': 'notes',
             'quarantine.daily_report.submission': 'date',
+            'quarantine.commission.export': 'row_count',
             'party.party': 'name', 'party.identifier': 'code',
             'party.address': 'street', 'party.contact_mechanism': 'value',
             'quarantine.access.log': 'what',
@@ -298,6 +299,10 @@ class Fixtures:
         if model == 'quarantine.daily_report.submission':
             return {'site': site_id, 'date': today - dt.timedelta(days=n),
                 'submitted_at': now}
+        if model == 'quarantine.commission.export':
+            return {'kind': 'close_contacts',
+                'date': today - dt.timedelta(days=n), 'deadline': now,
+                'generated_at': now, 'row_count': 0}
         if model == 'party.party':
             return {'name': f"新人员{n}"}
         if model == 'party.identifier':
@@ -870,6 +875,10 @@ class AccessMatrixTestCase(CityTestCase):
                 return (wizard, None, [], [('start', {}), ('import_', {
                                 'start': {'file': workbook(COLUMNS,
                                         [[day, name, 3.5, "市场"]])}})])
+            if wizard == 'quarantine.commission.export.generate':
+                return (wizard, None, [], [('start', {}), ('export', {
+                                'start': {'kind': 'close_contacts',
+                                    'date': today, 'area': None}})])
             if wizard == 'quarantine.supply.price.report':
                 return (wizard, None, [], [('start', {}), ('export', {
                                 'start': {'date': today}})])
@@ -900,7 +909,8 @@ class AccessMatrixTestCase(CityTestCase):
         """Each role × each wizard state, with another site's records; the
         refused runs before the allowed ones, which may change B's records
         (a result recorded, a room changed)"""
-        unscoped = {'quarantine.supply.import',
+        unscoped = {'quarantine.commission.export.generate',
+            'quarantine.supply.import',
             'quarantine.supply.price.import', 'quarantine.supply.price.report'}
         clients = {login: self.login(login) for login in matrix.LOGINS}
         total = 0

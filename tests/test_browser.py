@@ -594,6 +594,7 @@ ROW_TEXT = {
     'quarantine.stay': 'rec_name',  # the resident's name
     'quarantine.sample': 'code',
     'quarantine.site': 'name',
+    'quarantine.area': 'name',
     'quarantine.transfer': 'origin',
     }
 

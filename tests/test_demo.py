@@ -10,6 +10,7 @@ with the transfer to hospital requested, a transfer under way, a late daily
 report, a price-watch alert and a login per role.  Loading it a second time
 adds nothing.
 """
+import csv
 import datetime as dt
 import json
 import os
@@ -103,6 +104,10 @@ _FACTS = textwrap.dedent('''\
         'accounting_categories': [c.name for c in Category.find(
                 [('accounting', '=', True)])],
         'counts': counts,
+        'areas_to_expand': [(a.name, a.occupied_rooms, a.rooms_in_service,
+                a.rooms_to_add, a.suggested_site.code if a.suggested_site
+                else None, a.suggested_site_rooms) for a in get(
+                'quarantine.area').find([('expansion_alert', '=', True)])],
         }, ensure_ascii=False))
     ''')
 
@@ -388,3 +393,22 @@ def test_price_watch_alert(demo):
     for site, date, alert, products in plans:
         assert (date, alert, products) == (str(today), True, "蔬菜（轻度）"), \
             site
+
+
+def test_area_to_expand(demo):
+    """西城区 is over the 75 % alert: the least rooms that bring it back
+    under, and its standby site (all its rooms out of service) to activate
+    (Henan L251, Chongqing L167)"""
+    (name, occupied, in_service, to_add, site, rooms), = demo['first'][
+        'areas_to_expand']
+    assert name == "西城区"
+    assert occupied >= 0.75 * in_service
+    assert occupied < 0.75 * (in_service + to_add)
+    assert occupied >= 0.75 * (in_service + to_add - 1)
+    with open(REPO / 'data' / 'demo_city' / 'sites.csv', encoding='utf-8',
+            newline='') as f:
+        sites = {r['code']: r for r in csv.DictReader(f)}
+    standby = sites['XC02']
+    assert (site, standby['state']) == ('XC02', 'standby')
+    assert rooms == (int(standby['floor_to']) - int(standby['floor_from'])
+        + 1) * (int(standby['number_to']) - int(standby['number_from']) + 1)

@@ -125,6 +125,43 @@ def test_flag_searches(province):
                 assert flagged and set(sites) - flagged, name
 
 
+def test_area_figures(province):
+    """Each district's and city's occupancy, alert and rooms to add (three
+    queries for all the areas) are the sums of their active sites' figures;
+    the alert's search finds the areas flagged: at 75 % (none in this small
+    province) and at 50 % (the districts of the big sites, 95 % full)"""
+    pool = Pool(DB_NAME)
+    # not committed: the alert rate of 50 % is rolled back
+    with transaction(_lock_tables=['quarantine_configuration']) as current:
+        Area = pool.get('quarantine.area')
+        Site = pool.get('quarantine.site')
+        Configuration = pool.get('quarantine.configuration')
+        sites = Site.search([('state', '=', 'active')])
+        for rate in [Configuration(1).expansion_alert, 0.5]:
+            Configuration.write([Configuration(1)], {'expansion_alert': rate})
+            for cache in current.cache.values():
+                cache.clear()
+            areas = Area.search([])
+            for area in areas:
+                inside = {a.id for a in Area.search(
+                        [('parent', 'child_of', [area.id])])}
+                mine = [s for s in sites if s.area and s.area.id in inside]
+                in_service = sum(
+                    s.room_count - s.out_of_service_count for s in mine)
+                occupied = sum(s.occupied_count for s in mine)
+                assert area.rooms_in_service == in_service, area.rec_name
+                assert area.occupied_rooms == occupied, area.rec_name
+                alert = bool(in_service) and occupied / in_service >= rate
+                assert area.expansion_alert == alert, area.rec_name
+                if alert:
+                    total = in_service + area.rooms_to_add
+                    assert occupied / total < rate <= occupied / (total - 1)
+            flagged = {a for a in areas if a.expansion_alert}
+            assert set(Area.search([('expansion_alert', '=', True)])) == (
+                flagged)
+        assert flagged and flagged != set(areas)
+
+
 def test_documents_and_release(province):
     """The roster and certificates print from generated data, and a
     generated resident whose period ends today is released normally"""

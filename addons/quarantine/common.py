@@ -3,6 +3,8 @@
 a wizard's forms, the search of a record by its name, the refusal of the
 first record a rule refuses, the copies that start afresh and the caller's
 access, checked before a business rule or a wizard's work."""
+import datetime as dt
+
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction, check_access
@@ -119,3 +121,10 @@ def check_access_first(Model, records, mode):
         return
     ModelAccess.check(Model.__name__, mode)
     Model.read([r.id for r in records], ['id'])
+
+
+def due_at(date, hour, days=0):
+    """The deadline of what covers `date` and is due before `hour` of
+    `days` days later (a report, a list sent to the health commission):
+    the time after which it is late"""
+    return dt.datetime.combine(date + dt.timedelta(days=days), dt.time(hour))

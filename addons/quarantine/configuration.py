@@ -60,6 +60,36 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Daily Report Deadline (days after)", required=True,
         help="The report of a day is due at the deadline hour this many "
         "days later: 1, the report of day D by 09:00 of day D + 1.")
+    # the health commission's lists (Zhejiang L34): each is due at its hour
+    # of the day it covers plus its days
+    commission_positives_hour = fields.Integer(
+        "New Positives List Hour", required=True,
+        help="The list of the new positives of a day is due before this "
+        "hour (Zhejiang: 08:00)...")
+    commission_positives_days = fields.Integer(
+        "New Positives List Days After", required=True,
+        help="...of the day it covers plus these days (Zhejiang: 1, the "
+        "next morning).")
+    commission_contacts_hour = fields.Integer(
+        "Close Contacts List Hour", required=True,
+        help="The list of the close contacts entered on a day is due "
+        "before this hour (Zhejiang: 22:00)...")
+    commission_contacts_days = fields.Integer(
+        "Close Contacts List Days After", required=True,
+        help="...of the day it covers plus these days (Zhejiang: 0, the "
+        "same day).")
+    commission_feedback_hour = fields.Integer(
+        "Landing Feedback Hour", required=True,
+        help="The feedback on a day's close contacts (landed or not) is "
+        "due before this hour (Zhejiang: 18:00)...")
+    commission_feedback_days = fields.Integer(
+        "Landing Feedback Days After", required=True,
+        help="...of the day it covers plus these days (Zhejiang: 1, the "
+        "next day).")
+    commission_lead_minutes = fields.Integer(
+        "Lists Generated Minutes Before", required=True,
+        help="The scheduled job generates each list this many minutes "
+        "before its deadline.")
     certificate_sequence = fields.Many2One('ir.sequence',
         "Release Certificate Sequence", required=True,
         domain=[('sequence_type', '=',
@@ -88,6 +118,24 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ('daily_report_day_offset_positive',
                 Check(t, t.daily_report_day_offset >= 0),
                 'quarantine.msg_configuration_daily_report_day_offset'),
+            ('commission_hours_range', Check(t,
+                    (t.commission_positives_hour >= 0)
+                    & (t.commission_positives_hour <= 23)
+                    & (t.commission_contacts_hour >= 0)
+                    & (t.commission_contacts_hour <= 23)
+                    & (t.commission_feedback_hour >= 0)
+                    & (t.commission_feedback_hour <= 23)),
+                'quarantine.msg_configuration_commission_hour'),
+            ('commission_days_range', Check(t,
+                    (t.commission_positives_days >= 0)
+                    & (t.commission_positives_days <= 7)
+                    & (t.commission_contacts_days >= 0)
+                    & (t.commission_contacts_days <= 7)
+                    & (t.commission_feedback_days >= 0)
+                    & (t.commission_feedback_days <= 7)
+                    & (t.commission_lead_minutes >= 0)
+                    & (t.commission_lead_minutes <= 1440)),
+                'quarantine.msg_configuration_commission_days'),
             ('residents_per_medical_staff_positive',
                 Check(t, t.residents_per_medical_staff > 0),
                 'quarantine.msg_configuration_ratio_positive'),
@@ -121,6 +169,34 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_daily_report_day_offset(cls):
         return 1
+
+    @classmethod
+    def default_commission_positives_hour(cls):
+        return 8
+
+    @classmethod
+    def default_commission_positives_days(cls):
+        return 1
+
+    @classmethod
+    def default_commission_contacts_hour(cls):
+        return 22
+
+    @classmethod
+    def default_commission_contacts_days(cls):
+        return 0
+
+    @classmethod
+    def default_commission_feedback_hour(cls):
+        return 18
+
+    @classmethod
+    def default_commission_feedback_days(cls):
+        return 1
+
+    @classmethod
+    def default_commission_lead_minutes(cls):
+        return 60
 
     @classmethod
     def default_elderly_age(cls):

@@ -102,3 +102,7 @@ class HomeTestError(ValidationError):
 
 class StaffTestError(UserError):
     pass
+
+
+class CommissionExportError(UserError):
+    pass

@@ -102,3 +102,14 @@ class Translation(metaclass=PoolMeta):
                     'fuzzy': False,
                     'overriding_module': module,
                     })
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('quarantine.commission.export|generate_due',
+                "Generate the Health Commission's Lists"))
