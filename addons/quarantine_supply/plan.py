@@ -12,6 +12,7 @@ from trytond.model import Check, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.quarantine.common import (
     FreshCopy, check_access_first, refuse)
 from trytond.modules.quarantine.excel import save
+from trytond.modules.quarantine.registry import insert_values
 from trytond.modules.quarantine.report import PDFReport, WorkbookReport
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -309,9 +310,13 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
         destinations = self.destinations(served)
         levels = self.stock_levels(
             [w for _, w, _ in destinations], [n.product for n in norms])
+        contracts = {o.contract for product_offers in offers.values()
+            for o in product_offers}
         lines = []
         for site, warehouse, person_days in destinations:
             population = -(-person_days // self.reserve_days)
+            # once a site, not once a product (a city's 250 sites)
+            covering = {c for c in contracts if c.covers(self.date, site)}
             for norm in norms:
                 product = norm.product
                 unit = norm.unit
@@ -347,7 +352,7 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
                                 population=people, **shares))
                     continue
                 suppliers = [o for o in offers.get(product.id, [])
-                    if o.contract.covers(self.date, site)]
+                    if o.contract in covering]
                 for contract, fraction, shares in share(
                         figures, suppliers, unit):
                     lines.append(dict(common, contract=contract,
@@ -411,7 +416,11 @@ class Plan(Numbered, FreshCopy, Workflow, ModelSQL, ModelView):
         for value in values:
             contract = value.pop('contract')
             value['contract'] = contract.id if contract else None
-        Line.create(values)
+        # a city's plan writes a line per site, product and supplier (26,400
+        # for 50 sites): in one COPY, as the bulk path of the residents
+        # (access, defaults, record rules and field domains checked the
+        # same): the ORM's create and its validation took 17 of its 19 s
+        insert_values(Line, values)
 
     def check_scope(self):
         if self.population < 0:

@@ -401,7 +401,8 @@ def city_plans(bench, pool, transaction, cities):
     for label, areas in [
             (f"city plan ({sites} sites' warehouses), compute", cities[:1]),
             (f"province's plans ({len(cities)} city plans), compute",
-                cities)]:
+                cities)][:1 if os.environ.get('BENCH_ONLY') == 'city'
+            else None]:
         bench.measure(label, 5 if len(areas) == 1 else None, orm(areas),
             lambda: raw_city_plans(bench, areas, days,
                 made['lines'] // len(areas)))
@@ -442,7 +443,7 @@ def main():
                 order=[('code', 'ASC')], limit=1)
             cities = [a.id for a in Area.search(
                     [('code', 'like', 'P36C__')], order=[('code', 'ASC')])]
-            if os.environ.get('BENCH_ONLY') == 'plans':
+            if os.environ.get('BENCH_ONLY') in {'plans', 'city'}:
                 city_plans(bench, pool, transaction, cities)
                 bench.print_table()
                 bench.raw.close()
