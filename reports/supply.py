@@ -11,6 +11,7 @@ The stocking plan (生活必需品储存指导计划), A4 landscape, is a plain 
                                          # product's column, 2 by default
      'units': str,                       # of the weights, e.g. '吨'
      'rows': [{'supplier': str, 'population': int or None,
+               'communities': str,        # optional: 保障社区
                'quantities': [float or None]}],    # one per product
      'totals': [float or None],          # optional: the column sums
      'total_population': int,            # optional: the 合计 row's
@@ -80,6 +81,8 @@ DEFAULT_LABELS = {
     'scope': '范围',
     'date': '日期',
     'population': '保障人数',
+    'communities': '保障社区',
+    'enterprise': '企业名称',
     'people': '人',
     'reserve_days': '储备天数',
     'days': '天',
@@ -216,9 +219,10 @@ PLAN_NOTES_SIZE = 9
 PLAN_NOTES_LINES = 6
 PRODUCTS_PER_PAGE = 9
 PLAN_FIXED_COLUMNS = (
-    ('index', 30, 'centre'),
-    ('supplier', 150, 'left'),
-    ('population', 64, 'right'),
+    ('index', 26, 'centre'),
+    ('enterprise', 104, 'left'),
+    ('communities', 170, 'left'),
+    ('population', 52, 'right'),
     )
 PRODUCT_WIDTH = (PLAN_RIGHT - PLAN_LEFT
     - sum(width for _, width, _ in PLAN_FIXED_COLUMNS)) / PRODUCTS_PER_PAGE
@@ -388,7 +392,11 @@ def draw_cells(canvas, font, columns, rows, top, row_height):
         baseline = top - row_height / 2 - TEXT_SIZE * 0.36
         top -= row_height
         for column, value in zip(columns, row):
-            if value:
+            if value and column.key == 'communities':
+                # a supplier's communities may take two lines
+                cells.write_wrapped(value, column.x, column.width,
+                    top + row_height / 2, column.align)
+            elif value:
                 cells.write(value, column.x, column.width, baseline,
                     column.align)
     cells.draw()
@@ -468,14 +476,14 @@ def plan_rows(plan, products, labels):
             % (len(totals), len(products)))
     digits = plan.get('digits') or [2] * len(products)
     cells = [[str(index), text(row.get('supplier')),
-            text(row.get('population'))]
+            text(row.get('communities')), text(row.get('population'))]
         + [quantity_text(value, places)
             for value, places in zip(values, digits)]
         for index, (row, values) in enumerate(zip(rows, quantities), 1)]
     population = plan.get('total_population')
     if population is None:
         population = column_sum([row.get('population') for row in rows])
-    total_row = ['', labels['total'], text(population)]
+    total_row = ['', labels['total'], '', text(population)]
     total_row += [quantity_text(value, places)
         for value, places in zip(totals, digits)]
     return cells, total_row

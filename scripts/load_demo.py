@@ -305,6 +305,7 @@ def load_supply(sites):
     for site in active:
         site.handover_point = "东门物资交接点"
         site.save()
+    ruijin_plan()
     plans = []
     for site in active[:2]:
         plan = Plan(scope='site', site=site, reserve_days=15)
@@ -334,6 +335,31 @@ def load_supply(sites):
     dispatch.save()
     dispatch.click('load')
     dispatch.click('depart')
+
+
+def ruijin_plan():
+    """Ruijin's stocking table (附件1 各保供企业生活必需品储存指导计划):
+    a plan of the population the supermarkets serve for 7 days, delivered
+    to the city's emergency store 红土地物流园 (R L2827), computed: each
+    supermarket's row is the people of its communities x norm x 7 days,
+    as data/demo_city/ruijin_stocking_table.csv (the seed's table)"""
+    Location = Model.get('stock.location')
+    Plan = Model.get('quarantine.supply.plan')
+    name = "红土地物流园仓储点"
+    storage = Location(name=name, code='HTD', type='storage')
+    storage.save()
+    warehouse = Location(name=name, code='HTD', type='warehouse',
+        input_location=storage, output_location=storage,
+        storage_location=storage)
+    warehouse.save()
+    storage.parent = warehouse
+    storage.save()
+    plan = Plan(scope='sites', population_source='served', reserve_days=7,
+        warehouse=warehouse,
+        notes="瑞金市城区居民生活必需品应急保供方案附件1：各保供企业生活必需品"
+        "储存指导计划（保障人数 × 人均定额 × 7 天）")
+    plan.save()
+    plan.click('compute')
 
 
 def load_prices():

@@ -135,8 +135,17 @@ _JOURNEYS = textwrap.dedent('''\
             p.grade] for p in Price.find([('grade', '!=', None)])]
     out['graded_products'] = [[p.rec_name, p.price_grade]
         for p in Product.find([('price_grade', '!=', None)])]
-    out['plan_alerts'] = sorted([p.site.rec_name, str(p.date), p.price_alert,
+    out['plan_alerts'] = sorted([p.site.rec_name if p.site
+            else p.warehouse.rec_name, str(p.date), p.price_alert,
             p.price_alert_products or ''] for p in Plan.find([]))
+    # Ruijin's stocking table, as the logistics officer prints it
+    import base64
+    from proteus import Report
+    ruijin, = Plan.find([('population_source', '=', 'served')])
+    out['ruijin_plan'] = [ruijin.state, ruijin.reserve_days,
+        ruijin.population] + [base64.b64encode(bytes(Report(name).execute(
+                    [ruijin])[1])).decode() for name in [
+            'quarantine.supply.plan.guidance', 'quarantine.supply.plan.sheet']]
     login('dc01')
     Stay, Site = Model.get('quarantine.stay'), Model.get('quarantine.site')
     waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
@@ -389,7 +398,8 @@ def test_price_watch_alert(demo):
             '4.0000', '5.0000', 0.25, 'mild']]
     assert journeys['graded_products'] == [["蔬菜", 'mild']]
     plans = journeys['plan_alerts']
-    assert len(plans) == 2
+    # the two sites' plans and Ruijin's stocking table
+    assert len(plans) == 3
     for site, date, alert, products in plans:
         assert (date, alert, products) == (str(today), True, "蔬菜（轻度）"), \
             site
@@ -412,3 +422,44 @@ def test_area_to_expand(demo):
     assert (site, standby['state']) == ('XC02', 'standby')
     assert rooms == (int(standby['floor_to']) - int(standby['floor_from'])
         + 1) * (int(standby['number_to']) - int(standby['number_from']) + 1)
+
+
+def test_ruijin_stocking_table(demo):
+    """The demo's Ruijin plan (the population each supermarket serves, 7
+    days) prints and exports the seed's table (附件1, transcribed in
+    data/demo_city/ruijin_stocking_table.csv) cell for cell, within
+    0.01 t"""
+    import base64
+    import io
+    import re
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+    state, days, population, pdf, xlsx = demo['journeys']['ruijin_plan']
+    with open(REPO / 'data' / 'demo_city' / 'ruijin_stocking_table.csv',
+            encoding='utf-8', newline='') as f:
+        rows = list(csv.DictReader(l for l in f if not l.startswith('#')))
+    products = list(rows[0])[3:]
+    expected = {r['企业名称']: [int(r['保障人数'])]
+        + [float(r[p]) for p in products] for r in rows}
+    assert (state, days, population) == ('computed', 7, sum(
+            e[0] for e in expected.values()))
+    text = ''.join(p.extract_text() for p in PdfReader(io.BytesIO(
+                base64.b64decode(pdf))).pages)
+    for name, cells in expected.items():
+        printed = [float(t) for t in text[text.index(name) + len(name):]
+            .split() if re.fullmatch(r'\d+(\.\d+)?', t)][:len(cells)]
+        assert printed[0] == cells[0], name
+        assert all(abs(a - b) <= 0.01 for a, b in zip(printed, cells)), (
+            name, printed, cells)
+    sheet = load_workbook(io.BytesIO(base64.b64decode(xlsx))).worksheets[0]
+    assert [c.value for c in sheet[2]] == ["序号", "企业名称", "保障社区",
+        "保障人数"] + [f"{p}(吨)" for p in products]
+    table = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert [r[1] for r in table] == list(expected) + ["合计"]
+    for row in table[:-1]:
+        cells = expected[row[1]]
+        assert row[3] == cells[0]
+        assert all(abs(a - b) <= 0.01 for a, b in zip(row[4:], cells[1:])), (
+            row, cells)
+    assert table[-1][3] == population

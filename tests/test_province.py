@@ -33,7 +33,8 @@ SHAPE = Shape(cities=2, districts=2, sites_per_district=3, big_sites=2,
     big_rooms=40, small_rooms=10, stays=600)
 VALIDATED = ['quarantine.area', 'quarantine.site', 'quarantine.room',
     'quarantine.staff', 'quarantine.stay', 'quarantine.sample',
-    'quarantine.monitoring', 'party.party', 'party.identifier']
+    'quarantine.monitoring', 'party.party', 'party.identifier',
+    'stock.location']
 
 
 @pytest.fixture(scope='module')
@@ -70,6 +71,8 @@ def test_counts(province):
         assert Site.search_count(
             [('area', 'child_of', [province_area.id], 'parent')]) == 12
         assert province.plans == 2
+        # each site has its warehouse (validated with the locations' tree)
+        assert Site.search_count([('warehouse', '=', None)]) == 0
 
 
 def test_records_validate(province):

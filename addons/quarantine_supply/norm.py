@@ -19,8 +19,10 @@ class Norm(ProductUnitMixin, DeactivableMixin, ModelSQL, ModelView):
         required=True,
         help="The shipped values are derived from Ruijin's stocking table "
         "(population served x a fixed amount each for 7 days): grain "
-        "0.4 kg, meat 0.1 kg, eggs 0.05 kg, vegetables 0.35 kg and oil "
-        "0.025 kg a day.  Edit them to the local standard.")
+        "0.4 kg, noodles 0.0275 kg, oil 0.025 kg, meat 0.1 kg, eggs "
+        "0.05 kg, vegetables 0.35 kg, instant noodles 0.008 kg, and for "
+        "its two unnamed columns sugar 0.010 kg and salt 0.012 kg a day.  "
+        "Edit them to the local standard.")
     unit = fields.Many2One('product.uom', "Unit", required=True,
         domain=[If(Eval('product_uom_category'),
                 ('category', '=', Eval('product_uom_category', -1)), ())])

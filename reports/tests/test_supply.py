@@ -107,7 +107,7 @@ def test_small_plan_text(small_plan_pdf):
     for expected in [
             '生活必需品储存指导计划', '编号：' + PLAN_NUMBER, '郑州市金水区',
             '2026-11-27', '保障人数：1260000 人', '储备天数：7 天',
-            '计量单位：吨', '供应单位', '大米', '食用油', '鸡蛋',
+            '计量单位：吨', '企业名称', '保障社区', '大米', '食用油', '鸡蛋',
             '河南万邦物流', '郑州粮食批发市场', '1.00', '2.50', '0.12',
             '2.00', '合计', '3.50', '5000', '备注：低于储备天数时及时补库',
             '第 1 页 / 共 1 页', '品种 1–3 / 共 3 种']:
@@ -153,7 +153,7 @@ def test_two_hundred_rows_go_on_over_pages_with_the_header():
     texts = page_texts(render_stocking_plan(plan))
     assert len(texts) > 1
     for page, text in enumerate(texts, 1):
-        assert PLAN_NUMBER in text and '供应单位' in text, page
+        assert PLAN_NUMBER in text and '企业名称' in text, page
         assert '第 %d 页 / 共 %d 页' % (page, len(texts)) in text
         assert ('合计' in text) == (page == len(texts)), page
     everything = '\n'.join(texts)

@@ -276,6 +276,140 @@ def certificates(bench, pool):
         lambda: Certificate.execute(ids, {}), raw)
 
 
+# What a city-wide plan reads: the stays of the city's sites (the forecast),
+# the stock of the norms' products in their warehouses, the contracts' lines
+CITY_STAYS_SQL = """
+    WITH RECURSIVE city(id) AS (
+        SELECT id FROM quarantine_area WHERE id = %(city)s
+        UNION ALL
+        SELECT a.id FROM quarantine_area a JOIN city c ON a.parent = c.id)
+    SELECT st.site, st.state, st.arrival_date, st.end_date
+    FROM quarantine_stay st JOIN quarantine_site s ON s.id = st.site
+    WHERE s.area IN (SELECT id FROM city) AND s.state != 'closed'
+        AND (st.state = 'admitted' OR (st.state = 'draft'
+            AND st.arrival_date < %(end)s))
+    """
+CITY_WAREHOUSES_SQL = """
+    WITH RECURSIVE city(id) AS (
+        SELECT id FROM quarantine_area WHERE id = %(city)s
+        UNION ALL
+        SELECT a.id FROM quarantine_area a JOIN city c ON a.parent = c.id)
+    SELECT s.id, s.warehouse FROM quarantine_site s
+    WHERE s.area IN (SELECT id FROM city) AND s.state != 'closed'
+    """
+STOCK_SQL = """
+    SELECT l.id, m.product, SUM(CASE WHEN m.to_location = l.id
+        THEN m.quantity ELSE -m.quantity END)
+    FROM stock_location l JOIN stock_move m
+        ON m.to_location = l.id OR m.from_location = l.id
+    WHERE l.parent = ANY(%s) AND m.product = ANY(%s)
+        AND m.state IN ('done', 'assigned', 'draft')
+    GROUP BY l.id, m.product
+    """
+OFFERS_SQL = """
+    SELECT l.contract, l.product, COALESCE(p.population, 0)
+    FROM quarantine_supply_contract_line l
+    JOIN quarantine_supply_contract c ON c.id = l.contract
+    LEFT JOIN (SELECT contract, SUM(population) AS population
+        FROM quarantine_supply_contract_community GROUP BY contract) p
+        ON p.contract = c.id
+    WHERE c.state = 'active'
+    """
+
+
+def raw_city_plans(bench, cities, days, lines_per_city):
+    """The city plans' work in raw SQL: read the stays, warehouses, stock
+    and offers, forecast the person-days of each site in Python, write the
+    plans and as many lines as trytond wrote (a share by population of
+    each product's need among its carriers), rolled back"""
+    today = dt.date.today()
+    end = today + dt.timedelta(days=days)
+    with bench.raw.cursor() as cursor:
+        cursor.execute("SELECT product, quantity FROM quarantine_supply_norm "
+            "WHERE active")
+        norms = cursor.fetchall()
+        cursor.execute(OFFERS_SQL)
+        carriers = {}
+        for contract, product, population in cursor.fetchall():
+            carriers.setdefault(product, []).append((contract, population))
+        for city in cities:
+            cursor.execute(CITY_STAYS_SQL, {'city': city, 'end': end})
+            person_days = {}
+            for site, state, arrival, end_date in cursor.fetchall():
+                first = max(arrival, today) if state == 'draft' else today
+                last = min(end_date or end, end)
+                person_days[site] = person_days.get(site, 0) + max(
+                    (last - first).days, 0)
+            cursor.execute(CITY_WAREHOUSES_SQL, {'city': city})
+            warehouses = dict(cursor.fetchall())
+            cursor.execute(STOCK_SQL, (list(warehouses.values()),
+                    [p for p, _ in norms]))
+            cursor.fetchall()
+            cursor.execute("INSERT INTO quarantine_supply_plan (date, "
+                "scope, area, population_source, population, reserve_days, "
+                "state, create_uid, create_date) VALUES (%s, 'area', %s, "
+                "'forecast', 0, %s, 'computed', 1, now()) RETURNING id",
+                (today, city, days))
+            plan, = cursor.fetchone()
+            rows = []
+            for site, warehouse in warehouses.items():
+                days_of = person_days.get(site, 0)
+                for product, quantity in norms:
+                    offers = carriers.get(product) or [(None, 1)]
+                    total = sum(p for _, p in offers) or 1
+                    for contract, population in offers:
+                        required = days_of * quantity * population / total
+                        rows.append((plan, site, warehouse, product,
+                                contract, 1, population, required, 0, 0,
+                                required))
+            rows = rows[:lines_per_city] + rows[:max(
+                    lines_per_city - len(rows), 0)]
+            with cursor.copy("COPY quarantine_supply_plan_line (plan, site, "
+                    "warehouse, product, contract, unit, population, "
+                    "required, on_hand, incoming, to_order) "
+                    "FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    bench.raw.rollback()
+
+
+def city_plans(bench, pool, transaction, cities):
+    """A city-wide stocking plan (every site of the city, its warehouse, the
+    residents forecast over 15 days) and the province's, one a city:
+    compute through trytond against the same reads and writes in raw
+    SQL"""
+    Plan = pool.get('quarantine.supply.plan')
+    Line = pool.get('quarantine.supply.plan.line')
+    Site = pool.get('quarantine.site')
+    days = 15
+    sites = Site.search_count([('area', 'child_of', [cities[0]], 'parent'),
+            ('state', '!=', 'closed')])
+
+    made = {}
+
+    def orm(areas):
+        def compute():
+            plans = Plan.create([{'scope': 'area', 'area': area,
+                        'population_source': 'forecast',
+                        'reserve_days': days} for area in areas])
+            Plan.compute(plans)
+            # what the raw SQL writes as much of (counted in trytond's time)
+            made['lines'] = Line.search_count(
+                [('plan', 'in', [p.id for p in plans])])
+        return compute
+
+    for label, areas in [
+            (f"city plan ({sites} sites' warehouses), compute", cities[:1]),
+            (f"province's plans ({len(cities)} city plans), compute",
+                cities)][:1 if os.environ.get('BENCH_ONLY') == 'city'
+            else None]:
+        bench.measure(label, 5 if len(areas) == 1 else None, orm(areas),
+            lambda: raw_city_plans(bench, areas, days,
+                made['lines'] // len(areas)))
+        print(f"    ({made['lines']:,} plan lines)", flush=True)
+        transaction.rollback()
+
+
 def main():
     database = os.environ.get('BENCH_PROVINCE_DB')
     keep = bool(database)
@@ -307,6 +441,14 @@ def main():
             # a city: an area under the province
             city, = Area.search([('code', 'like', 'P36C__')],
                 order=[('code', 'ASC')], limit=1)
+            cities = [a.id for a in Area.search(
+                    [('code', 'like', 'P36C__')], order=[('code', 'ASC')])]
+            if os.environ.get('BENCH_ONLY') in {'plans', 'city'}:
+                city_plans(bench, pool, transaction, cities)
+                bench.print_table()
+                bench.raw.close()
+                transaction.rollback()
+                return
             site_list(bench, Site, 1000)
             site_list(bench, Site, None)
             free_rooms(bench, Room, big.id)
@@ -315,6 +457,7 @@ def main():
             certificates(bench, pool)
             regime, = Regime.search([('code', '=', 'centralized_14')])
             intake(bench, pool, transaction, regime)
+            city_plans(bench, pool, transaction, cities)
             bench.print_table()
             bench.raw.close()
             transaction.rollback()

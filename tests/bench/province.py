@@ -173,6 +173,37 @@ class Builder:
                 'layout_compliant', 'activated_at', 'contact_name',
                 'contact_phone'], rows)
 
+    def warehouses(self):
+        """Each site's warehouse, whose storage receives (as the module
+        gives a site at creation), right of the stock locations' tree"""
+        with self.conn.cursor() as cursor:
+            cursor.execute('SELECT COALESCE(MAX("right"), 0) '
+                'FROM stock_location')
+            right, = cursor.fetchone()
+        count = len(self.site_list)
+        warehouses = self.ids('stock_location', count)
+        storages = self.ids('stock_location', count)
+        rows = []
+        for i, ((site, _, _, _), warehouse, storage) in enumerate(
+                zip(self.site_list, warehouses, storages)):
+            left = right + 1 + 4 * i
+            code = f'S{i + 1:04d}'
+            rows.append((warehouse, f"隔离点{i + 1:04d}", code, 'warehouse',
+                    True, False, left, left + 3, None, storage, storage,
+                    storage))
+            rows.append((storage, f"隔离点{i + 1:04d}", code, 'storage',
+                    True, False, left + 1, left + 2, warehouse, None, None,
+                    None))
+        self.copy('stock_location', ['id', 'name', 'code', 'type', 'active',
+                'flat_childs', '"left"', '"right"', 'parent',
+                'input_location', 'output_location', 'storage_location'],
+            rows)
+        with self.conn.cursor() as cursor:
+            cursor.execute('UPDATE quarantine_site s SET warehouse = w.id '
+                'FROM (SELECT unnest(%s::int[]) AS site, '
+                'unnest(%s::int[]) AS id) w WHERE w.site = s.id',
+                ([s for s, _, _, _ in self.site_list], list(warehouses)))
+
     def rooms(self):
         total = sum(r for _, _, r, _ in self.site_list)
         ids = iter(self.ids('quarantine_room', total))
@@ -435,6 +466,7 @@ def fill(database, shape, timings=None):
         with step("areas and sites", timings):
             builder.areas()
             builder.sites()
+            builder.warehouses()
         with step("rooms", timings):
             builder.rooms()
         with step("staff", timings):

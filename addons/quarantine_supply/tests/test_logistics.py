@@ -24,7 +24,8 @@ from trytond.modules.company.tests import create_company, set_company
 
 # A supermarket's least order of each product, in kg
 SUPERMARKET_MINIMUM = {'Grain': 25, 'Noodles': 5, 'Edible Oil': 5,
-    'Meat': 10, 'Eggs': 5, 'Vegetables': 10, 'Instant Noodles': 2}
+    'Meat': 10, 'Eggs': 5, 'Vegetables': 10, 'Instant Noodles': 2,
+    'Sugar': 2, 'Salt': 2}
 
 
 class LogisticsTestCase(ActivatedTestCase):
@@ -100,6 +101,10 @@ class LogisticsTestCase(ActivatedTestCase):
                     ('Meat', "君和超市", 12.48, 8),
                     ('Meat', "国光超市", 23.52, 16),
                     ('Noodles', "国光超市", 9.9, 24),
+                    # 3.6 kg of sugar and 4.32 of salt: 君和超市's shares
+                    # (1.25 / 1.50) are below the 2 kg minimum
+                    ('Salt', "国光超市", 4.32, 24),
+                    ('Sugar', "国光超市", 3.6, 24),
                     ('Vegetables', "君和超市", 43.69, 8),
                     ('Vegetables', "国光超市", 82.31, 16),
                     ])
@@ -165,7 +170,8 @@ class LogisticsTestCase(ActivatedTestCase):
                     for l in guoguang.lines), [
                     ('Edible Oil', 9.0), ('Eggs', 11.76), ('Grain', 94.07),
                     ('Instant Noodles', 2.88), ('Meat', 23.52),
-                    ('Noodles', 9.9), ('Vegetables', 82.31)])
+                    ('Noodles', 9.9), ('Salt', 4.32), ('Sugar', 3.6),
+                    ('Vegetables', 82.31)])
 
     @with_transaction()
     def test_confirm_refused_when_supplier_lost_its_address(self):
@@ -356,14 +362,17 @@ class LogisticsTestCase(ActivatedTestCase):
             table = load_workbook(io.BytesIO(content)).worksheets[0]
             header = [c.value for c in table[2]]
             grain = header.index("Grain(kg)")
-            rows = {r[0]: r for r in table.iter_rows(min_row=3,
+            rows = {r[1]: r for r in table.iter_rows(min_row=3,
                     values_only=True)}
             # 国光超市 feeds all 24 their noodles, 君和超市 8 their grain
-            self.assertEqual(rows["国光超市"][1], 24)
-            self.assertEqual(rows["君和超市"][1], 8)
+            self.assertEqual(rows["国光超市"][3], 24)
+            self.assertEqual(rows["君和超市"][3], 8)
+            self.assertEqual(rows["国光超市"][2],
+                "解放路社区、绵江社区、红都大道社区")
             self.assertEqual(rows["国光超市"][grain], 94.1)
             self.assertEqual(rows["君和超市"][grain], 49.9)
-            self.assertEqual(rows["Total"][1], 24)
+            self.assertEqual(rows["Total"][3], 24)
+            self.assertEqual(rows["Total"][grain], 144.0)
 
             city = self.computed(site, 43363)
             table = Guidance.table(city)

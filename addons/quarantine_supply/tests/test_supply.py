@@ -577,7 +577,7 @@ class SupplyTestCase(ActivatedTestCase):
             self.assertEqual(sheets[1].max_row, 1 + len(record.lines))
             grain_column = [c.value for c in sheets[0][2]].index(
                 "Grain(kg)")
-            self.assertEqual(sheets[0].cell(3, 1).value, "国光超市")
+            self.assertEqual(sheets[0].cell(3, 2).value, "国光超市")
             self.assertEqual(sheets[0].cell(3, grain_column + 1).value, 600)
             ext, content, _, _ = LedgerSheet.execute([supply.id], {})
             rows = list(load_workbook(io.BytesIO(content)).active.values)
