@@ -1,11 +1,16 @@
 """What the layouts draw alike: a canvas that embeds the CJK font, pages
 numbered by a format, a text fitted into a width, a title in the outlined
-face that stands for bold."""
+face that stands for bold, sections of text and numbered items fitted
+into a height."""
 import io
+from xml.sax.saxutils import escape
 
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 
 def new_canvas(buffer, pagesize, title, font):
@@ -139,3 +144,57 @@ class CellTexts:
 
     def draw(self):
         self.canvas.drawText(self.text_object)
+
+
+def section_paragraphs(sections, font, size, ink, width):
+    """Return the paragraphs of sections at size, with the space before each:
+    a section is a dict of an optional 'heading', an optional 'text' (a
+    paragraph, first line indented) and optional 'items' (numbered)"""
+    leading = size * 1.55
+    text_style = ParagraphStyle('SectionText', fontName=font,
+        fontSize=size, leading=leading, firstLineIndent=2 * size,
+        alignment=TA_JUSTIFY, wordWrap='CJK', textColor=ink)
+    item_style = ParagraphStyle('SectionItem', parent=text_style,
+        firstLineIndent=0, leftIndent=2 * size, bulletIndent=0.5 * size,
+        bulletFontName=font, bulletFontSize=size)
+    heading_style = ParagraphStyle('SectionHeading', parent=text_style,
+        fontSize=size * 1.1, leading=size * 1.6, firstLineIndent=0)
+    paragraphs = []
+
+    def add(text, style, space, bullet=None):
+        text = escape(text).replace('\n', '<br/>')
+        paragraph = Paragraph(text, style, bulletText=bullet)
+        _, height = paragraph.wrap(width, 10000)
+        paragraphs.append((paragraph, space, height))
+    for index, section in enumerate(sections):
+        space = size * 0.6 if index else 0
+        if section.get('heading'):
+            add(section['heading'], heading_style, space)
+            space = 0
+        if section.get('text'):
+            add(section['text'], text_style, space)
+            space = 0
+        for number, item in enumerate(section.get('items') or [], 1):
+            add(item, item_style, space, bullet=f'{number}.')
+            space = 0
+    return paragraphs
+
+
+def fit_sections(sections, font, size, min_size, ink, width, height):
+    """Return the paragraphs of sections (see section_paragraphs) at the
+    largest size from size down to min_size, by halves of a point, at
+    which they fit height (at min_size whatever their height)"""
+    while True:
+        paragraphs = section_paragraphs(sections, font, size, ink, width)
+        if (sum(space + h for _, space, h in paragraphs) <= height
+                or size <= min_size):
+            return paragraphs
+        size = max(min_size, size - 0.5)
+
+
+def draw_paragraphs(canvas, paragraphs, x, top):
+    "Draw paragraphs (see section_paragraphs) down from top; return the bottom"
+    for paragraph, space, height in paragraphs:
+        top -= space + height
+        paragraph.drawOn(canvas, x, top)
+    return top
