@@ -19,15 +19,12 @@ from .excel import (
     SheetExport, SheetExportResult, export_result, save)
 from .exceptions import ReleaseError
 from .privacy import log_personal_data
-from .report import PDFReport, printed_at
+from .papers import release_instructions
+from .report import OFFICIAL_LANGUAGE, PDFReport, printed_at
 from .common import check_sites, start_view
 from .verification import verification_url
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
-
-# The certificate is an official Chinese document, whatever the language
-# of the user who prints it.
-CERTIFICATE_LANGUAGE = 'zh_CN'
 
 
 class ReleaseCertificate(PDFReport):
@@ -48,7 +45,7 @@ class ReleaseCertificate(PDFReport):
         log_personal_data(
             cls.__name__, [s.site for s in stays], len(stays), stays)
         Stay = Pool().get('quarantine.stay')
-        with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
+        with Transaction().set_context(language=OFFICIAL_LANGUAGE):
             # read in the certificate's language, together: the ORM then
             # reads each field for all the stays at once (one by one,
             # 1,000 certificates sent 4,000 queries)
@@ -95,6 +92,7 @@ class ReleaseCertificate(PDFReport):
             'qr_payload': verification_url(stay.certificate_number, code),
             'verification': gettext('quarantine.msg_certificate_verify',
                 number=stay.certificate_number, code=code),
+            'instructions': release_instructions(stay),
             }
 
     @classmethod

@@ -1,0 +1,200 @@
+# This file is part of the quarantine module.  See README.md for licensing.
+"""The papers a resident gets at admission (Henan L559, Zhejiang L102,
+L126): the admission notice (入住告知书: the legal basis, the period, the
+rules of the stay, the test days, the rights, the site's contact) and the
+commitment letter (承诺书: what the resident promises, signed and dated),
+drawn by reports/papers.py; and the instructions after release that the
+release certificate carries (Henan L125, L559)."""
+from reports.identity import mask_identity
+from reports.papers import render_papers
+
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .exceptions import StayError
+from .privacy import log_personal_data
+from .report import OFFICIAL_LANGUAGE, PDFReport
+from .sample import samples_by_stay
+
+# A stay has its room, dates and test days from its admission on
+PRINTABLE_STATES = {'admitted', 'released', 'transferred'}
+# The papers are read in OFFICIAL_LANGUAGE and list their entries its way
+SEPARATOR = '、'
+NONE = '—'
+
+
+def test_days(tests):
+    """The test days as the papers print them, from (day, date, dual)
+    triples: a day of two specimens once, marked dual sampling"""
+    days = {}
+    for day, date, dual in tests:
+        previous = days.get((day, date))
+        days[(day, date)] = dual or bool(previous)
+    return SEPARATOR.join(gettext(
+            'quarantine.msg_paper_test_day_dual' if dual
+            else 'quarantine.msg_paper_test_day', day=day, date=date)
+        for (day, date), dual in sorted(
+            days.items(), key=lambda i: (i[0][1], i[0][0])))
+
+
+class AdmissionPaper(PDFReport):
+    """What the papers of admission share: printed for admitted stays (and
+    again later), logged as an access to personal data, read and drawn in
+    Chinese, the identity number masked as on the certificate (the paper
+    leaves the site with the resident)"""
+
+    @classmethod
+    def render(cls, report, report_context):
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Sample = pool.get('quarantine.sample')
+        stays = report_context['records']
+        for stay in stays:
+            if stay.state not in PRINTABLE_STATES:
+                raise StayError(gettext(
+                        'quarantine.msg_paper_not_admitted',
+                        stay=stay.rec_name, state=stay.state_string))
+        log_personal_data(
+            cls.__name__, [s.site for s in stays], len(stays), stays)
+        with Transaction().set_context(language=OFFICIAL_LANGUAGE):
+            stays = Stay.browse([s.id for s in stays])
+            samples = samples_by_stay(Sample, stays)
+            return render_papers(
+                [cls.paper(s, samples[s.id]) for s in stays])
+
+    @classmethod
+    def person(cls, stay):
+        "The values of the person table"
+        return {
+            'name': stay.person.rec_name,
+            'identity_number': mask_identity(stay.identity_number),
+            'sex': stay.sex_string or '',
+            'age': stay.age if stay.age is not None else '',
+            'site': stay.site.rec_name if stay.site else '',
+            'room': stay.room.name if stay.room else '',
+            'arrival_date': str(stay.arrival_date),
+            'end_date': str(stay.end_date or ''),
+            'duration': gettext('quarantine.msg_paper_days',
+                days=cls.days(stay)),
+            }
+
+    @classmethod
+    def days(cls, stay):
+        "The days of the period, from its start (by the regime) to its end"
+        return (stay.end_date - stay.start_date).days + 1
+
+    @classmethod
+    def paper(cls, stay, samples):
+        raise NotImplementedError
+
+
+class AdmissionNotice(AdmissionPaper):
+    __name__ = 'quarantine.stay.admission_notice'
+
+    @classmethod
+    def paper(cls, stay, samples):
+        site = stay.site
+        tests = test_days((s.day, str(s.planned_date), s.exit_sample)
+            for s in samples)
+        return dict(cls.person(stay),
+            title=gettext('quarantine.msg_admission_notice_title'),
+            sections=[{
+                    'text': gettext('quarantine.msg_admission_notice_intro',
+                        name=stay.person.rec_name,
+                        category=stay.category_string,
+                        site=site.rec_name if site else '',
+                        start_date=stay.start_date, days=cls.days(stay),
+                        arrival_date=stay.arrival_date,
+                        end_date=stay.end_date),
+                    }, {
+                    'heading': gettext(
+                        'quarantine.msg_admission_notice_rules'),
+                    'items': [gettext(f'quarantine.msg_admission_rule_{n}')
+                        for n in range(1, 7)],
+                    }, {
+                    'heading': gettext(
+                        'quarantine.msg_admission_notice_tests'),
+                    'text': gettext(
+                        'quarantine.msg_admission_notice_test_days',
+                        tests=tests) if tests else gettext(
+                        'quarantine.msg_admission_notice_no_tests'),
+                    }, {
+                    'heading': gettext(
+                        'quarantine.msg_admission_notice_rights'),
+                    'items': [gettext(f'quarantine.msg_admission_right_{n}')
+                        for n in range(1, 6)],
+                    }, {
+                    'heading': gettext(
+                        'quarantine.msg_admission_notice_contacts'),
+                    'text': gettext(
+                        'quarantine.msg_admission_notice_contact',
+                        site=site.rec_name if site else NONE,
+                        contact=(site.contact_name if site else '') or NONE,
+                        phone=(site.contact_phone if site else '') or NONE),
+                    }],
+            signatures=[
+                (gettext('quarantine.msg_paper_notified_by'),
+                    site.rec_name if site else ''),
+                (gettext('quarantine.msg_paper_notified_on'),
+                    str(stay.admitted_at.date() if stay.admitted_at
+                        else stay.arrival_date)),
+                (gettext('quarantine.msg_paper_received_by'), ''),
+                (gettext('quarantine.msg_paper_signed_on'), ''),
+                ],
+            labels={'footer': gettext(
+                    'quarantine.msg_admission_notice_footer')})
+
+
+# The age under which the guardian signs the commitment letter too
+GUARDIAN_AGE = 18
+
+
+class CommitmentLetter(AdmissionPaper):
+    __name__ = 'quarantine.stay.commitment_letter'
+
+    @classmethod
+    def paper(cls, stay, samples):
+        signatures = [
+            (gettext('quarantine.msg_commitment_signature'), ''),
+            (gettext('quarantine.msg_paper_signed_on'), ''),
+            ]
+        if stay.age is not None and stay.age < GUARDIAN_AGE:
+            signatures += [
+                (gettext('quarantine.msg_commitment_guardian'), ''),
+                (gettext('quarantine.msg_paper_signed_on'), ''),
+                ]
+        return dict(cls.person(stay),
+            title=gettext('quarantine.msg_commitment_title'),
+            sections=[{
+                    'text': gettext('quarantine.msg_commitment_intro',
+                        name=stay.person.rec_name,
+                        site=stay.site.rec_name if stay.site else '',
+                        room=stay.room.name if stay.room else '',
+                        arrival_date=stay.arrival_date,
+                        end_date=stay.end_date),
+                    'items': [gettext(f'quarantine.msg_commitment_item_{n}')
+                        for n in range(1, 7)],
+                    }],
+            signatures=signatures,
+            labels={'footer': gettext('quarantine.msg_commitment_footer')})
+
+
+def release_instructions(stay):
+    """What the certificate tells the released resident to do (Henan L125,
+    L559): home monitoring for the regime's days, the tests planned at home
+    after release, symptoms to report"""
+    home_days = stay.regime.home_monitoring_days if stay.regime else 0
+    items = [gettext('quarantine.msg_release_home_monitoring',
+            days=home_days) if home_days
+        else gettext('quarantine.msg_release_community_monitoring')]
+    tests = test_days((t.day, str(t.planned_date), False)
+        for t in stay.home_monitoring)
+    if tests:
+        items.append(gettext('quarantine.msg_release_home_tests',
+                tests=tests))
+    items.append(gettext('quarantine.msg_release_report_symptoms'))
+    return {
+        'heading': gettext('quarantine.msg_release_instructions'),
+        'items': items,
+        }
