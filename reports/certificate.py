@@ -137,6 +137,7 @@ INSTRUCTIONS_SIZE = 9.5
 INSTRUCTIONS_MIN_SIZE = 7
 INSTRUCTIONS_MAX_HEIGHT = 96
 INSTRUCTIONS_GAP = 10
+INSTRUCTIONS_PADDING = 6
 
 INK = HexColor('#1A1A1A')
 MUTED_INK = HexColor('#5F5F5F')
@@ -317,13 +318,15 @@ def draw_certificate(canvas, font, certificate, labels):
             labels['number'], text(certificate.get('number'))))
     draw_person_values(canvas, font, certificate)
     body_bottom = draw_body(canvas, certificate.get('body'))
+    instructions = instruction_paragraphs(
+        font, certificate.get('instructions'))
     tests_bottom = BLOCK_TOP
-    instructions = certificate.get('instructions')
     if instructions:
-        tests_bottom = draw_instructions(canvas, font, instructions,
-            BLOCK_TOP, INSTRUCTIONS_MAX_HEIGHT) + INSTRUCTIONS_GAP
+        tests_bottom += instructions_height(instructions) + INSTRUCTIONS_GAP
     draw_tests(canvas, font, certificate.get('tests') or [], labels,
         body_bottom - TESTS_HEADING_GAP, tests_bottom)
+    if instructions:
+        draw_instructions(canvas, instructions, BLOCK_TOP)
     draw_issuer(canvas, font, certificate)
     draw_qr(canvas, font, text(certificate.get('qr_payload')), labels)
     draw_verification(canvas, font, text(certificate.get('verification')))
@@ -419,20 +422,29 @@ def draw_tests(canvas, font, tests, labels, top, bottom_limit=BLOCK_TOP):
             CENTER, bottom + row_height / 2 - size * 0.36, note)
 
 
-def draw_instructions(canvas, font, instructions, bottom, max_height):
-    """Draw the heading and numbered items of instructions in a box that
-    stands on bottom, at most max_height high; return the box's top"""
-    padding = 6
-    paragraphs = fit_sections([instructions], font, INSTRUCTIONS_SIZE,
-        INSTRUCTIONS_MIN_SIZE, INK, WIDTH - 2 * padding,
-        max_height - 2 * padding)
-    height = sum(space + h for _, space, h in paragraphs) + 2 * padding
+def instruction_paragraphs(font, instructions):
+    """The paragraphs of the instructions after release (a section: a
+    heading and numbered items), fitted into their box; [] for none"""
+    if not instructions:
+        return []
+    return fit_sections([instructions], font, INSTRUCTIONS_SIZE,
+        INSTRUCTIONS_MIN_SIZE, INK, WIDTH - 2 * INSTRUCTIONS_PADDING,
+        INSTRUCTIONS_MAX_HEIGHT - 2 * INSTRUCTIONS_PADDING)
+
+
+def instructions_height(paragraphs):
+    return (sum(space + height for _, space, height in paragraphs)
+        + 2 * INSTRUCTIONS_PADDING)
+
+
+def draw_instructions(canvas, paragraphs, bottom):
+    "Draw the instructions' paragraphs in a box that stands on bottom"
+    height = instructions_height(paragraphs)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.rect(LEFT, bottom, WIDTH, height)
-    draw_paragraphs(canvas, paragraphs, LEFT + padding,
-        bottom + height - padding)
-    return bottom + height
+    draw_paragraphs(canvas, paragraphs, LEFT + INSTRUCTIONS_PADDING,
+        bottom + height - INSTRUCTIONS_PADDING)
 
 
 def test_value(test, key, labels):

@@ -24,7 +24,22 @@ SEPARATOR = '、'
 NONE = '—'
 
 
-def test_days(tests):
+# How many rules, rights and promises the papers print: messages numbered
+# from 1 (msg_admission_rule_1, …)
+RULES, RIGHTS, PROMISES = 6, 5, 6
+
+
+def items(prefix, count):
+    "The texts of the messages prefix1 to prefix<count>"
+    return [gettext(f'{prefix}{n}') for n in range(1, count + 1)]
+
+
+def numbered(heading, prefix, count):
+    "A section of a heading and numbered items (see items)"
+    return {'heading': gettext(heading), 'items': items(prefix, count)}
+
+
+def format_test_days(tests):
     """The test days as the papers print them, from (day, date, dual)
     triples: a day of two specimens once, marked dual sampling"""
     days = {}
@@ -95,8 +110,8 @@ class AdmissionNotice(AdmissionPaper):
     @classmethod
     def paper(cls, stay, samples):
         site = stay.site
-        tests = test_days((s.day, str(s.planned_date), s.exit_sample)
-            for s in samples)
+        tests = format_test_days(
+            (s.day, str(s.planned_date), s.exit_sample) for s in samples)
         return dict(cls.person(stay),
             title=gettext('quarantine.msg_admission_notice_title'),
             sections=[{
@@ -107,24 +122,18 @@ class AdmissionNotice(AdmissionPaper):
                         start_date=stay.start_date, days=cls.days(stay),
                         arrival_date=stay.arrival_date,
                         end_date=stay.end_date),
-                    }, {
-                    'heading': gettext(
-                        'quarantine.msg_admission_notice_rules'),
-                    'items': [gettext(f'quarantine.msg_admission_rule_{n}')
-                        for n in range(1, 7)],
-                    }, {
+                    },
+                numbered('quarantine.msg_admission_notice_rules',
+                    'quarantine.msg_admission_rule_', RULES), {
                     'heading': gettext(
                         'quarantine.msg_admission_notice_tests'),
                     'text': gettext(
                         'quarantine.msg_admission_notice_test_days',
                         tests=tests) if tests else gettext(
                         'quarantine.msg_admission_notice_no_tests'),
-                    }, {
-                    'heading': gettext(
-                        'quarantine.msg_admission_notice_rights'),
-                    'items': [gettext(f'quarantine.msg_admission_right_{n}')
-                        for n in range(1, 6)],
-                    }, {
+                    },
+                numbered('quarantine.msg_admission_notice_rights',
+                    'quarantine.msg_admission_right_', RIGHTS), {
                     'heading': gettext(
                         'quarantine.msg_admission_notice_contacts'),
                     'text': gettext(
@@ -173,8 +182,8 @@ class CommitmentLetter(AdmissionPaper):
                         room=stay.room.name if stay.room else '',
                         arrival_date=stay.arrival_date,
                         end_date=stay.end_date),
-                    'items': [gettext(f'quarantine.msg_commitment_item_{n}')
-                        for n in range(1, 7)],
+                    'items': items('quarantine.msg_commitment_item_',
+                        PROMISES),
                     }],
             signatures=signatures,
             labels={'footer': gettext('quarantine.msg_commitment_footer')})
@@ -185,16 +194,16 @@ def release_instructions(stay):
     L559): home monitoring for the regime's days, the tests planned at home
     after release, symptoms to report"""
     home_days = stay.regime.home_monitoring_days if stay.regime else 0
-    items = [gettext('quarantine.msg_release_home_monitoring',
+    lines = [gettext('quarantine.msg_release_home_monitoring',
             days=home_days) if home_days
         else gettext('quarantine.msg_release_community_monitoring')]
-    tests = test_days((t.day, str(t.planned_date), False)
+    tests = format_test_days((t.day, str(t.planned_date), False)
         for t in stay.home_monitoring)
     if tests:
-        items.append(gettext('quarantine.msg_release_home_tests',
+        lines.append(gettext('quarantine.msg_release_home_tests',
                 tests=tests))
-    items.append(gettext('quarantine.msg_release_report_symptoms'))
+    lines.append(gettext('quarantine.msg_release_report_symptoms'))
     return {
         'heading': gettext('quarantine.msg_release_instructions'),
-        'items': items,
+        'items': lines,
         }

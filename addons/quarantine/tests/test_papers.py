@@ -122,7 +122,7 @@ class PapersTestCase(ActivatedTestCase):
         self.assertEqual(page_count(content), 1)
         for value in ["集中隔离医学观察承诺书",
                 f"本人张小明，自{stay.arrival_date}起在隔离点C"
-                f"{site.rooms[0].name}房间接受集中隔离医学观察"
+                f"（{site.rooms[0].name}房间）接受集中隔离医学观察"
                 f"至{stay.end_date}，郑重承诺",
                 "未经许可，不离开集中隔离场所",
                 "不会见无关人员",
