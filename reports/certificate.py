@@ -202,11 +202,12 @@ def render_certificates(certificates):
         if len(certificates) == 1
         else '%s (%d)' % (certificates[0]['title'], len(certificates)), font)
     forms = {}
+    paragraphs = {}   # the instructions' paragraphs, wrapped once a batch
     for certificate in certificates:
         labels = dict(DEFAULT_LABELS, **(certificate.get('labels') or {}))
         canvas.doForm(static_form(
             canvas, font, forms, certificate['title'], labels))
-        draw_certificate(canvas, font, certificate, labels)
+        draw_certificate(canvas, font, certificate, labels, paragraphs)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -311,7 +312,7 @@ def draw_seal(canvas, font, labels):
     canvas.restoreState()
 
 
-def draw_certificate(canvas, font, certificate, labels):
+def draw_certificate(canvas, font, certificate, labels, cache=None):
     canvas.setFillColor(INK)
     canvas.setFont(font, 10)
     canvas.drawRightString(RIGHT, NUMBER_Y, '%s：%s' % (
@@ -319,7 +320,7 @@ def draw_certificate(canvas, font, certificate, labels):
     draw_person_values(canvas, font, certificate)
     body_bottom = draw_body(canvas, certificate.get('body'))
     instructions = instruction_paragraphs(
-        font, certificate.get('instructions'))
+        font, certificate.get('instructions'), cache)
     tests_bottom = BLOCK_TOP
     if instructions:
         tests_bottom += instructions_height(instructions) + INSTRUCTIONS_GAP
@@ -422,14 +423,14 @@ def draw_tests(canvas, font, tests, labels, top, bottom_limit=BLOCK_TOP):
             CENTER, bottom + row_height / 2 - size * 0.36, note)
 
 
-def instruction_paragraphs(font, instructions):
+def instruction_paragraphs(font, instructions, cache=None):
     """The paragraphs of the instructions after release (a section: a
     heading and numbered items), fitted into their box; [] for none"""
     if not instructions:
         return []
     return fit_sections([instructions], font, INSTRUCTIONS_SIZE,
         INSTRUCTIONS_MIN_SIZE, INK, WIDTH - 2 * INSTRUCTIONS_PADDING,
-        INSTRUCTIONS_MAX_HEIGHT - 2 * INSTRUCTIONS_PADDING)
+        INSTRUCTIONS_MAX_HEIGHT - 2 * INSTRUCTIONS_PADDING, cache)
 
 
 def instructions_height(paragraphs):

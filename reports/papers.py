@@ -67,11 +67,14 @@ def render_papers(papers):
     canvas = new_canvas(buffer, A4, papers[0]['title'] if len(papers) == 1
         else '%s (%d)' % (papers[0]['title'], len(papers)), font)
     forms = {}
+    # the paragraphs the papers share (the rules, the promises) are wrapped
+    # once a batch
+    paragraphs = {}
     for paper in papers:
         labels = dict(DEFAULT_LABELS, **(paper.get('labels') or {}))
         canvas.doForm(static_form(canvas, font, forms, paper['title'],
                 labels, draw=draw_static))
-        draw_paper(canvas, font, paper, labels)
+        draw_paper(canvas, font, paper, paragraphs)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -88,14 +91,14 @@ def draw_static(canvas, font, title, labels):
         canvas.drawCentredString(CENTER, FOOTER_Y, footer)
 
 
-def draw_paper(canvas, font, paper, labels):
+def draw_paper(canvas, font, paper, cache):
     draw_person_values(canvas, font, paper, PERSON_ROWS)
     signatures = list(paper.get('signatures') or [])
     rows = [signatures[i:i + 2] for i in range(0, len(signatures), 2)]
     signatures_top = SIGNATURE_BOTTOM + len(rows) * SIGNATURE_ROW
     paragraphs = fit_sections(paper.get('sections') or [], font,
         SECTIONS_SIZE, SECTIONS_MIN_SIZE, INK, WIDTH,
-        SECTIONS_TOP - signatures_top - 8)
+        SECTIONS_TOP - signatures_top - 8, cache)
     draw_paragraphs(canvas, paragraphs, LEFT, SECTIONS_TOP)
     draw_signatures(canvas, font, rows, signatures_top)
 

@@ -29,14 +29,21 @@ NONE = '—'
 RULES, RIGHTS, PROMISES = 6, 5, 6
 
 
-def items(prefix, count):
-    "The texts of the messages prefix1 to prefix<count>"
-    return [gettext(f'{prefix}{n}') for n in range(1, count + 1)]
+class Texts(dict):
+    """The messages without variables of the module by their id, translated
+    once for a batch: what every page prints alike"""
 
+    def __missing__(self, msg_id):
+        text = self[msg_id] = gettext(f'quarantine.{msg_id}')
+        return text
 
-def numbered(heading, prefix, count):
-    "A section of a heading and numbered items (see items)"
-    return {'heading': gettext(heading), 'items': items(prefix, count)}
+    def items(self, prefix, count):
+        "The texts of the messages prefix1 to prefix<count>"
+        return [self[f'{prefix}{n}'] for n in range(1, count + 1)]
+
+    def numbered(self, heading, prefix, count):
+        "A section of a heading and numbered items (see items)"
+        return {'heading': self[heading], 'items': self.items(prefix, count)}
 
 
 def format_test_days(tests):
@@ -75,8 +82,9 @@ class AdmissionPaper(PDFReport):
         with Transaction().set_context(language=OFFICIAL_LANGUAGE):
             stays = Stay.browse([s.id for s in stays])
             samples = samples_by_stay(Sample, stays)
+            texts = Texts()
             return render_papers(
-                [cls.paper(s, samples[s.id]) for s in stays])
+                [cls.paper(s, samples[s.id], texts) for s in stays])
 
     @classmethod
     def person(cls, stay):
@@ -100,7 +108,7 @@ class AdmissionPaper(PDFReport):
         return (stay.end_date - stay.start_date).days + 1
 
     @classmethod
-    def paper(cls, stay, samples):
+    def paper(cls, stay, samples, texts):
         raise NotImplementedError
 
 
@@ -108,12 +116,12 @@ class AdmissionNotice(AdmissionPaper):
     __name__ = 'quarantine.stay.admission_notice'
 
     @classmethod
-    def paper(cls, stay, samples):
+    def paper(cls, stay, samples, texts):
         site = stay.site
         tests = format_test_days(
             (s.day, str(s.planned_date), s.exit_sample) for s in samples)
         return dict(cls.person(stay),
-            title=gettext('quarantine.msg_admission_notice_title'),
+            title=texts['msg_admission_notice_title'],
             sections=[{
                     'text': gettext('quarantine.msg_admission_notice_intro',
                         name=stay.person.rec_name,
@@ -123,19 +131,17 @@ class AdmissionNotice(AdmissionPaper):
                         arrival_date=stay.arrival_date,
                         end_date=stay.end_date),
                     },
-                numbered('quarantine.msg_admission_notice_rules',
-                    'quarantine.msg_admission_rule_', RULES), {
-                    'heading': gettext(
-                        'quarantine.msg_admission_notice_tests'),
+                texts.numbered('msg_admission_notice_rules',
+                    'msg_admission_rule_', RULES), {
+                    'heading': texts['msg_admission_notice_tests'],
                     'text': gettext(
                         'quarantine.msg_admission_notice_test_days',
-                        tests=tests) if tests else gettext(
-                        'quarantine.msg_admission_notice_no_tests'),
+                        tests=tests) if tests
+                    else texts['msg_admission_notice_no_tests'],
                     },
-                numbered('quarantine.msg_admission_notice_rights',
-                    'quarantine.msg_admission_right_', RIGHTS), {
-                    'heading': gettext(
-                        'quarantine.msg_admission_notice_contacts'),
+                texts.numbered('msg_admission_notice_rights',
+                    'msg_admission_right_', RIGHTS), {
+                    'heading': texts['msg_admission_notice_contacts'],
                     'text': gettext(
                         'quarantine.msg_admission_notice_contact',
                         site=site.rec_name if site else NONE,
@@ -143,16 +149,15 @@ class AdmissionNotice(AdmissionPaper):
                         phone=(site.contact_phone if site else '') or NONE),
                     }],
             signatures=[
-                (gettext('quarantine.msg_paper_notified_by'),
+                (texts['msg_paper_notified_by'],
                     site.rec_name if site else ''),
-                (gettext('quarantine.msg_paper_notified_on'),
+                (texts['msg_paper_notified_on'],
                     str(stay.admitted_at.date() if stay.admitted_at
                         else stay.arrival_date)),
-                (gettext('quarantine.msg_paper_received_by'), ''),
-                (gettext('quarantine.msg_paper_signed_on'), ''),
+                (texts['msg_paper_received_by'], ''),
+                (texts['msg_paper_signed_on'], ''),
                 ],
-            labels={'footer': gettext(
-                    'quarantine.msg_admission_notice_footer')})
+            labels={'footer': texts['msg_admission_notice_footer']})
 
 
 # The age under which the guardian signs the commitment letter too
@@ -163,18 +168,18 @@ class CommitmentLetter(AdmissionPaper):
     __name__ = 'quarantine.stay.commitment_letter'
 
     @classmethod
-    def paper(cls, stay, samples):
+    def paper(cls, stay, samples, texts):
         signatures = [
-            (gettext('quarantine.msg_commitment_signature'), ''),
-            (gettext('quarantine.msg_paper_signed_on'), ''),
+            (texts['msg_commitment_signature'], ''),
+            (texts['msg_paper_signed_on'], ''),
             ]
         if stay.age is not None and stay.age < GUARDIAN_AGE:
             signatures += [
-                (gettext('quarantine.msg_commitment_guardian'), ''),
-                (gettext('quarantine.msg_paper_signed_on'), ''),
+                (texts['msg_commitment_guardian'], ''),
+                (texts['msg_paper_signed_on'], ''),
                 ]
         return dict(cls.person(stay),
-            title=gettext('quarantine.msg_commitment_title'),
+            title=texts['msg_commitment_title'],
             sections=[{
                     'text': gettext('quarantine.msg_commitment_intro',
                         name=stay.person.rec_name,
@@ -182,11 +187,10 @@ class CommitmentLetter(AdmissionPaper):
                         room=stay.room.name if stay.room else '',
                         arrival_date=stay.arrival_date,
                         end_date=stay.end_date),
-                    'items': items('quarantine.msg_commitment_item_',
-                        PROMISES),
+                    'items': texts.items('msg_commitment_item_', PROMISES),
                     }],
             signatures=signatures,
-            labels={'footer': gettext('quarantine.msg_commitment_footer')})
+            labels={'footer': texts['msg_commitment_footer']})
 
 
 def release_instructions(stay):

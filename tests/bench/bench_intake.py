@@ -202,6 +202,7 @@ def documents_benchmark(pool, tx, site):
     from reports.certificate import render_certificates
     from reports.papers import render_papers
     from reports.roster import render_roster
+    from trytond.modules.quarantine.papers import Texts
     from trytond.modules.quarantine.sample import samples_by_stay
     Stay = pool.get('quarantine.stay')
     Roster = pool.get('quarantine.site.sampling_roster', type='report')
@@ -232,7 +233,10 @@ def documents_benchmark(pool, tx, site):
     _, content, _, _ = Notice.execute(ids, {})
     notice_time = time.perf_counter() - start
     samples = samples_by_stay(pool.get('quarantine.sample'), stays)
-    data = [Notice.paper(s, samples[s.id]) for s in Stay.browse(ids)]
+    texts = Texts()
+    with tx.set_context(language='zh_CN'):
+        data = [Notice.paper(s, samples[s.id], texts)
+            for s in Stay.browse(ids)]
     start = time.perf_counter()
     render_papers(data)
     draw_time = time.perf_counter() - start
