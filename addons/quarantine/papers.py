@@ -5,17 +5,19 @@ rules of the stay, the test days, the rights, the site's contact) and the
 commitment letter (承诺书: what the resident promises, signed and dated),
 drawn by reports/papers.py; and the instructions after release that the
 release certificate carries (Henan L125, L559)."""
+from collections import defaultdict
+
 from reports.identity import mask_identity
 from reports.papers import render_papers
 
 from trytond.i18n import gettext
+from trytond.tools import grouped_slice
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .exceptions import StayError
 from .privacy import log_personal_data
 from .report import OFFICIAL_LANGUAGE, PDFReport
-from .sample import samples_by_stay
 
 # A stay has its room, dates and test days from its admission on
 PRINTABLE_STATES = {'admitted', 'released', 'transferred'}
@@ -46,6 +48,22 @@ class Texts(dict):
         return {'heading': self[heading], 'items': self.items(prefix, count)}
 
 
+def tests_by_stay(Model, stays, dual='exit_sample'):
+    """{stay id: [(day, date, dual)]} of the samples (or home tests) of the
+    stays, read as values: as records, the 6,000 samples of 1,000 stays
+    overflow the record cache, which then reads them again and again"""
+    result = defaultdict(list)
+    fields = ['stay', 'day', 'planned_date'] + ([dual] if dual else [])
+    for sub_ids in grouped_slice([s.id for s in stays], 1000):
+        for row in Model.search_read([('stay', 'in', list(sub_ids))],
+                order=[('planned_date', 'ASC'), ('id', 'ASC')],
+                fields_names=fields):
+            result[row['stay']].append((row['day'],
+                    str(row['planned_date']),
+                    bool(row[dual]) if dual else False))
+    return result
+
+
 def format_test_days(tests):
     """The test days as the papers print them, from (day, date, dual)
     triples: a day of two specimens once, marked dual sampling"""
@@ -68,9 +86,7 @@ class AdmissionPaper(PDFReport):
 
     @classmethod
     def render(cls, report, report_context):
-        pool = Pool()
-        Stay = pool.get('quarantine.stay')
-        Sample = pool.get('quarantine.sample')
+        Stay = Pool().get('quarantine.stay')
         stays = report_context['records']
         for stay in stays:
             if stay.state not in PRINTABLE_STATES:
@@ -81,10 +97,15 @@ class AdmissionPaper(PDFReport):
             cls.__name__, [s.site for s in stays], len(stays), stays)
         with Transaction().set_context(language=OFFICIAL_LANGUAGE):
             stays = Stay.browse([s.id for s in stays])
-            samples = samples_by_stay(Sample, stays)
+            tests = cls.tests(stays)
             texts = Texts()
             return render_papers(
-                [cls.paper(s, samples[s.id], texts) for s in stays])
+                [cls.paper(s, tests[s.id], texts) for s in stays])
+
+    @classmethod
+    def tests(cls, stays):
+        "{stay id: [(day, date, dual)]}: the tests the papers print"
+        return defaultdict(list)
 
     @classmethod
     def person(cls, stay):
@@ -108,7 +129,7 @@ class AdmissionPaper(PDFReport):
         return (stay.end_date - stay.start_date).days + 1
 
     @classmethod
-    def paper(cls, stay, samples, texts):
+    def paper(cls, stay, tests, texts):
         raise NotImplementedError
 
 
@@ -116,10 +137,13 @@ class AdmissionNotice(AdmissionPaper):
     __name__ = 'quarantine.stay.admission_notice'
 
     @classmethod
-    def paper(cls, stay, samples, texts):
+    def tests(cls, stays):
+        return tests_by_stay(Pool().get('quarantine.sample'), stays)
+
+    @classmethod
+    def paper(cls, stay, tests, texts):
         site = stay.site
-        tests = format_test_days(
-            (s.day, str(s.planned_date), s.exit_sample) for s in samples)
+        tests = format_test_days(tests)
         return dict(cls.person(stay),
             title=texts['msg_admission_notice_title'],
             sections=[{
@@ -168,7 +192,7 @@ class CommitmentLetter(AdmissionPaper):
     __name__ = 'quarantine.stay.commitment_letter'
 
     @classmethod
-    def paper(cls, stay, samples, texts):
+    def paper(cls, stay, tests, texts):
         signatures = [
             (texts['msg_commitment_signature'], ''),
             (texts['msg_paper_signed_on'], ''),
@@ -193,16 +217,20 @@ class CommitmentLetter(AdmissionPaper):
             labels={'footer': texts['msg_commitment_footer']})
 
 
-def release_instructions(stay):
+def release_instructions(stay, home_tests=None):
     """What the certificate tells the released resident to do (Henan L125,
     L559): home monitoring for the regime's days, the tests planned at home
-    after release, symptoms to report"""
+    after release (home_tests: see tests_by_stay; read when not given),
+    symptoms to report"""
+    if home_tests is None:
+        home_tests = tests_by_stay(
+            Pool().get('quarantine.home_monitoring'), [stay], dual=None)[
+            stay.id]
     home_days = stay.regime.home_monitoring_days if stay.regime else 0
     lines = [gettext('quarantine.msg_release_home_monitoring',
             days=home_days) if home_days
         else gettext('quarantine.msg_release_community_monitoring')]
-    tests = format_test_days((t.day, str(t.planned_date), False)
-        for t in stay.home_monitoring)
+    tests = format_test_days(home_tests)
     if tests:
         lines.append(gettext('quarantine.msg_release_home_tests',
                 tests=tests))

@@ -203,7 +203,6 @@ def documents_benchmark(pool, tx, site):
     from reports.papers import render_papers
     from reports.roster import render_roster
     from trytond.modules.quarantine.papers import Texts
-    from trytond.modules.quarantine.sample import samples_by_stay
     Stay = pool.get('quarantine.stay')
     Roster = pool.get('quarantine.site.sampling_roster', type='report')
     Certificate = pool.get(
@@ -232,10 +231,10 @@ def documents_benchmark(pool, tx, site):
     start = time.perf_counter()
     _, content, _, _ = Notice.execute(ids, {})
     notice_time = time.perf_counter() - start
-    samples = samples_by_stay(pool.get('quarantine.sample'), stays)
+    tests = Notice.tests(stays)
     texts = Texts()
     with tx.set_context(language='zh_CN'):
-        data = [Notice.paper(s, samples[s.id], texts)
+        data = [Notice.paper(s, tests[s.id], texts)
             for s in Stay.browse(ids)]
     start = time.perf_counter()
     render_papers(data)
