@@ -12,6 +12,8 @@ Each certificate is a plain dict::
      'issuer': str, 'issued_at': str,
      'qr_payload': str,                     # what the QR code carries
      'verification': str,                   # printed under the QR code
+     'instructions': {'heading': str, 'items': [str]},  # optional: what
+                                            # the resident does after release
      'labels': {key: label}}                # optional, see DEFAULT_LABELS
 
 A batch is one PDF. What every certificate of a batch has in common (frame,
@@ -34,7 +36,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from .drawing import draw_outlined_title, fit_text, new_canvas
+from .drawing import (
+    draw_outlined_title, draw_paragraphs, fit_sections, fit_text, new_canvas)
 from .fonts import FONT_NAME, register_cjk_font
 
 DEFAULT_LABELS = {
@@ -129,6 +132,12 @@ ISSUER_Y = QR_BOTTOM + QR_SIZE / 2 + 10
 ISSUED_AT_Y = ISSUER_Y - 26
 SEAL_RADIUS = 20 * mm
 BLOCK_TOP = QR_CAPTION_Y + 22
+# The instructions after release, over the bottom block
+INSTRUCTIONS_SIZE = 9.5
+INSTRUCTIONS_MIN_SIZE = 7
+INSTRUCTIONS_MAX_HEIGHT = 96
+INSTRUCTIONS_GAP = 10
+INSTRUCTIONS_PADDING = 6
 
 INK = HexColor('#1A1A1A')
 MUTED_INK = HexColor('#5F5F5F')
@@ -193,11 +202,12 @@ def render_certificates(certificates):
         if len(certificates) == 1
         else '%s (%d)' % (certificates[0]['title'], len(certificates)), font)
     forms = {}
+    paragraphs = {}   # the instructions' paragraphs, wrapped once a batch
     for certificate in certificates:
         labels = dict(DEFAULT_LABELS, **(certificate.get('labels') or {}))
         canvas.doForm(static_form(
             canvas, font, forms, certificate['title'], labels))
-        draw_certificate(canvas, font, certificate, labels)
+        draw_certificate(canvas, font, certificate, labels, paragraphs)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -207,14 +217,16 @@ def text(value):
     return '' if value is None else str(value)
 
 
-def static_form(canvas, font, forms, title, labels):
-    "Return the name of the form of what pages with title and labels share"
+def static_form(canvas, font, forms, title, labels, draw=None):
+    """Return the name of the form of what pages with title and labels
+    share, drawn by draw(canvas, font, title, labels) (the certificate's
+    by default)"""
     key = (title, tuple(sorted(labels.items())))
     name = forms.get(key)
     if name is None:
         name = forms[key] = 'CertificateFrame%d' % len(forms)
         canvas.beginForm(name, 0, 0, PAGE_WIDTH, PAGE_HEIGHT)
-        draw_static(canvas, font, title, labels)
+        (draw or draw_static)(canvas, font, title, labels)
         canvas.endForm()
     return name
 
@@ -253,29 +265,31 @@ def draw_title(canvas, font, title):
         char_space=TITLE_CHAR_SPACE, ink=INK, line_width=0.6)
 
 
-def draw_person_grid(canvas, font, labels):
+def draw_person_grid(canvas, font, labels, rows=PERSON_ROWS, top=PERSON_TOP):
+    "The person table's cells and labels, rows from top (its static part)"
+    bottom = top - len(rows) * PERSON_ROW
     canvas.setFillColor(LABEL_FILL)
-    for row_index, row in enumerate(PERSON_ROWS):
-        y = PERSON_TOP - (row_index + 1) * PERSON_ROW
+    for row_index, row in enumerate(rows):
+        y = top - (row_index + 1) * PERSON_ROW
         for _, column, _ in row:
             cell = PERSON_CELLS[column]
             canvas.rect(cell.x, y, cell.width, PERSON_ROW, stroke=0, fill=1)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     lines = []
-    for row_index, row in enumerate(PERSON_ROWS):
-        top = PERSON_TOP - row_index * PERSON_ROW
-        lines.append((LEFT, top, RIGHT, top))
+    for row_index, row in enumerate(rows):
+        row_top = top - row_index * PERSON_ROW
+        lines.append((LEFT, row_top, RIGHT, row_top))
         for key, column, span in row:
             for edge in (PERSON_CELLS[column].x, value_cell(column, span).x):
                 if edge > LEFT:
-                    lines.append((edge, top, edge, top - PERSON_ROW))
+                    lines.append((edge, row_top, edge, row_top - PERSON_ROW))
     canvas.lines(lines)
     canvas.setLineWidth(1)
-    canvas.rect(LEFT, PERSON_BOTTOM, WIDTH, PERSON_TOP - PERSON_BOTTOM)
+    canvas.rect(LEFT, bottom, WIDTH, top - bottom)
     canvas.setFillColor(INK)
-    for row_index, row in enumerate(PERSON_ROWS):
-        baseline = PERSON_TOP - (row_index + 0.5) * PERSON_ROW - 3.6
+    for row_index, row in enumerate(rows):
+        baseline = top - (row_index + 0.5) * PERSON_ROW - 3.6
         for key, column, _ in row:
             cell = PERSON_CELLS[column]
             label, size = fit_text(labels[key], font, 10.5, 7, cell.width - 6)
@@ -298,24 +312,32 @@ def draw_seal(canvas, font, labels):
     canvas.restoreState()
 
 
-def draw_certificate(canvas, font, certificate, labels):
+def draw_certificate(canvas, font, certificate, labels, cache=None):
     canvas.setFillColor(INK)
     canvas.setFont(font, 10)
     canvas.drawRightString(RIGHT, NUMBER_Y, '%s：%s' % (
             labels['number'], text(certificate.get('number'))))
     draw_person_values(canvas, font, certificate)
     body_bottom = draw_body(canvas, certificate.get('body'))
+    instructions = instruction_paragraphs(
+        font, certificate.get('instructions'), cache)
+    tests_bottom = BLOCK_TOP
+    if instructions:
+        tests_bottom += instructions_height(instructions) + INSTRUCTIONS_GAP
     draw_tests(canvas, font, certificate.get('tests') or [], labels,
-        body_bottom - TESTS_HEADING_GAP)
+        body_bottom - TESTS_HEADING_GAP, tests_bottom)
+    if instructions:
+        draw_instructions(canvas, instructions, BLOCK_TOP)
     draw_issuer(canvas, font, certificate)
     draw_qr(canvas, font, text(certificate.get('qr_payload')), labels)
     draw_verification(canvas, font, text(certificate.get('verification')))
 
 
-def draw_person_values(canvas, font, certificate):
+def draw_person_values(canvas, font, certificate, rows=PERSON_ROWS,
+        top=PERSON_TOP):
     canvas.setFillColor(INK)
-    for row_index, row in enumerate(PERSON_ROWS):
-        baseline = PERSON_TOP - (row_index + 0.5) * PERSON_ROW - 4
+    for row_index, row in enumerate(rows):
+        baseline = top - (row_index + 0.5) * PERSON_ROW - 4
         for key, column, span in row:
             value = text(certificate.get(key))
             if not value:
@@ -344,12 +366,12 @@ def draw_body(canvas, body):
     return BODY_TOP - height
 
 
-def draw_tests(canvas, font, tests, labels, top):
+def draw_tests(canvas, font, tests, labels, top, bottom_limit=BLOCK_TOP):
     canvas.setFillColor(INK)
     canvas.setFont(font, 11.5)
     canvas.drawString(LEFT, top - 12, labels['tests'])
     top -= 20
-    available = top - BLOCK_TOP - TESTS_HEADER
+    available = top - bottom_limit - TESTS_HEADER
     rows = [[test_value(test, key, labels) for key, _, _ in TEST_COLUMNS]
         for test in tests]
     note = ''
@@ -399,6 +421,31 @@ def draw_tests(canvas, font, tests, labels, top):
         canvas.setFont(font, size)
         canvas.drawCentredString(
             CENTER, bottom + row_height / 2 - size * 0.36, note)
+
+
+def instruction_paragraphs(font, instructions, cache=None):
+    """The paragraphs of the instructions after release (a section: a
+    heading and numbered items), fitted into their box; [] for none"""
+    if not instructions:
+        return []
+    return fit_sections([instructions], font, INSTRUCTIONS_SIZE,
+        INSTRUCTIONS_MIN_SIZE, INK, WIDTH - 2 * INSTRUCTIONS_PADDING,
+        INSTRUCTIONS_MAX_HEIGHT - 2 * INSTRUCTIONS_PADDING, cache)
+
+
+def instructions_height(paragraphs):
+    return (sum(space + height for _, space, height in paragraphs)
+        + 2 * INSTRUCTIONS_PADDING)
+
+
+def draw_instructions(canvas, paragraphs, bottom):
+    "Draw the instructions' paragraphs in a box that stands on bottom"
+    height = instructions_height(paragraphs)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.rect(LEFT, bottom, WIDTH, height)
+    draw_paragraphs(canvas, paragraphs, LEFT + INSTRUCTIONS_PADDING,
+        bottom + height - INSTRUCTIONS_PADDING)
 
 
 def test_value(test, key, labels):

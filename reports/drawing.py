@@ -1,11 +1,17 @@
 """What the layouts draw alike: a canvas that embeds the CJK font, pages
 numbered by a format, a text fitted into a width, a title in the outlined
-face that stands for bold."""
+face that stands for bold, sections of text and numbered items fitted
+into a height."""
 import io
+import math
+from xml.sax.saxutils import escape
 
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 
 def new_canvas(buffer, pagesize, title, font):
@@ -139,3 +145,77 @@ class CellTexts:
 
     def draw(self):
         self.canvas.drawText(self.text_object)
+
+
+def section_paragraphs(sections, font, size, ink, width, cache=None):
+    """Return the paragraphs of sections at size, with the space before each:
+    a section is a dict of an optional 'heading', an optional 'text' (a
+    paragraph, first line indented) and optional 'items' (numbered).
+
+    A paragraph wrapped once is drawn again as it is: `cache` (a dict kept
+    for a batch) holds them, so that the texts every page of a batch shares
+    are measured once."""
+    if cache is None:
+        cache = {}
+    styles = cache.get(('styles', font, size, ink))
+    if styles is None:
+        text_style = ParagraphStyle('SectionText', fontName=font,
+            fontSize=size, leading=size * 1.55, firstLineIndent=2 * size,
+            alignment=TA_JUSTIFY, wordWrap='CJK', textColor=ink)
+        styles = cache[('styles', font, size, ink)] = {
+            'text': text_style,
+            'item': ParagraphStyle('SectionItem', parent=text_style,
+                firstLineIndent=0, leftIndent=2 * size,
+                bulletIndent=0.5 * size, bulletFontName=font,
+                bulletFontSize=size),
+            'heading': ParagraphStyle('SectionHeading', parent=text_style,
+                fontSize=size * 1.1, leading=size * 1.6, firstLineIndent=0),
+            }
+    paragraphs = []
+
+    def add(text, kind, space, bullet=None):
+        key = (kind, text, bullet, font, size, ink, width)
+        found = cache.get(key)
+        if found is None:
+            paragraph = Paragraph(escape(text).replace('\n', '<br/>'),
+                styles[kind], bulletText=bullet)
+            _, height = paragraph.wrap(width, 10000)
+            found = cache[key] = (paragraph, height)
+        paragraphs.append((found[0], space, found[1]))
+    for index, section in enumerate(sections):
+        space = size * 0.6 if index else 0
+        if section.get('heading'):
+            add(section['heading'], 'heading', space)
+            space = 0
+        if section.get('text'):
+            add(section['text'], 'text', space)
+            space = 0
+        for number, item in enumerate(section.get('items') or [], 1):
+            add(item, 'item', space, bullet=f'{number}.')
+            space = 0
+    return paragraphs
+
+
+def fit_sections(sections, font, size, min_size, ink, width, height,
+        cache=None):
+    """Return the paragraphs of sections (see section_paragraphs) at the
+    largest size from size down to min_size, in halves of a point, at which
+    they fit height (at min_size whatever their height)"""
+    while True:
+        paragraphs = section_paragraphs(
+            sections, font, size, ink, width, cache)
+        total = sum(space + h for _, space, h in paragraphs)
+        if total <= height or size <= min_size:
+            return paragraphs
+        # the height goes about as the square of the size: try the size
+        # that would fit, rounded down to half a point, or half a point less
+        guess = math.floor(2 * size * math.sqrt(height / total)) / 2
+        size = max(min_size, min(size - 0.5, guess))
+
+
+def draw_paragraphs(canvas, paragraphs, x, top):
+    "Draw paragraphs (see section_paragraphs) down from top; return the bottom"
+    for paragraph, space, height in paragraphs:
+        top -= space + height
+        paragraph.drawOn(canvas, x, top)
+    return top

@@ -326,6 +326,11 @@ REPORTS = {
         'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O'},
     'quarantine.stay.release_certificate': {
         'city_admin': 'A', 'clerk_a': 'O', 'medical_a': 'O'},
+    # the papers a resident gets at admission (who admits prints them)
+    'quarantine.stay.admission_notice': {
+        'city_admin': 'A', 'manager_a': 'O', 'clerk_a': 'O'},
+    'quarantine.stay.commitment_letter': {
+        'city_admin': 'A', 'manager_a': 'O', 'clerk_a': 'O'},
     # the sending and the receiving site sign the handover form too
     'quarantine.transfer.handover': {
         'city_admin': 'A', 'manager_a': 'O', 'medical_a': 'O',

@@ -947,6 +947,8 @@ class AccessMatrixTestCase(CityTestCase):
             'quarantine.site.sampling_roster': 'quarantine.site',
             'quarantine.site.staff_roster': 'quarantine.site',
             'quarantine.stay.release_certificate': 'quarantine.stay',
+            'quarantine.stay.admission_notice': 'quarantine.stay',
+            'quarantine.stay.commitment_letter': 'quarantine.stay',
             'quarantine.transfer.handover': 'quarantine.transfer',
             'quarantine.transfer.handover_blank': 'quarantine.transfer',
             'quarantine.supply.plan.guidance': 'quarantine.supply.plan',
@@ -959,6 +961,9 @@ class AccessMatrixTestCase(CityTestCase):
             }[report]
         if report == 'quarantine.stay.release_certificate':
             return model, self.fixtures.ids['released'][site]
+        if model == 'quarantine.stay':
+            # an admitted stay that no cell changes
+            return model, self.fixtures.ids['stays'][site]
         if model == 'quarantine.site':
             return model, city['sites'][site]
         return model, rows[model][site]

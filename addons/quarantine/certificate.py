@@ -20,15 +20,12 @@ from .excel import (
     SheetExport, SheetExportResult, export_result, save)
 from .exceptions import LaboratoryCapacityWarning, ReleaseError
 from .privacy import log_personal_data
-from .report import PDFReport, printed_at
+from .papers import release_instructions, tests_by_stay
+from .report import OFFICIAL_LANGUAGE, PDFReport, printed_at
 from .common import check_sites, start_view
 from .verification import verification_url
 
 FloorOf = namedtuple('FloorOf', ['building', 'floor'])
-
-# The certificate is an official Chinese document, whatever the language
-# of the user who prints it.
-CERTIFICATE_LANGUAGE = 'zh_CN'
 
 
 class ReleaseCertificate(PDFReport):
@@ -49,16 +46,20 @@ class ReleaseCertificate(PDFReport):
         log_personal_data(
             cls.__name__, [s.site for s in stays], len(stays), stays)
         Stay = Pool().get('quarantine.stay')
-        with Transaction().set_context(language=CERTIFICATE_LANGUAGE):
+        with Transaction().set_context(language=OFFICIAL_LANGUAGE):
             # read in the certificate's language, together: the ORM then
             # reads each field for all the stays at once (one by one,
             # 1,000 certificates sent 4,000 queries)
             stays = Stay.browse([s.id for s in stays])
-            return render_certificates([cls.certificate(s) for s in stays])
+            home_tests = tests_by_stay(
+                Pool().get('quarantine.home_monitoring'), stays, dual=None)
+            return render_certificates([cls.certificate(s, home_tests[s.id])
+                    for s in stays])
 
     @classmethod
-    def certificate(cls, stay):
-        "The data of the certificate of the stay (read in its language)"
+    def certificate(cls, stay, home_tests=None):
+        """The data of the certificate of the stay (read in its language);
+        home_tests: see papers.release_instructions"""
         code = stay.certificate_code()
         tests = [s for s in stay.samples if s.result != 'pending']
         return {
@@ -96,6 +97,7 @@ class ReleaseCertificate(PDFReport):
             'qr_payload': verification_url(stay.certificate_number, code),
             'verification': gettext('quarantine.msg_certificate_verify',
                 number=stay.certificate_number, code=code),
+            'instructions': release_instructions(stay, home_tests),
             }
 
     @classmethod

@@ -7,6 +7,10 @@ import datetime as dt
 
 from trytond.report import Report
 
+# The certificate and the residents' papers are official Chinese documents,
+# whatever the language of the user who prints them.
+OFFICIAL_LANGUAGE = 'zh_CN'
+
 
 class FileReport(Report):
     """A report whose render returns the bytes of its file, of the format

@@ -196,15 +196,18 @@ def main():
 
 
 def documents_benchmark(pool, tx, site):
-    """The day's sampling roster of the site and 1,000 release
-    certificates, through trytond (data gathering + drawing), against the
+    """The day's sampling roster of the site, 1,000 admission notices and
+    1,000 release certificates, through trytond (data gathering + drawing), against the
     drawing alone of the same documents"""
     from reports.certificate import render_certificates
+    from reports.papers import render_papers
     from reports.roster import render_roster
+    from trytond.modules.quarantine.papers import Texts
     Stay = pool.get('quarantine.stay')
     Roster = pool.get('quarantine.site.sampling_roster', type='report')
     Certificate = pool.get(
         'quarantine.stay.release_certificate', type='report')
+    Notice = pool.get('quarantine.stay.admission_notice', type='report')
     day_one = dt.date.today() - dt.timedelta(days=2)
     cursor = tx.connection.cursor()
     results = []
@@ -221,11 +224,26 @@ def documents_benchmark(pool, tx, site):
     results.append((f"roster: {rows} rows of one day", roster_time,
             draw_time))
 
-    # 1,000 residents released (results and release written in SQL: the
-    # benchmark is the printing)
+    # the admission notices of 1,000 residents just admitted
     stays = Stay.search([('state', '=', 'admitted')], limit=1000,
         order=[('id', 'ASC')])
     ids = [s.id for s in stays]
+    start = time.perf_counter()
+    _, content, _, _ = Notice.execute(ids, {})
+    notice_time = time.perf_counter() - start
+    tests = Notice.tests(stays)
+    texts = Texts()
+    with tx.set_context(language='zh_CN'):
+        data = [Notice.paper(s, tests[s.id], texts)
+            for s in Stay.browse(ids)]
+    start = time.perf_counter()
+    render_papers(data)
+    draw_time = time.perf_counter() - start
+    results.append((f"admission notices: {len(ids)} in one PDF "
+            f"({len(content) // 1024} kB)", notice_time, draw_time))
+
+    # 1,000 residents released (results and release written in SQL: the
+    # benchmark is the printing)
     cursor.execute("INSERT INTO party_party (name, code, active) VALUES "
         "('Lab A', 'LABA', true), ('Lab B', 'LABB', true) RETURNING id")
     lab_a, lab_b = [r for r, in cursor]
