@@ -22,7 +22,7 @@ from trytond.wizard import Button, StateTransition, Wizard
 from .excel import SheetExport, export_result, save
 from .report import printed_at
 from .room import ROOM_STATES
-from .common import check_sites, start_view, user_sites
+from .common import check_sites, due_at, start_view, user_sites
 
 MOVEMENTS = ['admitted', 'released', 'transferred', 'positive']
 
@@ -106,9 +106,8 @@ class Submission(ModelSQL, ModelView):
         configured days later (the report of day D by 09:00 of D + 1)"""
         Configuration = Pool().get('quarantine.configuration')
         config = Configuration(1)
-        return dt.datetime.combine(
-            date + dt.timedelta(days=config.daily_report_day_offset),
-            dt.time(config.daily_report_hour))
+        return due_at(date, config.daily_report_hour,
+            config.daily_report_day_offset)
 
 
 class DailyReportStart(ModelView):

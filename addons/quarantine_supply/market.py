@@ -10,7 +10,7 @@ from collections import namedtuple
 from trytond.i18n import gettext
 from trytond.model import (
     Check, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.modules.quarantine.common import FreshCopy, refuse
+from trytond.modules.quarantine.common import FreshCopy, due_at, refuse
 from trytond.modules.quarantine.report import selection_labels
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -91,14 +91,10 @@ def stock_out_level(days):
     return 'mild'
 
 
-def deadline(date, hour):
-    "The time a report of the date is due by"
-    return dt.datetime.combine(date, dt.time(hour))
-
-
 def survey_deadline(date):
+    "The time the survey and prices of the date are due by (same day)"
     Configuration = Pool().get('quarantine.configuration')
-    return deadline(date, Configuration(1).survey_hour)
+    return due_at(date, Configuration(1).survey_hour)
 
 
 class Configuration(metaclass=PoolMeta):
@@ -136,7 +132,7 @@ class Price(metaclass=PoolMeta):
         Configuration = Pool().get('quarantine.configuration')
         hour = Configuration(1).survey_hour
         return {p.id: bool(p.create_date
-                and p.create_date > deadline(p.date, hour))
+                and p.create_date > due_at(p.date, hour))
             for p in prices}
 
 
