@@ -103,6 +103,17 @@ class Configuration(metaclass=PoolMeta):
         return {c.id: min(hours[k] for k in kinds) for c in configurations}
 
     @classmethod
+    def default_positive_deadline_hours(cls):
+        # the singleton read before it is saved
+        return cls.get_deadline_hours([cls(-1)],
+            'positive_deadline_hours')[-1]
+
+    @classmethod
+    def default_transfer_deadline_hours(cls):
+        return cls.get_deadline_hours([cls(-1)],
+            'transfer_deadline_hours')[-1]
+
+    @classmethod
     def set_deadline_hours(cls, configurations, name, value):
         if value is None:
             return
