@@ -69,3 +69,13 @@ class Deadline(ModelSQL, ModelView):
                 hours[row.kind] = row.hours
                 seen.add(row.kind)
         return hours
+
+    @classmethod
+    def set_hours(cls, kinds, hours):
+        "Set the hours of the kinds: their rows, or a new row for each"
+        rows = cls.search([('kind', 'in', kinds)])
+        if rows:
+            cls.write(rows, {'hours': hours})
+        missing = set(kinds) - {r.kind for r in rows}
+        if missing:
+            cls.create([{'kind': k, 'hours': hours} for k in sorted(missing)])

@@ -15,10 +15,11 @@ from trytond.modules.quarantine.entry import PersonEntry, document_of
 from trytond.modules.quarantine.exceptions import FutureDateError
 from trytond.modules.quarantine.monitoring import FEVER
 from trytond.modules.quarantine.stay import (
-    age_on, identity_error, identity_facts)
+    CATEGORIES, age_on, identity_error, identity_facts)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import check_access, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 from trytond.wizard import StateTransition, Wizard
 
 from .exceptions import DispatchError, TransferError
@@ -29,12 +30,36 @@ OPEN_STATES = ('draft', 'requested', 'dispatched')
 CONTACTS = (None, 'close_contact', 'secondary_contact')
 
 
+# The deadline kinds the former configuration figures stand for, and their
+# former defaults
+DEADLINE_KINDS = {
+    'positive_deadline_hours': ['positive'],
+    'transfer_deadline_hours': [k for k, _ in CATEGORIES],
+    }
+DEFAULT_DEADLINES = {
+    'positive_deadline_hours': 2,
+    'transfer_deadline_hours': 12,
+    }
+
+
 class Configuration(metaclass=PoolMeta):
     __name__ = 'quarantine.configuration'
 
     transfer_sequence = fields.Many2One('ir.sequence', "Transfer Sequence",
         help="Numbers the transfers and their handover forms.")
-    # the deadlines are a table by category: quarantine.deadline
+    # the deadlines are a table by category (quarantine.deadline); the two
+    # figures of the first releases read and write its rows
+    positive_deadline_hours = fields.Function(fields.Integer(
+            "Positive Deadline (hours)",
+            help="Positive persons reach hospital within this time (2 h): "
+            "the Positive row of Deadlines by Category."),
+        'get_deadline_hours', setter='set_deadline_hours')
+    transfer_deadline_hours = fields.Function(fields.Integer(
+            "Transfer Deadline (hours)",
+            help="The persons of every category reach a site within this "
+            "time: the category rows of Deadlines by Category (contacts 8 h, "
+            "the others 12 h); setting it sets them all."),
+        'get_deadline_hours', setter='set_deadline_hours')
     infant_age = fields.Integer("Infant Age", required=True,
         help="Children younger than this (婴幼儿: under 3) are isolated "
         "locally: a cross-region transfer refuses them, as it refuses the "
@@ -46,6 +71,54 @@ class Configuration(metaclass=PoolMeta):
         digits=(1, 2), required=True,
         help="Contacts sit every other seat: a vehicle takes at most its "
         "seats times this factor of them (0.5).")
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Deadline = pool.get('quarantine.deadline')
+        table_h = cls.__table_handler__(module)
+        # Migration: the two figures became rows of the deadline table
+        former = [name for name in ['positive_deadline_hours',
+                'transfer_deadline_hours'] if table_h.column_exist(name)]
+        values = {}
+        if former:
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            cursor.execute(*table.select(
+                    *[getattr(table, n) for n in former], limit=1))
+            row = cursor.fetchone()
+            if row:
+                values = dict(zip(former, row))
+        super().__register__(module)
+        for name, value in values.items():
+            if value and value != DEFAULT_DEADLINES[name]:
+                Deadline.set_hours(DEADLINE_KINDS[name], value)
+        for name in former:
+            table_h.drop_column(name)
+
+    @classmethod
+    def get_deadline_hours(cls, configurations, name):
+        hours = Pool().get('quarantine.deadline').hours_by_kind()
+        kinds = DEADLINE_KINDS[name]
+        return {c.id: min(hours[k] for k in kinds) for c in configurations}
+
+    @classmethod
+    def default_positive_deadline_hours(cls):
+        # the singleton read before it is saved
+        return cls.get_deadline_hours([cls(-1)],
+            'positive_deadline_hours')[-1]
+
+    @classmethod
+    def default_transfer_deadline_hours(cls):
+        return cls.get_deadline_hours([cls(-1)],
+            'transfer_deadline_hours')[-1]
+
+    @classmethod
+    def set_deadline_hours(cls, configurations, name, value):
+        if value is None:
+            return
+        Pool().get('quarantine.deadline').set_hours(
+            DEADLINE_KINDS[name], value)
 
     @classmethod
     def default_contact_seat_factor(cls):

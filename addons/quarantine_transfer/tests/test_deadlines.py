@@ -49,6 +49,32 @@ class DeadlineTestCase(ActivatedTestCase):
                 'cross_region': 24})
 
     @with_transaction()
+    def test_former_configuration_figures(self):
+        """The two figures of the configuration of the first releases read
+        and write the table: positives' hours, and every category's"""
+        pool = Pool()
+        Configuration = pool.get('quarantine.configuration')
+        Deadline = pool.get('quarantine.deadline')
+        Transfer = pool.get('quarantine.transfer')
+        config = Configuration(1)
+        self.assertEqual(
+            (config.positive_deadline_hours, config.transfer_deadline_hours),
+            (2, 8))
+        Configuration.write([config], {'positive_deadline_hours': 3,
+                'transfer_deadline_hours': 10})
+        hours = Deadline.hours_by_kind()
+        self.assertEqual(hours['positive'], 3)
+        self.assertEqual({hours[k] for k in ['close_contact',
+                    'secondary_contact', 'inbound', 'risk_area', 'other']},
+            {10})
+        self.assertEqual((hours['bulk'], hours['cross_region']), (6, 24))
+        site = active_site(rooms=2)
+        move = new_transfer([line_values(create_person("甲", sequence='201'))],
+            to_site=site)
+        Transfer.request([move])
+        self.assertEqual(move.deadline - move.requested_at, 10 * HOUR)
+
+    @with_transaction()
     def test_contact_identified_earlier(self):
         """A close contact identified 5 hours ago is due 3 hours after the
         request: the transfer takes the earliest of its persons'
