@@ -8,6 +8,11 @@
 # their action (Sao.View.Board.Action computes it but never gives it to the
 # screen), so a board listed every record of the model.
 #
+# char-size-width.patch: sao 8.0 draws a text field (Char) of size N as N + 5
+# characters wide, so a reason or a note of size 1000 made a form ~9,000
+# pixels wide (the resident's form: every field and button off screen); a
+# field of more than 50 characters now fills its cell.
+#
 # sao-locale/<lang>.json: the web client's own strings its translation
 # leaves empty or lacks (sao 8.0's zh_CN: the menu's "Add to favorites"
 # star, "Restore", the chat and notification entries...), merged into
