@@ -290,7 +290,8 @@ class Area(tree(), ModelSQL, ModelView):
             result[area_id] = {
                 'rooms_in_service': service,
                 'occupied_rooms': occupied,
-                'occupancy': occupied / service if service else 0.0,
+                'occupancy': (round(occupied / service, 4) if service
+                    else 0.0),
                 'expansion_alert': alert,
                 'rooms_to_add': to_add,
                 'standby_rooms': -sum(r for r, _, _ in standby_of(area_id)),
