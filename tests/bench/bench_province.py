@@ -82,12 +82,17 @@ class Bench:
         self.raw = psycopg.connect(PG_URI + database)
         self.rows = []
 
-    def measure(self, label, goal, orm, raw):
+    def measure(self, label, goal, orm, raw, setup=None):
         """Run orm() counting its statements, then raw(); keep the times.
-        Each is run once before, so that both read warm caches"""
+        Each is run once before, so that both read warm caches; setup(),
+        not timed, prepares the transaction before each orm()"""
+        if setup:
+            setup()
         orm()
         raw()
         self.transaction.rollback()
+        if setup:
+            setup()
         counter = QueryCounter()
         with counter.counting(self.transaction.connection):
             start = time.perf_counter()
@@ -317,11 +322,12 @@ OFFERS_SQL = """
     """
 
 
-def raw_city_plans(bench, cities, days, lines_per_city):
+def raw_city_plans(bench, cities, days, lines_per_city, every_site=False):
     """The city plans' work in raw SQL: read the stays, warehouses, stock
     and offers, forecast the person-days of each site in Python, write the
     plans and as many lines as trytond wrote (a share by population of
-    each product's need among its carriers), rolled back"""
+    each product's need among the carriers covering the site, or among all
+    of them when every_site), rolled back"""
     today = dt.date.today()
     end = today + dt.timedelta(days=days)
     with bench.raw.cursor() as cursor:
@@ -332,6 +338,13 @@ def raw_city_plans(bench, cities, days, lines_per_city):
         carriers = {}
         for contract, product, population in cursor.fetchall():
             carriers.setdefault(product, []).append((contract, population))
+        cursor.execute('SELECT contract, site '
+            'FROM "quarantine_supply_contract-quarantine_site"')
+        contract_sites = {}
+        for contract, site in cursor.fetchall():
+            contract_sites.setdefault(contract, set()).add(site)
+        if every_site:
+            contract_sites = {}
         for city in cities:
             cursor.execute(CITY_STAYS_SQL, {'city': city, 'end': end})
             person_days = {}
@@ -355,7 +368,14 @@ def raw_city_plans(bench, cities, days, lines_per_city):
             for site, warehouse in warehouses.items():
                 days_of = person_days.get(site, 0)
                 for product, quantity in norms:
-                    offers = carriers.get(product) or [(None, 1)]
+                    # the contracts covering the site, those serving
+                    # people first
+                    offers = [(c, p) for c, p in carriers.get(product, [])
+                        if c not in contract_sites
+                        or site in contract_sites[c]]
+                    if any(p for _, p in offers):
+                        offers = [(c, p) for c, p in offers if p]
+                    offers = offers or [(None, 1)]
                     total = sum(p for _, p in offers) or 1
                     for contract, population in offers:
                         required = days_of * quantity * population / total
@@ -398,16 +418,118 @@ def city_plans(bench, pool, transaction, cities):
                 [('plan', 'in', [p.id for p in plans])])
         return compute
 
-    for label, areas in [
-            (f"city plan ({sites} sites' warehouses), compute", cities[:1]),
+    def every_supermarket():
+        """Every contract serving every site: each site's products shared
+        among the 8 supermarkets (the worst case, 8 lines a product)"""
+        Contract = pool.get('quarantine.supply.contract')
+        contracts = Contract.search([('kind', '=', 'supermarket')])
+        Contract.write(contracts, {'sites': [('remove',
+                        [s.id for c in contracts for s in c.sites])]})
+
+    for label, areas, prepare in [
+            (f"city plan ({sites} sites' warehouses), compute",
+                cities[:1], None),
             (f"province's plans ({len(cities)} city plans), compute",
-                cities)][:1 if os.environ.get('BENCH_ONLY') == 'city'
-            else None]:
+                cities, None),
+            ("city plan, 8 supermarkets for each site, compute",
+                cities[:1], every_supermarket),
+            ][:1 if os.environ.get('BENCH_ONLY') == 'city' else None]:
+
+        def raw(areas=areas, every_site=bool(prepare)):
+            raw_city_plans(bench, areas, days, made['lines'] // len(areas),
+                every_site)
         bench.measure(label, 5 if len(areas) == 1 else None, orm(areas),
-            lambda: raw_city_plans(bench, areas, days,
-                made['lines'] // len(areas)))
+            raw, prepare)
         print(f"    ({made['lines']:,} plan lines)", flush=True)
         transaction.rollback()
+
+
+def confirm_plan(bench, pool, transaction, city):
+    """Confirming the plan of a district of the city (25 sites): its
+    purchases (one a supplier and warehouse), their lines and incoming
+    moves, and the order points of each warehouse's products, through
+    trytond (Tryton's purchase workflow: quote, confirm, process) against
+    raw SQL writing the same rows"""
+    from trytond.transaction import Transaction
+    Area = pool.get('quarantine.area')
+    district, = Area.search([('parent', '=', city)], order=[('code', 'ASC')],
+        limit=1)
+    sites = pool.get('quarantine.site').search_count(
+        [('area', '=', district.id), ('state', '!=', 'closed')])
+    Plan = pool.get('quarantine.supply.plan')
+    Line = pool.get('quarantine.supply.plan.line')
+    Location = pool.get('stock.location')
+    Company = pool.get('company.company')
+    supplier_location, = Location.search([('type', '=', 'supplier')],
+        limit=1)
+    company, = Company.search([], limit=1)
+    made = {}
+
+    def setup():
+        plan, = Plan.create([{'scope': 'area', 'area': district.id,
+                    'population_source': 'forecast', 'reserve_days': 15}])
+        Plan.compute([plan])
+        made['plan'] = plan
+        made['rows'] = [(l.contract.id, l.contract.supplier.id,
+                l.warehouse.id, l.warehouse.input_location.id, l.product.id,
+                l.unit.id, l.to_order) for l in Line.search(
+                    [('plan', '=', plan.id), ('to_order', '>', 0)])]
+
+    def orm():
+        Plan.confirm([made['plan']])
+
+    def raw():
+        groups = {}
+        for row in made['rows']:
+            groups.setdefault(row[:4], []).append(row[4:])
+        with bench.raw.cursor() as cursor:
+            cursor.execute("SELECT id FROM currency_currency LIMIT 1")
+            currency, = cursor.fetchone()
+            order_points = {}
+            for (contract, supplier, warehouse, storage), lines in (
+                    groups.items()):
+                cursor.execute("INSERT INTO purchase_purchase (company, "
+                    "party, currency, warehouse, state, invoice_method, "
+                    "invoice_state, shipment_state, supply_contract, "
+                    "create_uid, create_date) VALUES (%s, %s, %s, %s, "
+                    "'processing', 'manual', 'none', 'waiting', %s, 1, "
+                    "now()) RETURNING id",
+                    (company.id, supplier, currency, warehouse, contract))
+                purchase, = cursor.fetchone()
+                with cursor.copy("COPY purchase_line (purchase, type, "
+                        "product, unit, quantity, unit_price, create_uid, "
+                        "create_date) FROM STDIN") as copy:
+                    for product, unit, quantity in lines:
+                        copy.write_row((purchase, 'line', product, unit,
+                                quantity, 6.5, 1, dt.datetime.now()))
+                with cursor.copy("COPY stock_move (product, unit, quantity, "
+                        "internal_quantity, from_location, to_location, "
+                        "state, company, currency, unit_price, origin, "
+                        "create_uid, create_date) FROM STDIN") as copy:
+                    for product, unit, quantity in lines:
+                        copy.write_row((product, unit, quantity, quantity,
+                                supplier_location.id, storage, 'draft',
+                                company.id, currency, 6.5,
+                                f'purchase.line,{purchase}', 1,
+                                dt.datetime.now()))
+                for product, unit, quantity in lines:
+                    order_points[(warehouse, product)] = quantity
+            with cursor.copy("COPY stock_order_point (type, location, "
+                    "product, min_quantity, target_quantity, company, "
+                    "create_uid, create_date) FROM STDIN") as copy:
+                for (warehouse, product), quantity in order_points.items():
+                    copy.write_row(('purchase', warehouse, product,
+                            quantity / 3, quantity, company.id, 1,
+                            dt.datetime.now()))
+        bench.raw.rollback()
+
+    with Transaction().set_context(company=company.id):
+        bench.measure(f"district plan ({sites} sites), confirm", None, orm,
+            raw, setup)
+    plan = made['plan']
+    print(f"    ({len(made['rows']):,} lines to order, "
+        f"{len(plan.purchases):,} purchases)", flush=True)
+    transaction.rollback()
 
 
 def main():
@@ -445,6 +567,8 @@ def main():
                     [('code', 'like', 'P36C__')], order=[('code', 'ASC')])]
             if os.environ.get('BENCH_ONLY') in {'plans', 'city'}:
                 city_plans(bench, pool, transaction, cities)
+                if os.environ['BENCH_ONLY'] == 'plans':
+                    confirm_plan(bench, pool, transaction, city.id)
                 bench.print_table()
                 bench.raw.close()
                 transaction.rollback()
@@ -458,6 +582,7 @@ def main():
             regime, = Regime.search([('code', '=', 'centralized_14')])
             intake(bench, pool, transaction, regime)
             city_plans(bench, pool, transaction, cities)
+            confirm_plan(bench, pool, transaction, city.id)
             bench.print_table()
             bench.raw.close()
             transaction.rollback()

@@ -16,8 +16,9 @@ and quarantine_supply activated and fills it with, at scale 1:
   before, each with its test calendar (days 1/4/7/10 and two exit
   specimens, by two institutions and reagents) and its results;
 * two temperature readings a day for the current residents;
-* the company, 66 products with ration norms, 13 supply contracts and a
-  computed stocking plan for the biggest site of each city (through the
+* the company, 66 products with ration norms, 13 supply contracts (each
+  site served by the supermarket of its district) and a computed stocking
+  plan for the biggest site of each city (through the
   ORM, as bench_supply_plan.py does for a city).
 
 The bulk rows go in by COPY (the ORM would take hours) but are made the way
@@ -33,6 +34,7 @@ import math
 import os
 import sys
 import time
+from collections import defaultdict
 from contextlib import contextmanager
 
 from stdnum.cn import ric
@@ -392,14 +394,28 @@ class Builder:
             self.conn.autocommit = autocommit
 
 
-def supply(pool, sites):
+def supply(pool, sites, shape):
     """The company, products, norms and 13 contracts of bench_supply_plan,
-    and a computed stocking plan for the biggest site of each city"""
+    and a computed stocking plan for the biggest site of each city.
+
+    Each site is served by the supermarket of its district, as each of
+    Ruijin's supermarkets stocks for its own communities (R L2738-3080):
+    in every city, district d is the supermarket d modulo 8's (the first
+    two serve two districts); the producers serve every site"""
     from bench_supply_plan import setup
     from trytond.transaction import Transaction
     with Transaction().start(pool.database_name, 0,
             context={'language': 'zh_CN'}) as tx:
-        company, _, _, _ = setup(pool)
+        company, _, _, contracts = setup(pool)
+        Contract = pool.get('quarantine.supply.contract')
+        supermarkets = [c for c in Contract.browse([c for c, _ in contracts])
+            if c.kind == 'supermarket']
+        served = defaultdict(list)
+        for index, (site, _, _, _) in enumerate(sites):
+            district = index // shape.sites_per_district % shape.districts
+            served[supermarkets[district % len(supermarkets)]].append(site)
+        for contract, site_ids in served.items():
+            Contract.write([contract], {'sites': [('add', site_ids)]})
         tx.commit()
     with Transaction().start(pool.database_name, 1, context={
                 'language': 'zh_CN', 'company': company}) as tx:
@@ -480,7 +496,7 @@ def fill(database, shape, timings=None):
         with step("vacuum analyze", timings):
             builder.analyze()
     with step("supply contracts and stocking plans (ORM)", timings):
-        plans = supply(pool, builder.site_list)
+        plans = supply(pool, builder.site_list, shape)
     print()
     for table, count in sorted(builder.counts.items()):
         print(f"  {table:32} {count:>10,} rows")
