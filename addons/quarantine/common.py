@@ -128,3 +128,43 @@ def due_at(date, hour, days=0):
     `days` days later (a report, a list sent to the health commission):
     the time after which it is late"""
     return dt.datetime.combine(date + dt.timedelta(days=days), dt.time(hour))
+
+
+
+def due_times(records, start, hours):
+    """{id: the time each of records is due}: hours(record) hours after the
+    time of its field `start`, None without it"""
+    due = {}
+    for record in records:
+        begun = getattr(record, start)
+        due[record.id] = (begun + dt.timedelta(hours=hours(record))
+            if begun else None)
+    return due
+
+
+def overdue_flags(records, due, pending):
+    """{id: late}: a record is late while its field holds the value of
+    `pending` (field name, value) and its time of `due` ({id: time or
+    None}) is past"""
+    field, value = pending
+    now = dt.datetime.now()
+    return {r.id: bool(getattr(r, field) == value
+            and due[r.id] and due[r.id] < now)
+        for r in records}
+
+
+def overdue_domain(Model, clause, pending, start, limits):
+    """The domain of `clause` on a flag of lateness of Model: the records
+    whose field holds the value of `pending` (field name, value) and whose
+    `start` field is older than the hours of their group, `limits` a list
+    of (domain of a group, hours); the others for a clause that asks for
+    the records not late"""
+    field, state = pending
+    now = dt.datetime.now()
+    late = ['OR'] + [[group, (start, '<', now - dt.timedelta(hours=hours))]
+        for group, hours in limits]
+    domain = [(field, '=', state), late]
+    _, operator, value = clause[:3]
+    if (operator == '=') == bool(value):
+        return domain
+    return [('id', 'not in', list(map(int, Model.search(domain))))]
