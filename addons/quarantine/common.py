@@ -42,9 +42,17 @@ def rec_name_domain(clause, *field_names):
 def refuse(records, refused, exception, message, name):
     """Raise exception with message for the first of records that
     refused(record) is true of, the record's rec_name given as `name`"""
+    refuse_first(records, exception, name, (refused, message))
+
+
+def refuse_first(records, exception, name, *rules):
+    """Raise exception for the first of records that one of `rules`
+    ((refused, message) pairs, tried in turn on each record) refuses: with
+    the message of the rule, the record's rec_name given as `name`"""
     for record in records:
-        if refused(record):
-            raise exception(gettext(message, **{name: record.rec_name}))
+        for refused, message in rules:
+            if refused(record):
+                raise exception(gettext(message, **{name: record.rec_name}))
 
 
 class FreshCopy:
