@@ -30,6 +30,14 @@ def close_view(model, view):
             ])
 
 
+def flag_domain(clause, ids):
+    """The domain of `clause` on a boolean field true of the records of
+    `ids` (a list or a query of ids) and false of the others"""
+    _, operator, value = clause[:3]
+    wanted = (operator == '=') == bool(value)
+    return [('id', 'in' if wanted else 'not in', ids)]
+
+
 def rec_name_domain(clause, *field_names):
     """The domain of search_rec_name: `clause` on any of `field_names`, on
     all of them for a negative operator"""
