@@ -34,12 +34,11 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, check_access
-from trytond.wizard import StateTransition, Wizard
+from trytond.wizard import Wizard
 
 from .common import due_at
 from .excel import (
-    SheetExport, SheetExportResult, export_result, export_start, save,
-    sheet_title)
+    SheetExport, SheetExportResult, export_states, save, sheet_title)
 from .exceptions import CommissionExportError
 from .privacy import log_personal_data
 
@@ -300,11 +299,9 @@ class GenerateResult(SheetExportResult, ModelView):
 class Generate(SheetExport, Wizard):
     "Generate a Health Commission List"
     __name__ = 'quarantine.commission.export.generate'
-    start = export_start('quarantine.commission.export.generate.start',
-        'quarantine.commission_export_generate_start_view_form')
-    export = StateTransition()
-    result = export_result('quarantine.commission.export.generate.result',
-        'quarantine.commission_export_generate_result_view_form')
+    start, export, result = export_states(
+        'quarantine.commission.export.generate',
+        'quarantine.commission_export_generate')
     site_field = None
 
     def start_values(self, today):

@@ -30,6 +30,14 @@ def close_view(model, view):
             ])
 
 
+def flag_domain(clause, ids):
+    """The domain of `clause` on a boolean field true of the records of
+    `ids` (a list or a query of ids) and false of the others"""
+    _, operator, value = clause[:3]
+    wanted = (operator == '=') == bool(value)
+    return [('id', 'in' if wanted else 'not in', ids)]
+
+
 def rec_name_domain(clause, *field_names):
     """The domain of search_rec_name: `clause` on any of `field_names`, on
     all of them for a negative operator"""
@@ -42,9 +50,17 @@ def rec_name_domain(clause, *field_names):
 def refuse(records, refused, exception, message, name):
     """Raise exception with message for the first of records that
     refused(record) is true of, the record's rec_name given as `name`"""
+    refuse_first(records, exception, name, (refused, message))
+
+
+def refuse_first(records, exception, name, *rules):
+    """Raise exception for the first of records that one of `rules`
+    ((refused, message) pairs, tried in turn on each record) refuses: with
+    the message of the rule, the record's rec_name given as `name`"""
     for record in records:
-        if refused(record):
-            raise exception(gettext(message, **{name: record.rec_name}))
+        for refused, message in rules:
+            if refused(record):
+                raise exception(gettext(message, **{name: record.rec_name}))
 
 
 class FreshCopy:
@@ -128,3 +144,43 @@ def due_at(date, hour, days=0):
     `days` days later (a report, a list sent to the health commission):
     the time after which it is late"""
     return dt.datetime.combine(date + dt.timedelta(days=days), dt.time(hour))
+
+
+
+def due_times(records, start, hours):
+    """{id: the time each of records is due}: hours(record) hours after the
+    time of its field `start`, None without it"""
+    due = {}
+    for record in records:
+        begun = getattr(record, start)
+        due[record.id] = (begun + dt.timedelta(hours=hours(record))
+            if begun else None)
+    return due
+
+
+def overdue_flags(records, due, pending):
+    """{id: late}: a record is late while its field holds the value of
+    `pending` (field name, value) and its time of `due` ({id: time or
+    None}) is past"""
+    field, value = pending
+    now = dt.datetime.now()
+    return {r.id: bool(getattr(r, field) == value
+            and due[r.id] and due[r.id] < now)
+        for r in records}
+
+
+def overdue_domain(Model, clause, pending, start, limits):
+    """The domain of `clause` on a flag of lateness of Model: the records
+    whose field holds the value of `pending` (field name, value) and whose
+    `start` field is older than the hours of their group, `limits` a list
+    of (domain of a group, hours); the others for a clause that asks for
+    the records not late"""
+    field, state = pending
+    now = dt.datetime.now()
+    late = ['OR'] + [[group, (start, '<', now - dt.timedelta(hours=hours))]
+        for group, hours in limits]
+    domain = [(field, '=', state), late]
+    _, operator, value = clause[:3]
+    if (operator == '=') == bool(value):
+        return domain
+    return [('id', 'not in', list(map(int, Model.search(domain))))]

@@ -9,6 +9,7 @@ from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from trytond.model import fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+from trytond.wizard import StateTransition
 
 from .common import close_view, start_view
 
@@ -70,14 +71,24 @@ def export_result(model, view):
     return close_view(model, view)
 
 
+def export_states(model, view):
+    """The states of an export wizard, to be its start, export and result:
+    the forms of the models `model`.start and `model`.result, by the views
+    `view`_start_view_form and `view`_result_view_form, and the transition
+    between them"""
+    return (export_start(f'{model}.start', f'{view}_start_view_form'),
+        StateTransition(),
+        export_result(f'{model}.result', f'{view}_result_view_form'))
+
+
 class SheetExport:
     """What every export wizard does, mixed in a Wizard, the twin of
     sheet.SheetImport: its `start` proposes today and the site it is
     launched from, and the transition that writes the workbook `deliver`s
     it to the `result` form (a SheetExportResult).
 
-    The wizard declares its states (see export_start and export_result,
-    or common.start_view for other buttons)
+    The wizard declares its states (see export_states, or export_start
+    and export_result, or common.start_view for other buttons)
     and says in start_values(today) what its start proposes and in
     site_field which of its fields takes the site (a Many2Many field takes
     every selected site; None when the export is not a site's).

@@ -16,12 +16,11 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import check_access
-from trytond.wizard import StateTransition, Wizard
+from trytond.wizard import Wizard
 
 from .common import check_sites
 from .excel import (
-    SheetExport, SheetExportResult, export_result, export_start, save,
-    sheet_title)
+    SheetExport, SheetExportResult, export_states, save, sheet_title)
 from .bounds import check_not_future
 from .exceptions import FutureDateError, HomeTestError, StayError
 from .privacy import log_personal_data
@@ -193,11 +192,8 @@ class NotifyCommunities(SheetExport, Wizard):
     The released residents of a period, one sheet per home community, with
     their home-monitoring test dates."""
     __name__ = 'quarantine.stay.notify'
-    start = export_start('quarantine.stay.notify.start',
-        'quarantine.stay_notify_start_view_form')
-    export = StateTransition()
-    result = export_result('quarantine.stay.notify.result',
-        'quarantine.stay_notify_result_view_form')
+    start, export, result = export_states(
+        'quarantine.stay.notify', 'quarantine.stay_notify')
 
     def start_values(self, today):
         return {'date_from': today, 'date_to': today}

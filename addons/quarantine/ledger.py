@@ -7,11 +7,11 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import check_access
-from trytond.wizard import StateTransition, Wizard
+from trytond.wizard import Wizard
 
 from .common import check_sites
 from .excel import (
-    SheetExport, SheetExportResult, export_result, export_start, save)
+    SheetExport, SheetExportResult, export_states, save)
 from .exceptions import StayError
 from .privacy import log_personal_data
 
@@ -72,11 +72,8 @@ class LedgerResult(SheetExportResult, ModelView):
 class Ledger(SheetExport, Wizard):
     "Residents' Ledger"
     __name__ = 'quarantine.stay.ledger'
-    start = export_start('quarantine.stay.ledger.start',
-        'quarantine.stay_ledger_start_view_form')
-    export = StateTransition()
-    result = export_result('quarantine.stay.ledger.result',
-        'quarantine.stay_ledger_result_view_form')
+    start, export, result = export_states(
+        'quarantine.stay.ledger', 'quarantine.stay_ledger')
 
     def start_values(self, today):
         return {'date_from': today.replace(day=1), 'date_to': today}

@@ -16,7 +16,8 @@ from .bounds import check_not_future
 from .exceptions import FutureDateError, SampleError
 from .registry import insert_rows, update_rows
 from .common import (
-    check_access_first, check_records, rec_name_domain, start_view)
+    check_access_first, check_records, due_times, overdue_domain,
+    overdue_flags, rec_name_domain, start_view)
 
 # What a recorded result holds: set once, by record_results
 RESULT_FIELDS = {'result', 'institution', 'reagent', 'collected_at'}
@@ -204,35 +205,24 @@ class Sample(ModelSQL, ModelView):
     @classmethod
     def get_result_due(cls, samples, name):
         contact, other = cls.result_hours()
-        return {s.id: (s.collected_at + dt.timedelta(
-                    hours=contact if s.stay.category in CONTACT_CATEGORIES
-                    else other) if s.collected_at else None)
-            for s in samples}
+        return due_times(samples, 'collected_at',
+            lambda s: contact if s.stay.category in CONTACT_CATEGORIES
+            else other)
 
     @classmethod
     def get_result_overdue(cls, samples, name):
-        now = dt.datetime.now()
-        due = cls.get_result_due(samples, name)
-        return {s.id: bool(s.result == 'pending' and due[s.id]
-                and due[s.id] < now) for s in samples}
+        return overdue_flags(samples, cls.get_result_due(samples, name),
+            ('result', 'pending'))
 
     @classmethod
     def search_result_overdue(cls, name, clause):
         "The pending samples collected longer ago than their results take"
         contact, other = cls.result_hours()
-        now = dt.datetime.now()
-        domain = [('result', '=', 'pending'), ['OR',
-                [('stay.category', 'in', CONTACT_CATEGORIES),
-                    ('collected_at', '<',
-                        now - dt.timedelta(hours=contact))],
-                [('stay.category', 'not in', CONTACT_CATEGORIES),
-                    ('collected_at', '<',
-                        now - dt.timedelta(hours=other))],
-                ]]
-        _, operator, value = clause[:3]
-        if (operator == '=') == bool(value):
-            return domain
-        return [('id', 'not in', list(map(int, cls.search(domain))))]
+        return overdue_domain(cls, clause, ('result', 'pending'),
+            'collected_at', [
+                (('stay.category', 'in', CONTACT_CATEGORIES), contact),
+                (('stay.category', 'not in', CONTACT_CATEGORIES), other),
+                ])
 
     def get_code(self, name):
         return self.code_of(self.id)

@@ -18,7 +18,7 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import check_access_first
+from .common import check_access_first, flag_domain
 from .bounds import field_label, future_error
 from .exceptions import (
     SiteGateWarning, SiteRoomsWarning, SiteStateError, SiteValidationError)
@@ -303,12 +303,9 @@ class Area(tree(), ModelSQL, ModelView):
 
     @classmethod
     def search_expansion_alert(cls, name, clause):
-        _, operator, value = clause[:3]
         flagged = [i for i, f in cls.command_figures().items()
             if f['expansion_alert']]
-        if (operator == '=') == bool(value):
-            return [('id', 'in', flagged)]
-        return [('id', 'not in', flagged)]
+        return flag_domain(clause, flagged)
 
 
 class Site(Workflow, ModelSQL, ModelView):
@@ -648,7 +645,6 @@ class Site(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_flag(cls, name, clause):
-        _, operator, value = clause[:3]
         if name == 'drill_lagging':
             # it depends on the time: only a site in an activation drill
             # can lag, the few of them are computed here
@@ -663,9 +659,7 @@ class Site(Workflow, ModelSQL, ModelView):
             figures = cls._figures_query()
             flagged = figures.select(figures.id,
                 where=Column(figures, name))
-        if (operator == '=') == bool(value):
-            return [('id', 'in', flagged)]
-        return [('id', 'not in', flagged)]
+        return flag_domain(clause, flagged)
 
     @classmethod
     def copy(cls, sites, default=None):

@@ -36,8 +36,8 @@ from .registry import (
 from .sample import exit_problems, samples_by_stay
 from .verification import normalize_code
 from .common import (
-    check_access_first, check_records, readable, rec_name_domain,
-    start_view)
+    check_access_first, check_records, due_times, overdue_domain,
+    overdue_flags, readable, rec_name_domain, start_view)
 
 CHILD_MAX_AGE = 14
 # The fields whose changes the stay's change log lists
@@ -637,31 +637,21 @@ class Stay(PersonEntry, BulkWorkflow, ModelSQL, ModelView):
     def get_admission_deadline(cls, stays, name):
         Deadline = Pool().get('quarantine.deadline')
         hours = Deadline.hours_by_kind()
-        return {s.id: (s.identified_at
-                + dt.timedelta(hours=hours[s.category])
-                if s.identified_at else None) for s in stays}
+        return due_times(stays, 'identified_at', lambda s: hours[s.category])
 
     @classmethod
     def get_admission_overdue(cls, stays, name):
-        now = dt.datetime.now()
-        deadlines = cls.get_admission_deadline(stays, name)
-        return {s.id: bool(s.state == 'draft' and deadlines[s.id]
-                and deadlines[s.id] < now) for s in stays}
+        return overdue_flags(stays, cls.get_admission_deadline(stays, name),
+            ('state', 'draft'))
 
     @classmethod
     def search_admission_overdue(cls, name, clause):
         "The draft stays identified longer ago than their category allows"
         Deadline = Pool().get('quarantine.deadline')
-        now = dt.datetime.now()
-        late = ['OR'] + [[('category', '=', category),
-                ('identified_at', '<', now - dt.timedelta(hours=hours))]
-            for category, hours in Deadline.hours_by_kind().items()
-            if category in dict(CATEGORIES)]
-        domain = [('state', '=', 'draft'), late]
-        _, operator, value = clause[:3]
-        if (operator == '=') == bool(value):
-            return domain
-        return [('id', 'not in', list(map(int, cls.search(domain))))]
+        return overdue_domain(cls, clause, ('state', 'draft'),
+            'identified_at', [(('category', '=', category), hours)
+                for category, hours in Deadline.hours_by_kind().items()
+                if category in dict(CATEGORIES)])
 
     @classmethod
     def _complete_today(cls):

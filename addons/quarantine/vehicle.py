@@ -17,6 +17,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .bounds import check_not_future, field_label
+from .common import flag_domain
 from .exceptions import (
     DisinfectorRequiredError, DispatchError, FutureDateError)
 
@@ -107,14 +108,12 @@ class Vehicle(DeactivableMixin, ModelSQL, ModelView):
         Disinfection = Pool().get('quarantine.vehicle.disinfection')
         vehicle = cls.__table__()
         disinfection = Disinfection.__table__()
-        _, operator, value = clause
         since_run = disinfection.select(disinfection.id,
             where=(disinfection.vehicle == vehicle.id)
             & (disinfection.disinfected_at >= vehicle.last_run_at))
         query = vehicle.select(vehicle.id,
             where=(vehicle.last_run_at != Null) & ~Exists(since_run))
-        wanted = (operator == '=') == bool(value)
-        return [('id', 'in' if wanted else 'not in', query)]
+        return flag_domain(clause, query)
 
     @classmethod
     def check_disinfected(cls, vehicles):

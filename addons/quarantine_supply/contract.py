@@ -10,7 +10,8 @@ from openpyxl.styles import Font
 from trytond.i18n import gettext
 from trytond.model import (
     Check, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.modules.quarantine.common import FreshCopy, refuse
+from trytond.modules.quarantine.common import (
+    FreshCopy, flag_domain, refuse)
 from trytond.modules.quarantine.excel import save
 from trytond.modules.quarantine.report import WorkbookReport
 from trytond.pool import Pool
@@ -328,13 +329,9 @@ class Contract(FreshCopy, Workflow, ModelSQL, ModelView):
     @classmethod
     def search_shortfall(cls, name, clause):
         "The contracts in force whose ledger shows a shortfall"
-        _, operator, value = clause[:3]
         contracts = cls.search([('state', 'in', ['active', 'closed'])])
         short = cls.get_ledger(contracts, ['shortfall'])['shortfall']
-        ids = [i for i, s in short.items() if s]
-        if (operator == '=') == bool(value):
-            return [('id', 'in', ids)]
-        return [('id', 'not in', ids)]
+        return flag_domain(clause, [i for i, s in short.items() if s])
 
 
 class ContractLine(ProductUnitMixin, ModelSQL, ModelView):

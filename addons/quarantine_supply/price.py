@@ -20,7 +20,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, fields)
 from trytond.modules.quarantine.excel import (
-    SheetExport, SheetExportResult, export_result, export_start, save, text)
+    SheetExport, SheetExportResult, export_states, save, text)
 from trytond.modules.quarantine.report import selection_labels
 from trytond.modules.quarantine.sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
@@ -28,7 +28,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction
-from trytond.wizard import StateAction, StateTransition, Wizard
+from trytond.wizard import StateAction, Wizard
 
 WEEK = 7
 GRADES = [
@@ -452,36 +452,36 @@ def read_prices(data):
     return sheet.result(prices)
 
 
+def _typed(Model, names, fields):
+    """Yield (record, typed names of its slice) for the records of Model
+    whose `fields` hold one of the names typed in the sheet"""
+    names = list({n for n in names if n})
+    for sub in slices(names):
+        for record in Model.search(
+                ['OR'] + [(field, 'in', sub) for field in fields]):
+            yield record, set(sub)
+
+
 def _products(names):
     "Return {code or name: [products]} of the names typed in the sheet"
     Product = Pool().get('product.product')
-    names = list({n for n in names if n})
     found = defaultdict(list)
-    for sub in slices(names):
-        for product in Product.search(['OR',
-                    ('code', 'in', sub),
-                    ('template.name', 'in', sub),
-                    ]):
-            # a code names one product: it goes first
-            if product.code in sub:
-                found[product.code].insert(0, product)
-            if product.name in sub and product.name != product.code:
-                found[product.name].append(product)
+    for product, typed in _typed(Product, names, ['code', 'template.name']):
+        # a code names one product: it goes first
+        if product.code in typed:
+            found[product.code].insert(0, product)
+        if product.name in typed and product.name != product.code:
+            found[product.name].append(product)
     return found
 
 
 def _townships(names):
     "Return {name or code: [areas]} of the townships typed in the sheet"
     Area = Pool().get('quarantine.area')
-    names = list({n for n in names if n})
     found = defaultdict(list)
-    for sub in slices(names):
-        for area in Area.search(['OR',
-                    ('name', 'in', sub),
-                    ('code', 'in', sub),
-                    ]):
-            for key in {area.name, area.code} & set(sub):
-                found[key].append(area)
+    for area, typed in _typed(Area, names, ['name', 'code']):
+        for key in {area.name, area.code} & typed:
+            found[key].append(area)
     return found
 
 
@@ -647,11 +647,8 @@ class PriceReportResult(SheetExportResult, ModelView):
 class PriceReport(SheetExport, Wizard):
     "Price Monitoring Report"
     __name__ = 'quarantine.supply.price.report'
-    start = export_start('quarantine.supply.price.report.start',
-        'quarantine_supply.price_report_start_view_form')
-    export = StateTransition()
-    result = export_result('quarantine.supply.price.report.result',
-        'quarantine_supply.price_report_result_view_form')
+    start, export, result = export_states(
+        'quarantine.supply.price.report', 'quarantine_supply.price_report')
     # the prices are the city's: no site to propose
     site_field = None
 

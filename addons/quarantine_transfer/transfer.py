@@ -10,7 +10,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.quarantine.bounds import check_not_future
 from trytond.modules.quarantine.common import (
-    FreshCopy, readable, start_view)
+    FreshCopy, readable, refuse_first, start_view)
 from trytond.modules.quarantine.entry import PersonEntry, document_of
 from trytond.modules.quarantine.exceptions import FutureDateError
 from trytond.modules.quarantine.monitoring import FEVER
@@ -328,15 +328,11 @@ class Transfer(FreshCopy, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Configuration = pool.get('quarantine.configuration')
         config = Configuration(1)
-        for transfer in transfers:
-            if not transfer.lines:
-                raise TransferError(gettext(
-                        'quarantine_transfer.msg_transfer_no_person',
-                        transfer=transfer.rec_name))
-            if not transfer.to_site and not transfer.destination:
-                raise TransferError(gettext(
-                        'quarantine_transfer.msg_transfer_no_destination',
-                        transfer=transfer.rec_name))
+        refuse_first(transfers, TransferError, 'transfer',
+            (lambda t: not t.lines,
+                'quarantine_transfer.msg_transfer_no_person'),
+            (lambda t: not t.to_site and not t.destination,
+                'quarantine_transfer.msg_transfer_no_destination'))
         cls.check_open_persons(transfers)
         now = dt.datetime.now()
         for transfer in transfers:
@@ -855,15 +851,11 @@ class Stay(metaclass=PoolMeta):
         L106)"""
         pool = Pool()
         Line = pool.get('quarantine.transfer.line')
-        for stay in stays:
-            if stay.state != 'admitted':
-                raise TransferError(gettext(
-                        'quarantine_transfer.msg_fever_clinic_not_admitted',
-                        stay=stay.rec_name))
-            if not stay.health_flag and not stay.positive:
-                raise TransferError(gettext(
-                        'quarantine_transfer.msg_fever_clinic_no_flag',
-                        stay=stay.rec_name))
+        refuse_first(stays, TransferError, 'stay',
+            (lambda s: s.state != 'admitted',
+                'quarantine_transfer.msg_fever_clinic_not_admitted'),
+            (lambda s: not s.health_flag and not s.positive,
+                'quarantine_transfer.msg_fever_clinic_no_flag'))
         with without_check_access():
             lines = Line.search([
                     ('person', 'in', [s.person.id for s in stays]),

@@ -5,9 +5,8 @@ from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import SQLConstraintError
 from trytond import backend
 from trytond.modules.quarantine.tests.tools import (
-    admit_residents, create_party, create_site, savepoint,
-    dependency_problems, repeated_list_headers, unrenderable_list_fields,
-    untranslated)
+    ListHeaderChecks, ModuleChecks, admit_residents, create_party,
+    create_site, savepoint)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -18,29 +17,10 @@ from trytond.transaction import Transaction
 # transaction of its own.
 UNIQUE_ERROR_KEEPS_TRANSACTION = backend.name != 'sqlite'
 
-class QuarantineTestCase(ModuleTestCase):
+class QuarantineTestCase(
+        ModuleChecks, ListHeaderChecks, ModuleTestCase):
     "Test Quarantine module"
     module = 'quarantine'
-
-    @with_transaction()
-    def test_translations_complete(self):
-        "Every string a user sees has its zh_CN translation"
-        self.assertEqual(untranslated(self.module), [])
-
-    @with_transaction()
-    def test_dependencies_declared(self):
-        "tryton.cfg and pyproject.toml name exactly what the module uses"
-        self.assertEqual(dependency_problems(self.module), [])
-
-    @with_transaction()
-    def test_list_views_render_in_web_client(self):
-        "Every list field has a widget the web client can draw"
-        self.assertEqual(unrenderable_list_fields(self.module), [])
-
-    @with_transaction()
-    def test_list_headers_not_repeated(self):
-        "No list shows a column header twice, in zh_CN"
-        self.assertEqual(repeated_list_headers(self.module), [])
 
     @with_transaction()
     def test_configuration_defaults(self):

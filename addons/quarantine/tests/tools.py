@@ -21,8 +21,41 @@ from stdnum.cn import ric
 
 from trytond import backend
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, drop_db
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
+
+
+class ModuleChecks:
+    """The checks of its sources every module of the project passes, mixed
+    in the module's ModuleTestCase (before it)"""
+    __slots__ = ()
+
+    @with_transaction()
+    def test_translations_complete(self):
+        "Every string a user sees has its zh_CN translation"
+        self.assertEqual(untranslated(self.module), [])
+
+    @with_transaction()
+    def test_dependencies_declared(self):
+        "tryton.cfg and pyproject.toml name exactly what the module uses"
+        self.assertEqual(dependency_problems(self.module), [])
+
+    @with_transaction()
+    def test_list_views_render_in_web_client(self):
+        "Every list field has a widget the web client can draw"
+        self.assertEqual(unrenderable_list_fields(self.module), [])
+
+
+class ListHeaderChecks:
+    """The check that no list of the module repeats a column header, mixed
+    in its ModuleTestCase (before it)"""
+    __slots__ = ()
+
+    @with_transaction()
+    def test_list_headers_not_repeated(self):
+        "No list shows a column header twice, in zh_CN"
+        self.assertEqual(repeated_list_headers(self.module), [])
 
 
 def scenario_test_case(load_tests):

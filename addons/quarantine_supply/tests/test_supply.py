@@ -475,6 +475,10 @@ class SupplyTestCase(ActivatedTestCase):
             supply = Contract(supply.id)
             self.assertTrue(0 < supply.fill_rate < 1)
             self.assertFalse(supply.shortfall)
+            self.assertIn(supply,
+                Contract.search([('shortfall', '=', False)]))
+            self.assertNotIn(supply,
+                Contract.search([('shortfall', '=', True)]))
 
     @with_transaction()
     def test_load_more_than_purchase_refused(self):
