@@ -401,7 +401,8 @@ def supply(pool, sites, shape):
     Each site is served by the supermarket of its district, as each of
     Ruijin's supermarkets stocks for its own communities (R L2738-3080):
     in every city, district d is the supermarket d modulo 8's (the first
-    two serve two districts); the producers serve every site"""
+    two serve two districts; with fewer than 8 districts a city, those left
+    without a site serve every site); the producers serve every site"""
     from bench_supply_plan import setup
     from trytond.transaction import Transaction
     with Transaction().start(pool.database_name, 0,
