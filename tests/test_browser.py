@@ -589,14 +589,34 @@ BOARDS = [
     ('logistics', ['隔离管理', '工作台', '物资保障工作台'],
         'quarantine_supply/view/board_logistics.xml', None),
     ]
-# What a list panel must show of each record: a text of its row.
+# What a list panel must show of each record: a text of its row (a field,
+# or a field of a related record: `field.name`).
 ROW_TEXT = {
     'quarantine.stay': 'rec_name',  # the resident's name
     'quarantine.sample': 'code',
     'quarantine.site': 'name',
     'quarantine.area': 'name',
     'quarantine.transfer': 'origin',
+    'quarantine.supply.contract': 'supplier.rec_name',
+    'quarantine.supply.market.response.task': 'owner',
     }
+
+
+def _row_texts(client, model, ids):
+    "The text each record of ids must show in its row (ROW_TEXT), in order"
+    field = ROW_TEXT[model]
+    records = {r['id']: r for r in client.model(model, 'read', ids, [field])}
+    texts = []
+    for id_ in ids:
+        record = records[id_]
+        if '.' in field:
+            relation, name = field.split('.', 1)
+            record = record[relation + '.'] or {}
+            field_name = name
+        else:
+            field_name = field
+        texts.append(str(record[field_name]))
+    return texts
 
 
 def _board_actions(view_file):
@@ -665,13 +685,15 @@ def test_board(server, role, entries, view_file, picture):
         else:
             assert len(panel['rows']) == min(len(ids), panel['displaySize']), (
                 what, panel['rows'])
+            # a row left blank: sao stopped drawing the list (an error)
+            assert all(panel['rows']), (f'{what}: a blank row', panel['rows'])
             if model in ROW_TEXT:
-                field = ROW_TEXT[model]
-                records = client.model(model, 'read', ids, [field])
-                for record in records:
-                    value = record[field]
-                    assert any(value in row for row in panel['rows']), (
-                        f'{what}: no row shows {value!r}', panel['rows'])
+                # the rows in the order of the records the panel holds
+                shown = panel['ids'][:len(panel['rows'])]
+                texts = _row_texts(client, model, shown)
+                for row, text in zip(panel['rows'], texts):
+                    assert text in row, (
+                        f'{what}: the row {row!r} does not show {text!r}')
         if 0 < len(ids) < total:
             subsets.append(panel['action'])
         print(f'{what}: {len(ids)} of {total} {model}')

@@ -138,6 +138,23 @@ _JOURNEYS = textwrap.dedent('''\
     out['plan_alerts'] = sorted([p.site.rec_name if p.site
             else p.warehouse.rec_name, str(p.date), p.price_alert,
             p.price_alert_products or ''] for p in Plan.find([]))
+    # The logistics dashboard's panels of the market: what their actions
+    # list for the logistics officer
+    from trytond.pyson import PYSONDecoder
+    ActWindow, ModelData = Model.get('ir.action.act_window'), Model.get(
+        'ir.model.data')
+    def panel(fs_id):
+        action = ActWindow(ModelData.get_id('quarantine_supply', fs_id, {}))
+        return Model.get(action.res_model).find(
+            PYSONDecoder({}).decode(action.pyson_domain))
+    out['board_tasks'] = [[t.response.level, t.response.state, t.owner,
+            bool(t.description), t.done] for t in panel(
+            'act_dashboard_market_tasks')]
+    Contract = Model.get('quarantine.supply.contract')
+    out['board_missing'] = sorted(c.rec_name
+        for c in panel('act_survey_missing'))
+    out['active_contracts'] = sorted(c.rec_name
+        for c in Contract.find([('state', '=', 'active')]))
     # Ruijin's stocking table, as the logistics officer prints it
     import base64
     from proteus import Report
@@ -403,6 +420,18 @@ def test_price_watch_alert(demo):
     for site, date, alert, products in plans:
         assert (date, alert, products) == (str(today), True, "蔬菜（轻度）"), \
             site
+
+
+def test_market_panels_on_board(demo):
+    """At first login the logistics dashboard lists the tasks of the demo's
+    open market response (蔬菜 up 25 %: mild, three departments) and every
+    contracted supplier, none having sent today's supply survey"""
+    journeys = demo['journeys']
+    assert journeys['board_tasks'] == [
+        ['mild', 'open', owner, True, False]
+        for owner in ["市商务局", "市市场监管局", "市交通运输局"]]
+    assert journeys['active_contracts']
+    assert journeys['board_missing'] == journeys['active_contracts']
 
 
 def test_area_to_expand(demo):

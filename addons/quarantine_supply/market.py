@@ -13,7 +13,7 @@ from trytond.model import (
 from trytond.modules.quarantine.common import FreshCopy, due_at, refuse
 from trytond.modules.quarantine.report import selection_labels
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import MarketError, SurveyError
@@ -179,6 +179,13 @@ class Incident(ModelSQL, ModelView):
         cls._order = [('start_date', 'DESC'), ('id', 'DESC')]
 
     @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('kind') == 'out', 'danger', ''),
+                ['kind']),
+            ]
+
+    @classmethod
     def default_start_date(cls):
         return Pool().get('ir.date').today()
 
@@ -316,6 +323,14 @@ class Response(FreshCopy, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('level') == 'severe', 'danger',
+                    If(Eval('level') == 'major', 'warning', '')),
+                ['level']),
+            ]
+
+    @classmethod
     def default_date(cls):
         return Pool().get('ir.date').today()
 
@@ -425,6 +440,13 @@ class ResponseTask(ModelSQL, ModelView):
             ('id', 'ASC')]
 
     @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('overdue', False), 'danger', ''),
+                ['overdue']),
+            ]
+
+    @classmethod
     def default_done(cls):
         return False
 
@@ -488,6 +510,13 @@ class Survey(ModelSQL, ModelView):
                 'quarantine_supply.msg_survey_unique'),
             ]
         cls._order = [('date', 'DESC'), ('contract', 'ASC'), ('id', 'DESC')]
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('late', False), 'warning', ''),
+                ['late']),
+            ]
 
     @classmethod
     def default_date(cls):

@@ -25,6 +25,7 @@ from trytond.modules.quarantine.report import selection_labels
 from trytond.modules.quarantine.sheet import (
     Sheet, SheetImport, SheetImportStart, import_start, template)
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.tools.domain_inversion import eval_domain
 from trytond.transaction import Transaction
@@ -229,6 +230,14 @@ class Price(ModelSQL, ModelView):
                 (t.product, Index.Equality()), (t.date, Index.Range())))
         cls._order = [('date', 'DESC'), ('product', 'ASC'),
             ('market', 'ASC'), ('id', 'DESC')]
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('grade') == 'severe', 'danger',
+                    If(Eval('grade') == 'major', 'warning', '')),
+                ['grade']),
+            ]
 
     @fields.depends('product')
     def on_change_with_unit(self, name=None):

@@ -155,6 +155,16 @@ export class Journey {
             this.log(`page error: ${err.stack || err.message}`);
             this.pageErrors.push(err.message);
         });
+        // An error thrown in a callback of a jQuery Deferred (sao draws a
+        // list's rows in one) is no page error: jQuery catches it and only
+        // warns; the list then stays half drawn (rows left blank).
+        page.on('console', (msg) => {
+            if (msg.type() === 'warning'
+                    && msg.text().startsWith('jQuery.Deferred exception')) {
+                this.log(`page error (in a jQuery Deferred): ${msg.text()}`);
+                this.pageErrors.push(msg.text());
+            }
+        });
         // The RPCs sao has in flight: /<db>/rpc/ and /<db>/session/...
         // (DEBUG_RPC=<text> logs the requests whose body holds <text>.)
         const isRpc = (req) => req.method() === 'POST'
