@@ -421,10 +421,12 @@ def city_plans(bench, pool, transaction, cities):
     def every_supermarket():
         """Every contract serving every site: each site's products shared
         among the 8 supermarkets (the worst case, 8 lines a product)"""
-        Contract = pool.get('quarantine.supply.contract')
-        contracts = Contract.search([('kind', '=', 'supermarket')])
-        Contract.write(contracts, {'sites': [('remove',
-                        [s.id for c in contracts for s in c.sites])]})
+        # the relation's rows searched in the database: after a rollback
+        # the contracts' sites read from the transaction's cache were
+        # those of the rolled-back write
+        ContractSite = pool.get('quarantine.supply.contract-quarantine.site')
+        ContractSite.delete(ContractSite.search(
+                [('contract.kind', '=', 'supermarket')]))
 
     for label, areas, prepare in [
             (f"city plan ({sites} sites' warehouses), compute",
