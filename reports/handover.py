@@ -9,11 +9,14 @@ plain dict::
      'parts': [str, str, str],              # optional, DEFAULT_PARTS
      'persons': [{'name': str,
                   'identity_number': str,   # masked by the caller
-                  'phone': str, 'category': str}],
+                  'phone': str, 'category': str,
+                  'boarding': str}],        # temperature, symptoms
      'escorts': str, 'vehicle': str, 'driver': str, 'driver_phone': str,
      'origin': str, 'destination': str,
      'requested_at': str, 'dispatched_at': str, 'arrived_at': str,
      'notes': str,
+     'received_count': str,                 # persons received at arrival
+     'count_mismatch_reason': str,          # why not the list's count
      'labels': {key: label}}                # optional, see DEFAULT_LABELS
 
 A part has room for PERSONS_PER_PART persons: a longer list goes on over
@@ -59,6 +62,9 @@ DEFAULT_LABELS = {
     'arrived_at': '到达时间',
     'escorts': '随车人员',
     'notes': '备注',
+    'received_count': '接收人数',
+    'count_mismatch_reason': '人数差异原因',
+    'boarding': '登车体温/症状',
     'index': '序号',
     'name': '姓名',
     'identity_number': '身份证号',
@@ -113,6 +119,7 @@ INFO_ROWS = (
     ('origin', 'destination'),
     ('requested_at', 'dispatched_at', 'arrived_at'),
     ('escorts', 'notes'),
+    ('received_count', 'count_mismatch_reason'),
     )
 TIME_KEYS = ('requested_at', 'dispatched_at', 'arrived_at')
 INFO_BOTTOM = INFO_TOP - len(INFO_ROWS) * INFO_ROW
@@ -120,7 +127,8 @@ INFO_BOTTOM = INFO_TOP - len(INFO_ROWS) * INFO_ROW
 # Persons on the left, signature boxes on the right, side by side
 TABLE_TOP = INFO_BOTTOM - 6
 TABLE_HEADER = 15
-MIN_ROW_HEIGHT = 15
+# 14.5: eight persons a part with the five rows of the transfer above
+MIN_ROW_HEIGHT = 14.5
 PERSONS_PER_PART = int(
     (TABLE_TOP - PART_PADDING - TABLE_HEADER) // MIN_ROW_HEIGHT)
 # The rows stretch down to the padding: more room to write by hand
@@ -138,11 +146,12 @@ HEADER_SIZE = 8.5
 
 # (key of the person, width; None: the rest)
 COLUMNS = (
-    ('index', 28),
-    ('name', 72),
-    ('identity_number', 116),
-    ('phone', 86),
-    ('category', None),
+    ('index', 24),
+    ('name', 56),
+    ('identity_number', 104),
+    ('phone', 70),
+    ('category', 60),
+    ('boarding', None),
     )
 
 INK = HexColor('#1A1A1A')

@@ -700,11 +700,37 @@ def late_daily_report(site):
     wizard.execute('submit')
 
 
+def staff_tests(sites, labs):
+    """The staff tests of the active sites (Chongqing L129): yesterday's
+    negative, taken at 7:30 by the city's laboratory, and today's planned
+    by the sites' button (the daily scheduled job plans them from then)"""
+    Staff = Model.get('quarantine.staff')
+    StaffTest = Model.get('quarantine.staff.test')
+    Site = Model.get('quarantine.site')
+    active = [s for s in sites.values() if s.state == 'active']
+    if not active:
+        return
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    done = {t.staff.id for t in StaffTest.find([('date', '=', yesterday)])}
+    lab, reagent = LABORATORIES[0]
+    tests = []
+    for member in Staff.find([('site', 'in', [s.id for s in active])]):
+        if member.id not in done:
+            tests.append(StaffTest(site=member.site, staff=member,
+                    date=yesterday, result='negative',
+                    collected_at=dt.datetime.combine(
+                        yesterday, dt.time(7, 30)),
+                    institution=labs[reagent], reagent=reagent))
+    StaffTest.save(tests)
+    Site.click(active, 'plan_staff_tests')
+
+
 def load_day():
     """The work of today (data/demo_city/day.csv): a bus waiting for
     allocation, residents whose 14 days end today with their exit pair,
     a positive with its transfer to hospital requested, a transfer under
-    way; the results of the tests before today; a late daily report"""
+    way; the results of the tests before today; a late daily report; the
+    staff tests of yesterday and today"""
     Identifier = Model.get('party.identifier')
     Site = Model.get('quarantine.site')
     sites = {s.code: s for s in Site.find([])}
@@ -727,6 +753,7 @@ def load_day():
     if activated('quarantine_transfer'):
         transfer_under_way(scenes['transfer'], sites)
     late_daily_report(sites['DC02'])
+    staff_tests(sites, labs)
 
 
 # login, name, role, groups, site codes, area codes

@@ -369,6 +369,9 @@ METHODS = {
     'quarantine.room.put_in_service': _SITE_MANAGER,
     'quarantine.sample.resample': {'city_admin': 'A', 'medical_a': 'O'},
     'quarantine.stay.admit': dict(_SITE_MANAGER, clerk_a='O'),
+    'quarantine.stay.print_admission_notice': dict(_SITE_MANAGER, clerk_a='O'),
+    'quarantine.stay.print_commitment_letter': dict(
+        _SITE_MANAGER, clerk_a='O'),
     'quarantine.stay.verify': dict(_SITE_MANAGER, clerk_a='O'),
     'quarantine.stay.cancel': _SITE_MANAGER,
     'quarantine.stay.draft': _SITE_MANAGER,

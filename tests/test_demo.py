@@ -63,7 +63,8 @@ _FACTS = textwrap.dedent('''\
             'quarantine.transfer.line', 'quarantine.daily_report.submission',
             'res.user', 'account.account', 'account.fiscalyear',
             'account.period', 'company.company', 'quarantine.site',
-            'quarantine.room', 'quarantine.staff', 'purchase.purchase',
+            'quarantine.room', 'quarantine.staff', 'quarantine.staff.test',
+            'purchase.purchase',
             'quarantine.supply.contract', 'quarantine.supply.price']}
     print(json.dumps({
         'open_items': [i.rec_name for i in get(
@@ -95,6 +96,8 @@ _FACTS = textwrap.dedent('''\
             for t in Transfer.find([('state', '=', 'dispatched')])],
         'late_reports': [(s.site.code, str(s.date)) for s in Submission.find(
                 [('late', '=', True)])],
+        'staff_tests': sorted({(str(t.date), t.result) for t in get(
+                    'quarantine.staff.test').find([])}),
         'users': {u.login: sorted(g.id for g in u.groups)
             for u in User.find([('login', '!=', 'admin')])},
         'default_payable': bool(account_config.default_account_payable),
@@ -341,6 +344,16 @@ def test_late_daily_report(demo):
     "The report of two days ago, due yesterday at 09:00, submitted late"
     date = dt.date.today() - dt.timedelta(days=2)
     assert demo['first']['late_reports'] == [['DC02', str(date)]]
+
+
+def test_staff_tests(demo):
+    """The staff tests list is not empty at first login: yesterday's
+    negative, today's to take"""
+    today = dt.date.today()
+    assert demo['first']['staff_tests'] == [
+        [str(today - dt.timedelta(days=1)), 'negative'],
+        [str(today), 'pending']]
+    assert demo['first']['counts']['quarantine.staff.test'] > 0
 
 
 def test_logins(demo):

@@ -89,6 +89,10 @@ class Submission(ModelSQL, ModelView):
         help="Nothing moved at the site that day.")
     late = fields.Boolean("Late",
         help="Submitted after the deadline of the configuration.")
+    due_at = fields.Function(fields.DateTime("Due at",
+            help="The deadline of the report of the date: the configured "
+            "hour of the configured days later (09:00 of the next day)."),
+        'get_due_at')
 
     @classmethod
     def __setup__(cls):
@@ -99,6 +103,14 @@ class Submission(ModelSQL, ModelView):
                 'quarantine.msg_daily_report_submitted'),
             ]
         cls._order = [('date', 'DESC'), ('site', 'ASC'), ('id', 'DESC')]
+
+    @classmethod
+    def get_due_at(cls, submissions, name):
+        "The deadlines of the submissions' dates, the configuration read once"
+        Configuration = Pool().get('quarantine.configuration')
+        config = Configuration(1)
+        return {s.id: due_at(s.date, config.daily_report_hour,
+                config.daily_report_day_offset) for s in submissions}
 
     @classmethod
     def deadline(cls, date):

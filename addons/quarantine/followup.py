@@ -1,6 +1,7 @@
 # This file is part of the quarantine module.  See README.md for licensing.
-"""After release: health monitoring at home with tests on days 2 and 7,
-each with two specimens by different institutions with different reagents
+"""After release: health monitoring at home with tests on days 2 and 7
+(on a regime with post-release tests: the close contacts' centralised
+isolation), each with two specimens by different institutions with different reagents
 ("解除隔离后第2、第7天各'双采双检'1次", Henan L125), and for a regime with a
 home part (7 days in a site + 7 at home, Henan L19, Ruijin L5096) until the
 end of that part, with two specimens on its last day (Henan L21); followed
@@ -33,8 +34,11 @@ HOME_SPECIMENS = 2
 
 def home_test_days(regime):
     """The days after release of the home tests of a stay on `regime`: 2
-    and 7, and the last day of the regime's home monitoring"""
-    days = set(HOME_TEST_DAYS)
+    and 7 when the regime has post-release tests (close contacts, Henan
+    L125; not health monitoring nor secondary contacts), and the last day
+    of the regime's home monitoring (L21)"""
+    days = set(HOME_TEST_DAYS) if (
+        regime is None or regime.post_release_tests) else set()
     if regime and regime.home_monitoring_days:
         days.add(regime.home_monitoring_days)
     return sorted(days)
@@ -149,7 +153,7 @@ def notification_workbook(stays, followups):
                     community=community)])
         sheet['A1'].font = Font(bold=True, size=14)
         days = sorted({f.day for stay in residents
-                for f in followups[stay.id]} | set(HOME_TEST_DAYS))
+                for f in followups[stay.id]})
         sheet.append(["姓名", "身份证号", "联系电话", "隔离点", "解除日期",
                 "证明编号", "居家健康监测截止"]
             + [f"第{d}天检测（双采双检）" for d in days])

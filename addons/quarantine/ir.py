@@ -113,3 +113,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('quarantine.commission.export|generate_due',
                 "Generate the Health Commission's Lists"))
+        cls.method.selection.append(
+            ('quarantine.staff.test|plan_today',
+                "Plan the Staff Tests of the Day"))

@@ -3,7 +3,7 @@
 L126): the admission notice (入住告知书: the legal basis, the period, the
 rules of the stay, the test days, the rights, the site's contact) and the
 commitment letter (承诺书: what the resident promises, signed and dated),
-drawn by reports/papers.py; and the instructions after release that the
+drawn by reports/papers.py, offered by the form of the admitted stay; and the instructions after release that the
 release certificate carries (Henan L125, L559)."""
 from collections import defaultdict
 
@@ -11,8 +11,10 @@ from reports.identity import mask_identity
 from reports.papers import render_papers
 
 from trytond.i18n import gettext
+from trytond.model import ModelView
 from trytond.tools import grouped_slice
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import StayError
@@ -76,6 +78,33 @@ def format_test_days(tests):
             else 'quarantine.msg_paper_test_day', day=day, date=date)
         for (day, date), dual in sorted(
             days.items(), key=lambda i: (i[0][1], i[0][0])))
+
+
+class Stay(metaclass=PoolMeta):
+    """An admitted stay's form offers its papers: once *Admit* is pressed,
+    the form shows the buttons that print them"""
+    __name__ = 'quarantine.stay'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                name: {
+                    'invisible': Eval('state') != 'admitted',
+                    'icon': 'tryton-print',
+                    'depends': ['state'],
+                    } for name in [
+                    'print_admission_notice', 'print_commitment_letter']})
+
+    @classmethod
+    @ModelView.button_action('quarantine.report_admission_notice')
+    def print_admission_notice(cls, stays):
+        pass
+
+    @classmethod
+    @ModelView.button_action('quarantine.report_commitment_letter')
+    def print_commitment_letter(cls, stays):
+        pass
 
 
 class AdmissionPaper(PDFReport):

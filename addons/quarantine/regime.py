@@ -6,6 +6,14 @@ from trytond.transaction import Transaction
 
 from .exceptions import RegimeValidationError
 
+# The shipped regimes without tests after release (see regime.xml): the
+# post-release tests of days 2 and 7 follow the centralised isolation of
+# close contacts (Henan L125 「解除隔离后第2、第7天各“双采双检”1次」); the
+# secondary contacts' 7 days end with their day-7 pair (L125) and health
+# monitoring ends with its own pair (L21, L25), nothing after
+WITHOUT_POST_RELEASE_TESTS = {
+    'regime_health_monitoring', 'regime_secondary_contact'}
+
 
 class Regime(ModelSQL, ModelView):
     "Isolation Regime"
@@ -29,6 +37,9 @@ class Regime(ModelSQL, ModelView):
         help="The date that is protocol day 1.")
     home_monitoring_days = fields.Integer("Home Monitoring Days",
         help="Days of home monitoring after release (the 7 + 7 regime).")
+    post_release_tests = fields.Boolean("Post-Release Tests",
+        help="After release, tests at home on days 2 and 7, two specimens "
+        "each: the close contacts' centralised isolation (Henan L125).")
     description = fields.Text("Description", size=10000, translate=True)
 
     @classmethod
@@ -48,8 +59,12 @@ class Regime(ModelSQL, ModelView):
 
     @classmethod
     def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        added = not table_h.column_exist('post_release_tests')
         super().__register__(module_name)
         cls._migrate_health_monitoring(module_name)
+        if added:
+            cls._migrate_post_release_tests(module_name)
 
     @classmethod
     def _migrate_health_monitoring(cls, module_name):
@@ -75,6 +90,29 @@ class Regime(ModelSQL, ModelView):
                 where=(table.id == row[0]) & (table.test_days == '1,4,7')
                 & (table.duration_days == 7)
                 & (table.exit_dual_sampling == False)))  # noqa: E712
+
+    @classmethod
+    def _migrate_post_release_tests(cls, module_name):
+        """The column is new: every regime got the default (tests after
+        release, as all of them had), but the shipped health monitoring
+        (Henan L25) and secondary contacts (L125) regimes have none: their
+        records are noupdate, so their new value is written here"""
+        ModelData = Pool().get('ir.model.data')
+        table = cls.__table__()
+        data = ModelData.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*data.select(data.db_id,
+                where=(data.module == module_name)
+                & data.fs_id.in_(list(WITHOUT_POST_RELEASE_TESTS))
+                & (data.model == cls.__name__)))
+        ids = [i for i, in cursor if i is not None]
+        if ids:
+            cursor.execute(*table.update([table.post_release_tests], [False],
+                    where=table.id.in_(ids)))
+
+    @staticmethod
+    def default_post_release_tests():
+        return True
 
     @staticmethod
     def default_count_from():

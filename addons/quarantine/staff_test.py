@@ -1,12 +1,15 @@
 # This file is part of the quarantine module.  See README.md for licensing.
 """The daily tests of a site's staff (Chongqing L129: the staff of the
-isolation sites are tested once a day) and their roster"""
+isolation sites are tested once a day), planned every day by a scheduled
+job, a positive result alerting the site's medical staff and the
+administrators as a resident's does, and their roster"""
 from reports.roster import render_roster
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import without_check_access
 
 from .bounds import field_label, future_error
 from .exceptions import StaffTestError
@@ -76,9 +79,16 @@ class StaffTest(ModelSQL, ModelView):
         return f'{self.staff.rec_name} {self.date}'
 
     @classmethod
+    def create(cls, vlist):
+        tests = super().create(vlist)
+        cls.alert_positive([t for t in tests if t.result == 'positive'])
+        return tests
+
+    @classmethod
     def write(cls, *args):
         "A recorded result is not rewritten"
         actions = iter(args)
+        positive = []
         for tests, values in zip(actions, actions):
             if values.keys() & set(RECORDED):
                 for test in tests:
@@ -86,7 +96,35 @@ class StaffTest(ModelSQL, ModelView):
                         raise StaffTestError(gettext(
                                 'quarantine.msg_staff_test_recorded',
                                 test=test.rec_name))
+            if values.get('result') == 'positive':
+                positive.extend(tests)
         super().write(*args)
+        cls.alert_positive(cls.browse(positive))
+
+    @classmethod
+    def alert_positive(cls, tests):
+        """A positive staff result alerts, as a resident's does, the medical
+        staff and the administrators (those linked to sites: of the test's
+        site only), whoever recorded it"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        if not tests:
+            return
+        groups = [ModelData.get_id('quarantine', g)
+            for g in ['group_medical', 'group_admin']]
+        with without_check_access():
+            for user in User.search([('groups', 'in', groups)]):
+                sites = set(user.quarantine_sites)
+                concerned = [t for t in tests
+                    if not sites or t.site in sites]
+                if concerned:
+                    cls.notify_user(concerned, 'tryton-warning',
+                        gettext('quarantine.msg_staff_positive_alert',
+                            count=len(concerned)),
+                        description=', '.join(
+                            t.rec_name for t in concerned[:10]),
+                        user=user.id)
 
     @classmethod
     def validate_fields(cls, tests, field_names):
@@ -116,6 +154,17 @@ class StaffTest(ModelSQL, ModelView):
         return cls.search([
                 ('site', 'in', [s.id for s in sites]),
                 ('date', '=', date)])
+
+    @classmethod
+    def plan_today(cls):
+        """The scheduled job: plan today's tests of the active staff of
+        every active site, as the sites' *Plan Staff Tests* button does;
+        return them"""
+        pool = Pool()
+        Site = pool.get('quarantine.site')
+        Date = pool.get('ir.date')
+        sites = Site.search([('state', '=', 'active')])
+        return cls.plan(sites, Date.today()) if sites else []
 
 
 class Site(metaclass=PoolMeta):

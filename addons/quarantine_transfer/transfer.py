@@ -862,9 +862,19 @@ class Stay(metaclass=PoolMeta):
                     ('transfer.state', 'in', OPEN_STATES),
                     ], limit=1)
         if lines:
-            raise TransferError(gettext(
+            # the transfer is named only to a user who may read it
+            line, = lines
+            Transfer = pool.get('quarantine.transfer')
+            if readable(Transfer, [line.transfer.id]):
+                message = gettext(
+                    'quarantine_transfer.msg_person_two_transfers',
+                    person=line.person.rec_name,
+                    transfer=line.transfer.rec_name)
+            else:
+                message = gettext(
                     'quarantine_transfer.msg_fever_clinic_on_transfer',
-                    person=lines[0].person.rec_name))
+                    person=line.person.rec_name)
+            raise TransferError(message)
         cls.request_to_hospital(stays, positive=False)
 
     @classmethod

@@ -249,3 +249,21 @@ def test_blank_forms_are_one_form_stamped_on_each_sheet():
     assert len(reader.pages) == 4
     assert len({tuple(page['/Resources']['/XObject'])
             for page in reader.pages}) == 1
+
+
+def test_boarding_check_and_received_count():
+    """Each person's boarding check, the persons received and the reason of
+    a difference are on the three parts; left empty, they are written by
+    hand"""
+    form = make_form(3)
+    form['persons'][0]['boarding'] = '36.5℃'
+    form['persons'][1]['boarding'] = '37.8℃ 咳嗽、乏力'
+    form['received_count'] = '2'
+    form['count_mismatch_reason'] = '张伟2 登车前发热，送发热门诊'
+    text, = page_texts(render_handover([form]))
+    for expected in ['登车体温/症状', '36.5℃', '37.8℃ 咳嗽、乏力', '接收人数',
+            '人数差异原因', '张伟2 登车前发热，送发热门诊']:
+        assert text.count(expected) == 3, expected
+    text, = page_texts(render_handover([make_form(3)]))
+    assert text.count('接收人数') == 3
+    assert '℃' not in text

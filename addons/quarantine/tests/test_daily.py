@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase, active_site, admit_residents)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 
 
@@ -101,3 +102,41 @@ class DailyReportTestCase(ActivatedTestCase):
         self.assertIn("Late", rows[2][-1])
         result = self.run_report(today, [other])
         self.assertEqual(result.summary, "1 sites, 1 zero reports, 0 late.")
+
+    @with_transaction()
+    def test_list_shows_due_time_and_late(self):
+        """The list of the submissions shows each report's deadline (09:00
+        of D + 1 by default, as configured) and whether it came late; its
+        Late tab lists the late ones"""
+        pool = Pool()
+        Submission = pool.get('quarantine.daily_report.submission')
+        Configuration = pool.get('quarantine.configuration')
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        site = active_site(code='A1', rooms=1)
+        today = dt.date.today()
+        before_yesterday = today - dt.timedelta(days=2)
+        self.run_report(today, [site], submit=True)
+        self.run_report(before_yesterday, [site], submit=True)
+        view = Submission.fields_view_get(view_type='tree')
+        self.assertIn('name="due_at"', view['arch'])
+        self.assertIn('name="late"', view['arch'])
+        rows = Submission.search_read([], fields_names=['date', 'due_at',
+                'late'], order=[('date', 'ASC')])
+        self.assertEqual(
+            [(r['date'], r['due_at'], r['late']) for r in rows], [
+                (before_yesterday, dt.datetime.combine(
+                        before_yesterday + dt.timedelta(days=1),
+                        dt.time(9)), True),
+                (today, dt.datetime.combine(
+                        today + dt.timedelta(days=1), dt.time(9)), False)])
+        Configuration.write([Configuration(1)], {'daily_report_hour': 18,
+                'daily_report_day_offset': 0})
+        self.assertEqual(Submission(rows[1]['id']).due_at,
+            dt.datetime.combine(today, dt.time(18)))
+        action = ActWindow(ModelData.get_id(
+                'quarantine', 'act_daily_report_submission'))
+        tabs = {d.name: d.domain for d in action.act_window_domains}
+        self.assertEqual([s.date for s in Submission.search(
+                    PYSONDecoder().decode(tabs["Late"]))],
+            [before_yesterday])

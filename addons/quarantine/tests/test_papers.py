@@ -194,6 +194,80 @@ class PapersTestCase(ActivatedTestCase):
         self.assertIn(stay.certificate_number, text)
 
 
+class PapersOfferedTestCase(CityTestCase):
+    "The admitted stay's form offers its papers, as the web client shows it"
+
+    @classmethod
+    def setUpDatabase(cls):
+        super().setUpDatabase()
+        load_translations('quarantine')
+        ActionReport = Pool().get('ir.action.report')
+        cls.actions = {a.report_name: a.id for a in ActionReport.search([
+                    ('report_name', 'in', [f'quarantine.stay.{n}'
+                            for n in REPORTS])])}
+
+    def action_id(self, report):
+        return self.actions[f'quarantine.stay.{report}']
+
+    def test_admit_then_print(self):
+        """A clerk of A admits a stay from its form: the form then offers
+        *打印入住告知书* and *打印承诺书*, which print the resident's papers;
+        on a stay not admitted they are hidden, and pressed anyway the paper
+        is refused in Chinese, naming the stay, nothing logged"""
+        city = self.city
+        zh = {'language': 'zh_CN'}
+        admin = self.login('city_admin')
+        client = self.login('clerk_a')
+        person, = admin.model('party.party', 'create', [{'name': "入住甲"}])
+        room, = admin.model('quarantine.room', 'search', [
+                ('site', '=', city['sites']['a']),
+                ('state', '=', 'available')], 0, 1, None)
+        stay_id, = admin.model('quarantine.stay', 'create', [{
+                    'person': person, 'site': city['sites']['a'],
+                    'room': room, 'arrival_date': dt.date.today(),
+                    'exposure_date': dt.date.today() - dt.timedelta(days=1),
+                    }])
+        arch = client.model('quarantine.stay', 'fields_view_get', None,
+            'form', context=zh)['arch']
+        for name, label in [
+                ('print_admission_notice', "打印入住告知书"),
+                ('print_commitment_letter', "打印承诺书")]:
+            self.assertIn(f'name="{name}"', arch)
+            self.assertIn(label, arch)
+        # not admitted: the hidden button pressed anyway is refused, and
+        # the paper printed anyway is refused in Chinese; nothing logged
+        for name in ['print_admission_notice', 'print_commitment_letter']:
+            error = self.assertRefused(client.model, 'quarantine.stay',
+                name, [stay_id], context=zh)
+            self.assertIn("入住甲", error.message)
+        error = self.assertRefused(client.report,
+            'quarantine.stay.admission_notice', 'quarantine.stay',
+            [stay_id], {'action_id': self.action_id('admission_notice')},
+            context=zh)
+        self.assertIn("入住后方可打印", error.message)
+        self.assertIn("入住甲", error.message)
+        self.assertEqual(
+            admin.model('quarantine.access.log', 'search', []), [])
+        client.model('quarantine.stay', 'admit', [stay_id])
+        state, = client.model('quarantine.stay', 'read', [stay_id],
+            ['state'])
+        self.assertEqual(state['state'], 'admitted')
+        for name, report, title in [
+                ('print_admission_notice', 'admission_notice', "告知书"),
+                ('print_commitment_letter', 'commitment_letter', "承诺书")]:
+            with self.subTest(button=name):
+                # the button gives the client the report's action to run
+                action_id = client.model('quarantine.stay', name, [stay_id])
+                self.assertEqual(action_id, self.action_id(report))
+                extension, content, _, _ = client.report(
+                    f'quarantine.stay.{report}', 'quarantine.stay',
+                    [stay_id], {'action_id': action_id})
+                self.assertEqual(extension, 'pdf')
+                text = flat(bytes(content))
+                self.assertIn("入住甲", text)
+                self.assertIn(title, text)
+
+
 class PapersAccessTestCase(CityTestCase):
     "Who prints the papers, over JSON-RPC as the web client does"
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.test_bulk import arrival
@@ -223,6 +224,73 @@ class RegimesTestCase(ActivatedTestCase):
                     (t.planned_date - stay.release_date).days)
                 for t in stay.home_monitoring),
             [(2, 1, 2), (2, 2, 2), (7, 1, 7), (7, 2, 7)])
+
+    @with_transaction()
+    def test_no_post_release_tests_after_monitoring(self):
+        """The tests of days 2 and 7 after release follow the close
+        contacts' centralised isolation (Henan L125): a resident released
+        from health monitoring (L25) or from the secondary contacts' 7 days
+        (L125) has none, and their certificate and community sheet name
+        none; a regime an administrator gives them plans them"""
+        pool = Pool()
+        Regime = pool.get('quarantine.regime')
+        Certificate = pool.get(
+            'quarantine.stay.release_certificate', type='report')
+        Notify = pool.get('quarantine.stay.notify', type='wizard')
+        load_translations('quarantine')
+        self.labs()
+        self.assertEqual({r.code: r.post_release_tests
+                for r in Regime.search([])}, {
+                'centralized_14': True, 'close_contact_daily': True,
+                'centralized_7_home_7': True, 'home_isolation': True,
+                'health_monitoring': False, 'secondary_contact': False})
+        monitored = self.release(self.stay_on('health_monitoring', 6,
+                community="和平社区"))
+        secondary = self.release(self.stay_on('secondary_contact', 6,
+                name="乙", sequence='222', community="和平社区"))
+        for stay in [monitored, secondary]:
+            with self.subTest(regime=stay.regime.code):
+                self.assertEqual(stay.home_monitoring, ())
+                with Transaction().set_context(language='zh_CN'):
+                    _, content, _, _ = Certificate.execute([stay.id], {})
+                text = ''.join(page.extract_text() for page in
+                    PdfReader(io.BytesIO(bytes(content))).pages)
+                self.assertIn(stay.certificate_number, text)
+                self.assertIn("返家后配合社区做好健康监测", text)
+                self.assertNotIn("核酸检测（“双采双检”）", text)
+        session_id, _, _ = Notify.create()
+        wizard = Notify(session_id)
+        wizard.start.date_from = wizard.start.date_to = (
+            monitored.release_date)
+        wizard.start.site = None
+        self.assertEqual(wizard.transition_export(), 'result')
+        sheet = load_workbook(io.BytesIO(wizard.result.file))["和平社区"]
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[1][-1], "居家健康监测截止")
+        self.assertEqual(len(rows), 4)
+        # a regime given the tests after release plans them
+        Regime.write([monitored.regime], {'post_release_tests': True})
+        again = self.release(self.stay_on('health_monitoring', 6,
+                name="丙", sequence='333'))
+        self.assertEqual(sorted({t.day for t in again.home_monitoring}),
+            [2, 7])
+
+    @with_transaction()
+    def test_post_release_tests_upgrade(self):
+        """The upgrade that adds the flag leaves health monitoring and the
+        secondary contacts without tests after release, the other regimes
+        with them, as before"""
+        pool = Pool()
+        Regime = pool.get('quarantine.regime')
+        table = Regime.__table__()
+        cursor = Transaction().connection.cursor()
+        # the column as the upgrade adds it: the default on every row
+        cursor.execute(*table.update([table.post_release_tests], [True]))
+        Regime._migrate_post_release_tests('quarantine')
+        self.assertEqual(
+            sorted(r.code for r in Regime.search(
+                    [('post_release_tests', '=', False)])),
+            ['health_monitoring', 'secondary_contact'])
 
     @with_transaction()
     def test_post_release_pair_refused(self):

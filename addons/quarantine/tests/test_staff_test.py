@@ -5,9 +5,12 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.quarantine.tests.tools import (
-    ActivatedTestCase, active_site, create_party, savepoint)
+    ActivatedTestCase, active_site, create_party, load_translations,
+    savepoint)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 COLLECTED = dt.datetime(2022, 5, 10, 7, 30)
 
@@ -104,3 +107,77 @@ class StaffTestTestCase(ActivatedTestCase):
         self.assertEqual(roster['totals'], [("Staff", 2), ("Tested", 1)])
         extension, content, _, _ = Roster.execute([site.id], {})
         self.assertEqual((extension, bytes(content[:4])), ('pdf', b'%PDF'))
+
+    @with_transaction()
+    def test_scheduled_planning(self):
+        """The daily scheduled job plans today's test of the active staff of
+        every active site, as the sites' button does, once; a site not
+        active gets none"""
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        Site = pool.get('quarantine.site')
+        StaffTest = pool.get('quarantine.staff.test')
+        ModelData = pool.get('ir.model.data')
+        site = active_site(rooms=1)
+        standby = active_site(code='S2', rooms=1)
+        Site.write([standby], {'state': 'standby'})
+        self.staff(site)
+        self.staff(standby)
+        cron = Cron(ModelData.get_id('quarantine', 'cron_plan_staff_tests'))
+        self.assertEqual((cron.interval_number, cron.interval_type),
+            (1, 'days'))
+        today = pool.get('ir.date').today()
+        Cron.run_once([cron])
+        Cron.run_once([cron])
+        self.assertEqual(sorted((t.staff.party.name, t.site, t.date,
+                    t.result) for t in StaffTest.search([])), [
+                ("孙丽", site, today, 'pending'),
+                ("褚强", site, today, 'pending')])
+
+    @with_transaction()
+    def test_positive_alerts(self):
+        """A positive staff result alerts the site's medical staff and the
+        administrators, not another site's, and lists it under the
+        Positive tab; a positive without its collection time is refused in
+        Chinese and alerts nobody"""
+        pool = Pool()
+        Site = pool.get('quarantine.site')
+        StaffTest = pool.get('quarantine.staff.test')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        ActWindow = pool.get('ir.action.act_window')
+        load_translations('quarantine')
+        site = active_site(rooms=1)
+        other_site = active_site(code='S2', rooms=1)
+        medical = ModelData.get_id('quarantine', 'group_medical')
+        User.create([
+                {'login': 'medic', 'name': "Medic", 'groups': [
+                        ('add', [medical])],
+                    'quarantine_sites': [('add', [site.id])]},
+                {'login': 'other', 'name': "Other", 'groups': [
+                        ('add', [medical])],
+                    'quarantine_sites': [('add', [other_site.id])]},
+                ])
+        self.staff(site)
+        Site.plan_staff_tests([site])
+        doctor, = StaffTest.search([('staff.party.name', '=', "孙丽")])
+        notifications = Transaction().user_notifications
+        with Transaction().set_context(language='zh_CN'), \
+                self.assertRaises(UserError) as cm, savepoint():
+            StaffTest.write([doctor], {'result': 'positive'})
+        self.assertIn("孙丽", cm.exception.message)
+        self.assertIn("须同时填写采样时间", cm.exception.message)
+        self.assertEqual(StaffTest(doctor.id).result, 'pending')
+        self.assertEqual(notifications, [])
+        with Transaction().set_context(language='zh_CN'):
+            StaffTest.write([doctor], {'result': 'positive',
+                    'collected_at': COLLECTED})
+        alerts = {n.user.login: n.label for n in notifications}
+        self.assertIn('medic', alerts)
+        self.assertNotIn('other', alerts)
+        self.assertEqual(alerts['medic'], "核酸检测阳性：1名工作人员")
+        action = ActWindow(ModelData.get_id(
+                'quarantine', 'act_staff_test_form'))
+        tabs = {d.name: d.domain for d in action.act_window_domains}
+        self.assertEqual(StaffTest.search(
+                PYSONDecoder().decode(tabs["Positive"])), [doctor])

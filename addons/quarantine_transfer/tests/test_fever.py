@@ -8,9 +8,10 @@ from decimal import Decimal
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase, active_site, admit_residents, create_person,
-    savepoint)
+    load_translations, savepoint)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction, check_access
 
 from .test_transfer import transfer, vehicle
 
@@ -269,7 +270,8 @@ class FeverTestCase(ActivatedTestCase):
         self.assertTrue(move.positive_rules)
 
         with self.assertRaisesRegex(UserError,
-                r'"Resident 0" is already on an open transfer'):
+                r'"Resident 0" is already on the open transfer '
+                f'"{move.rec_name}"'):
             Stay.send_to_fever_clinic([stay])
         self.assertEqual(Transfer.search_count([]), 1)
 
@@ -278,3 +280,50 @@ class FeverTestCase(ActivatedTestCase):
         with self.assertRaisesRegex(UserError, r'is not admitted'):
             Stay.send_to_fever_clinic([Stay(other.id)])
         self.assertEqual(Transfer.search_count([]), 1)
+
+    @with_transaction()
+    def test_fever_clinic_refusal_names_readable_transfer(self):
+        """A resident already on an open transfer is not sent again: the
+        refusal, in Chinese, names that transfer to medical staff who may
+        read it, and never one of another site; nothing is requested"""
+        pool = Pool()
+        Stay = pool.get('quarantine.stay')
+        Transfer = pool.get('quarantine.transfer')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        load_translations('quarantine')
+        load_translations('quarantine_transfer')
+        here, there = active_site(rooms=2), active_site(code='S2', rooms=1)
+        mine, other = admit_residents(here, here.rooms)
+        doctor, = User.create([{'login': 'doctor', 'name': "医生",
+                    'groups': [('add', [ModelData.get_id(
+                                    'quarantine', 'group_medical')])],
+                    'quarantine_sites': [('add', [here.id])]}])
+        for stay in [mine, other]:
+            reading(stay, '38.2')
+        # mine: on a transfer from this site, which the doctor reads
+        from_here, = Transfer.create([{'origin': here.rec_name,
+                    'to_site': there.id, 'lines': [('create', [{
+                                    'person': mine.person.id,
+                                    'stay': mine.id}])]}])
+        # other: on a community's transfer to another site, not the
+        # doctor's to read
+        elsewhere, = Transfer.create([{'origin': "和平社区",
+                    'to_site': there.id, 'lines': [('create', [{
+                                    'person': other.person.id}])]}])
+        count = Transfer.search_count([])
+        for stay, expected, hidden in [
+                (mine, f'已在未完成的转运"{from_here.rec_name}"中', None),
+                (other, '已在未完成的转运单上', elsewhere.rec_name)]:
+            with self.subTest(stay=stay.rec_name):
+                with Transaction().set_user(doctor.id), check_access(), \
+                        Transaction().set_context(language='zh_CN'), \
+                        self.assertRaises(UserError) as cm, savepoint():
+                    Stay.send_to_fever_clinic([Stay(stay.id)])
+                message = cm.exception.message
+                self.assertIn(stay.person.rec_name, message)
+                self.assertIn(expected, message)
+                if hidden:
+                    self.assertNotIn(hidden, message)
+                self.assertEqual(Transfer.search_count([]), count)
+                self.assertEqual(Stay(stay.id).state, 'admitted')

@@ -1,13 +1,15 @@
 # This file is part of the quarantine_transfer module.  See README.md.
 import datetime as dt
+from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.quarantine.tests.tools import (
     ActivatedTestCase, active_site, create_party, create_person,
-    create_stay, savepoint)
+    create_stay, load_translations, savepoint)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 
 def vehicle(plate='豫A12345', seats=30, negative_pressure=False,
@@ -239,6 +241,51 @@ class TransferTestCase(ActivatedTestCase):
         blank_text = PdfReader(io.BytesIO(blank)).pages[0].extract_text()
         self.assertIn("社区留存联", blank_text)
         self.assertNotIn(move.number, blank_text)
+        for label in ["登车体温/症状", "接收人数", "人数差异原因"]:
+            self.assertIn(label, blank_text)
+
+    @with_transaction()
+    def test_handover_form_boarding_check_and_count(self):
+        """The handover form prints each person's boarding check
+        (temperature, symptoms: Henan L525) and the persons received with
+        the reason of a difference; a temperature out of range is refused
+        in Chinese and the form keeps the one recorded"""
+        import io
+        from pypdf import PdfReader
+        pool = Pool()
+        Transfer = pool.get('quarantine.transfer')
+        Line = pool.get('quarantine.transfer.line')
+        Handover = pool.get('quarantine.transfer.handover', type='report')
+        load_translations('quarantine')
+        load_translations('quarantine_transfer')
+        site = active_site(rooms=4)
+        persons = [create_person(f"登车{i}", sequence=f'{i:03d}')
+            for i in range(3)]
+        move = transfer(persons, to_site=site, vehicle=vehicle())
+        Transfer.request([move])
+        normal, coughing, unchecked = move.lines
+        Line.write([normal], {'boarding_temperature': Decimal('36.6')})
+        Line.write([coughing], {'boarding_temperature': Decimal('36.9'),
+                'boarding_symptoms': ['cough', 'fatigue']})
+        Transfer.write([move], {'received_count': 2,
+                'count_mismatch_reason': "登车2号留观"})
+
+        def form_text():
+            with Transaction().set_context(language='zh_CN'):
+                _, content, _, _ = Handover.execute([move.id], {})
+            return ''.join(p.extract_text() for p in PdfReader(
+                    io.BytesIO(content)).pages)
+        text = form_text()
+        for value in ["登车体温/症状", "36.6℃", "36.9℃ 咳嗽、乏力",
+                "接收人数", "人数差异原因", "登车2号留观"]:
+            self.assertEqual(text.count(value), 3, value)
+        with Transaction().set_context(language='zh_CN'), \
+                self.assertRaises(UserError) as cm, savepoint():
+            Line.write([normal], {'boarding_temperature': Decimal('63.6')})
+        self.assertIn("的上车体温须在30至45°C之间", cm.exception.message)
+        self.assertEqual(Line(normal.id).boarding_temperature,
+            Decimal('36.6'))
+        self.assertEqual(form_text(), text)
 
     @with_transaction()
     def test_positive_requests_transfer(self):
