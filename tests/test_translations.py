@@ -58,3 +58,16 @@ class TranslationsTestCase(unittest.TestCase):
             ["收件人", "街道", "信箱"])
         self.assertEqual(purchase['quotation_expire']['string'], "报价有效期")
         self.assertEqual(employee['active']['string'], "有效")
+
+    @with_transaction()
+    def test_button_state_message(self):
+        """Tryton's refusal of a hidden button called anyway reads in
+        Chinese: upstream's translation is fuzzy (and spoke of deleting),
+        the override replaces it"""
+        from trytond.i18n import gettext
+        load_language('zh_CN')
+        with Transaction().set_context(language='zh_CN'):
+            message = gettext('ir.msg_button_state_record',
+                button="打印入住告知书", record="入住甲", model="隔离人员")
+        self.assertEqual(message,
+            "不能对“隔离人员”的记录“入住甲”执行“打印入住告知书”。")
