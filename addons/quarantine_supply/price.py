@@ -213,12 +213,12 @@ class Product(metaclass=PoolMeta):
     def search_price_report_incomplete(cls, name, clause):
         Price = Pool().get('quarantine.supply.price')
         today = Pool().get('ir.date').today()
-        incomplete = {i: not priced or bool(missing)
-            for i, (priced, missing) in Price.report_gaps(today).items()}
+        incomplete = [i for i, (priced, missing)
+            in Price.report_gaps(today).items() if not priced or missing]
         _, operator, value = clause[:3]
-        wanted = (operator == '=') == bool(value)
-        return [('id', 'in', [i for i, v in incomplete.items()
-                    if v == wanted])]
+        if (operator == '=') == bool(value):
+            return [('id', 'in', incomplete)]
+        return [('id', 'not in', incomplete)]
 
 
 class Price(ModelSQL, ModelView):

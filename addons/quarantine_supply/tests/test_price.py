@@ -345,7 +345,8 @@ class PriceTestCase(ActivatedTestCase):
                 {'id': soap.id, 'price_report_incomplete': False}])
         self.assertEqual(Product.search(
                 [('price_report_incomplete', '=', False),
-                    ('id', 'in', [rice.id, oil.id, salt.id])]), [oil])
+                    ('id', 'in', [rice.id, oil.id, salt.id, soap.id])],
+                order=[('id', 'ASC')]), [oil, soap])
         # the missing price in, the list is empty
         record(rice, today, 9.9, "苏尔玛超市")
         record(salt, today, 2)
