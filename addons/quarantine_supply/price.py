@@ -360,16 +360,16 @@ class Price(ModelSQL, ModelView):
         price = cls.__table__()
         for sub in slices(list(result)):
             cursor.execute(*price.select(
-                    price.product, price.date, Coalesce(price.market, ''),
+                    price.product, price.date, price.market,
                     where=in_(price.product, sub)
                     & (price.date >= date - dt.timedelta(days=WEEK))
                     & (price.date <= date),
-                    group_by=[price.product, price.date,
-                        Coalesce(price.market, '')]))
+                    distinct=True))
             for product_id, day, market in cursor:
                 if isinstance(day, str):
                     day = dt.date.fromisoformat(day)
-                (today if day == date else week)[product_id].add(market)
+                (today if day == date else week)[product_id].add(
+                    market or '')
         for product_id in result:
             result[product_id] = (bool(today[product_id]),
                 sorted(week[product_id] - today[product_id]))
