@@ -166,6 +166,15 @@ _JOURNEYS = textwrap.dedent('''\
         ruijin.population] + [base64.b64encode(bytes(Report(name).execute(
                     [ruijin])[1])).decode() for name in [
             'quarantine.supply.plan.guidance', 'quarantine.supply.plan.sheet']]
+    # a site's stocking table: its lines (supplier, people, needed,
+    # ordered) and its PDF
+    out['site_plans'] = [[p.site.rec_name, p.population, [[
+                    l.supplier.rec_name if l.supplier else '', l.population,
+                    l.required - l.on_hand - l.incoming, l.to_order]
+                for l in p.lines], base64.b64encode(bytes(Report(
+                    'quarantine.supply.plan.guidance').execute([p])[1])
+                ).decode()]
+        for p in Plan.find([('scope', '=', 'site')])]
     login('dc01')
     Stay, Site = Model.get('quarantine.stay'), Model.get('quarantine.site')
     waiting = Stay.find([('state', '=', 'draft'), ('site', '=', None)])
@@ -505,3 +514,44 @@ def test_ruijin_stocking_table(demo):
         assert all(abs(a - b) <= 0.01 for a, b in zip(row[4:], cells[1:])), (
             row, cells)
     assert table[-1][3] == population
+
+
+def test_site_stocking_table(demo):
+    """A site's stocking table in the demo: each supermarket's row names
+    the site it feeds, not its communities, and the people it feeds (the
+    most of one product), the total the site's residents; an order raised
+    to the supermarket's minimum (a few residents' noodles) is noted with
+    its need"""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+    with open(REPO / 'data' / 'demo_city' / 'suppliers.csv',
+            encoding='utf-8', newline='') as f:
+        communities = {r['社区/村'] for r in csv.DictReader(f)
+            if r['社区/村']}
+    plans = demo['journeys']['site_plans']
+    assert len(plans) == 2
+    for site, population, lines, pdf in plans:
+        text = ''.join(p.extract_text() for p in PdfReader(io.BytesIO(
+                    base64.b64decode(pdf))).pages)
+        assert "保障对象" in text and "保障社区" not in text
+        assert not [c for c in communities if c in text], site
+        fed = {}
+        for supplier, people, _, _ in lines:
+            fed[supplier] = max(fed.get(supplier, 0), people)
+        assert max(fed.values()) == population
+        rows = [l for l in text.splitlines() if len(l.split()) > 2
+            and l.split()[0].isdigit() and l.split()[1] in fed]
+        assert len(rows) == len(fed), (site, rows)
+        for row in rows:
+            index, supplier, *rest = row.split()
+            assert ' '.join(rest).startswith(f"{site} {fed[supplier]} "), row
+        total = text[text.index("合计"):].split()
+        assert total[1] == str(population)
+        raised = [l for l in lines if l[3] > round(max(l[2], 0), 2) + 0.01]
+        assert raised, site  # the demo's sites are small
+        assert "按起订量订购" in text
+        notes = text[text.index("按起订量订购"):].replace("\n", "")
+        for supplier, _, _, _ in raised:
+            assert f"{supplier} " in notes, (site, supplier)

@@ -761,31 +761,64 @@ class StockingPlanReport(PDFReport):
         Weights print in kilograms to one decimal while every cell is below
         a tonne (a site's plan), in tonnes to three decimals (the kilogram)
         otherwise (a city's plan): nothing a supplier is asked for prints
-        as 0.00. A row's population is the most people the supplier feeds
-        with one product; the total is the plan's population.
+        as 0.00.
+
+        A row's population is the people the supplier feeds: at each place
+        it delivers to, the most people it feeds with one product, added
+        up over the places. A supplier feeding a site's 17 people their
+        grain and 9 of them their vegetables feeds 17; the one feeding the
+        other 8 their vegetables feeds 8. Two suppliers may feed the same
+        people different products, so the total is the plan's population,
+        not the rows' sum.
+
+        The third column says whom the supplier feeds. In a plan of the
+        population served (Ruijin's 附件1) it is the communities of the
+        supplier's contract (保障社区), whose people the row counts. In any
+        other plan the supplier feeds the plan's sites (or its warehouse),
+        not its communities: the column (保障对象) names the sites it
+        delivers to.
+
+        A cell is what the supplier is ordered, the same quantity as the
+        purchase; where the need is below the supplier's minimum order
+        quantity the order is raised to the minimum, and the notes under
+        the table give each such cell with its need (a site's noodles: 6.7
+        kg needed, 10.0 kg ordered).
 
         Laid out as Ruijin's 附件1: the suppliers in the order of their
-        contracts, each with the communities it serves, the products in the
-        order they were made (the shipped ones as Ruijin's columns)."""
+        contracts, the products in the order they were made (the shipped
+        ones as Ruijin's columns)."""
         pool = Pool()
         Uom = pool.get('product.uom')
         ModelData = pool.get('ir.model.data')
         tonne = Uom(ModelData.get_id('quarantine_supply', 'uom_tonne'))
         kilogram = Uom(ModelData.get_id('product', 'uom_kilogram'))
+        served = plan.population_source == 'served'
         products, suppliers = set(), {}
         quantities = defaultdict(float)
-        populations = defaultdict(int)
+        needs = defaultdict(float)
+        # {(supplier, place): people}; each supplier's places in line order
+        fed = defaultdict(int)
+        destinations = defaultdict(dict)
         for line in plan.lines:
             products.add(line.product)
             supplier = (line.supplier.rec_name if line.supplier
                 else gettext('quarantine_supply.msg_plan_no_supplier'))
             suppliers.setdefault(supplier, line.contract)
-            quantity = line.to_order
+            quantity = line.to_order or 0
+            need = max((line.required or 0) - (line.on_hand or 0)
+                - (line.incoming or 0), 0)
+            if quantity <= line.unit.round(need) + line.unit.rounding:
+                need = quantity  # ordered as needed, not at a minimum
             if line.unit.category == kilogram.category:
-                quantity = Uom.compute_qty(line.unit, quantity, kilogram,
-                    round=False)
+                quantity, need = (Uom.compute_qty(line.unit, q, kilogram,
+                        round=False) for q in [quantity, need])
             quantities[(supplier, line.product)] += quantity
-            populations[(supplier, line.product)] += line.population or 0
+            needs[(supplier, line.product)] += need
+            place = (line.site.rec_name if line.site
+                else line.warehouse.rec_name if line.warehouse else '')
+            destinations[supplier][place] = None
+            fed[(supplier, place)] = max(fed[(supplier, place)],
+                line.population or 0)
         products = sorted(products, key=lambda p: p.id)
         suppliers = sorted(suppliers.items(), key=lambda s: (
                 s[1] is None, s[1].id if s[1] else 0, s[0]))
@@ -794,23 +827,44 @@ class StockingPlanReport(PDFReport):
         weight_unit, digits = ((tonne, 3) if max(weights, default=0) >= 1000
             else (kilogram, 1))
         factor = 1000 if weight_unit == tonne else 1
-        columns, column_digits = [], []
+        columns, column_digits, column_units = [], [], []
         for product in products:
             if product.default_uom.category == kilogram.category:
                 unit, places = weight_unit, digits
             else:
-                unit, places = product.default_uom, product.default_uom.digits
+                unit, places = (product.default_uom,
+                    product.default_uom.digits)
             columns.append(f'{product.rec_name}({unit.symbol})')
             column_digits.append(places)
+            column_units.append(unit.symbol)
 
-        def cell(supplier, product, places):
-            quantity = quantities.get((supplier, product))
+        def value(figures, supplier, product, places):
+            quantity = figures.get((supplier, product))
             if quantity is None:
                 return None
             if product.default_uom.category == kilogram.category:
                 quantity /= factor
             return round(quantity, places)
-        return {
+
+        def whom(supplier, contract):
+            if served:
+                return '、'.join(c.name for c in contract.communities
+                    ) if contract else ''
+            return '、'.join(p for p in destinations[supplier] if p)
+
+        raised = []
+        for supplier, _ in suppliers:
+            for product, places, unit in zip(
+                    products, column_digits, column_units):
+                ordered = value(quantities, supplier, product, places)
+                need = value(needs, supplier, product, places)
+                if ordered is not None and need < ordered:
+                    raised.append(gettext(
+                            'quarantine_supply.msg_plan_guidance_raised',
+                            supplier=supplier, product=product.rec_name,
+                            need=f'{need:.{places}f}',
+                            ordered=f'{ordered:.{places}f}', unit=unit))
+        table = {
             'number': plan.number or '',
             'title': gettext('quarantine_supply.msg_plan_guidance_title'),
             'scope': cls.scope_name(plan),
@@ -823,14 +877,19 @@ class StockingPlanReport(PDFReport):
             'units': weight_unit.symbol,
             'rows': [{
                     'supplier': supplier,
-                    'communities': '、'.join(c.name
-                        for c in contract.communities) if contract else '',
-                    'population': max(populations.get((supplier, p), 0)
-                        for p in products),
-                    'quantities': [cell(supplier, p, places)
+                    'communities': whom(supplier, contract),
+                    'population': sum(fed[(supplier, p)]
+                        for p in destinations[supplier]),
+                    'quantities': [value(quantities, supplier, p, places)
                         for p, places in zip(products, column_digits)],
                     } for supplier, contract in suppliers],
+            'notes': gettext('quarantine_supply.msg_plan_guidance_minimum',
+                cells='；'.join(raised)) if raised else '',
             }
+        if not served:
+            table['labels'] = {'communities': gettext(
+                    'quarantine_supply.msg_plan_sheet_supplied')}
+        return table
 
     @classmethod
     def scope_name(cls, plan):
@@ -857,7 +916,8 @@ class StockingPlanSheet(WorkbookReport):
         # Ruijin's 附件1: 序号, 企业名称, 保障社区, 保障人数, the products
         sheet.append([gettext('quarantine_supply.msg_plan_sheet_index'),
                 gettext('quarantine_supply.msg_plan_sheet_enterprise'),
-                gettext('quarantine_supply.msg_plan_sheet_communities'),
+                table.get('labels', {}).get('communities') or gettext(
+                    'quarantine_supply.msg_plan_sheet_communities'),
                 gettext('quarantine_supply.msg_plan_sheet_population')]
             + table['products'])
         fixed = 4
@@ -869,6 +929,9 @@ class StockingPlanSheet(WorkbookReport):
         sheet.append([None,
                 gettext('quarantine_supply.msg_plan_sheet_total'), None,
                 table['population']] + totals)
+        if table['notes']:
+            sheet.append([])
+            sheet.append([table['notes']])
         for ws_row in sheet.iter_rows(min_row=3):
             for cell, places in zip(ws_row[fixed:], table['digits']):
                 cell.number_format = '0.' + '0' * places if places else '0'

@@ -165,6 +165,19 @@ class Product(metaclass=PoolMeta):
             help="The grade of the latest price rise of the product (the "
             "most severe when several markets report that day)."),
         'get_price_grade', searcher='search_price_grade')
+    price_reported = fields.Function(fields.Boolean("Priced Today",
+            help="A monitored necessity with a price of today."),
+        'get_price_report')
+    price_missing_markets = fields.Function(fields.Char(
+            "Markets Not Reported",
+            help="The markets that priced it in the week before and have "
+            "not priced it today."),
+        'get_price_report')
+    price_report_incomplete = fields.Function(fields.Boolean(
+            "Price Report Incomplete",
+            help="A monitored necessity not priced today, or not by every "
+            "market that priced it in the week before."),
+        'get_price_report', searcher='search_price_report_incomplete')
 
     @classmethod
     def get_price_grade(cls, products, name):
@@ -176,6 +189,37 @@ class Product(metaclass=PoolMeta):
     def search_price_grade(cls, name, clause):
         Price = Pool().get('quarantine.supply.price')
         return grade_domain(Price.latest_grades(), clause)
+
+    @classmethod
+    def get_price_report(cls, products, names):
+        Price = Pool().get('quarantine.supply.price')
+        today = Pool().get('ir.date').today()
+        gaps = Price.report_gaps(today)
+        city = gettext('quarantine_supply.msg_price_city_market')
+        result = {name: {} for name in names}
+        for product in products:
+            priced, missing = gaps.get(product.id, (None, []))
+            values = {
+                'price_reported': bool(priced),
+                'price_missing_markets': '、'.join(
+                    m or city for m in missing) or None,
+                'price_report_incomplete': priced is not None and (
+                    not priced or bool(missing)),
+                }
+            for name in names:
+                result[name][product.id] = values[name]
+        return result
+
+    @classmethod
+    def search_price_report_incomplete(cls, name, clause):
+        Price = Pool().get('quarantine.supply.price')
+        today = Pool().get('ir.date').today()
+        incomplete = [i for i, (priced, missing)
+            in Price.report_gaps(today).items() if not priced or missing]
+        _, operator, value = clause[:3]
+        if (operator == '=') == bool(value):
+            return [('id', 'in', incomplete)]
+        return [('id', 'not in', incomplete)]
 
 
 class Price(ModelSQL, ModelView):
@@ -307,6 +351,38 @@ class Price(ModelSQL, ModelView):
     def search_grade(cls, name, clause):
         return grade_domain(
             {i: t.grade for i, t in cls.trends().items()}, clause)
+
+    @classmethod
+    def report_gaps(cls, date):
+        """Return {product id: (priced, [market])} of the monitored
+        necessities on date: whether it has a price of the date, and the
+        markets ('' for the city's price) that priced it in the week before
+        and not on the date. The daily report is complete when every
+        monitored necessity is priced, by every market that priced it in
+        the week (its weekly rise needs both prices)."""
+        pool = Pool()
+        Product = pool.get('product.product')
+        cursor = Transaction().connection.cursor()
+        products = Product.search([('template.price_monitored', '=', True)])
+        result = {p.id: (False, set()) for p in products}
+        today, week = defaultdict(set), defaultdict(set)
+        price = cls.__table__()
+        for sub in slices(list(result)):
+            cursor.execute(*price.select(
+                    price.product, price.date, price.market,
+                    where=in_(price.product, sub)
+                    & (price.date >= date - dt.timedelta(days=WEEK))
+                    & (price.date <= date),
+                    distinct=True))
+            for product_id, day, market in cursor:
+                if isinstance(day, str):
+                    day = dt.date.fromisoformat(day)
+                (today if day == date else week)[product_id].add(
+                    market or '')
+        for product_id in result:
+            result[product_id] = (bool(today[product_id]),
+                sorted(week[product_id] - today[product_id]))
+        return result
 
     @classmethod
     def latest_grades(cls, product_ids=None, date=None):

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from trytond.exceptions import UserError
 from trytond.modules.quarantine.tests.test_release import pdf_text
 from trytond.modules.quarantine.tests.tools import (
-    ActivatedTestCase, active_site, create_party)
+    ActivatedTestCase, active_site, create_party, load_translations)
 from trytond.modules.quarantine_supply.supplier_import import (
     SUPPLIER_COLUMNS, import_suppliers, read_suppliers)
 from trytond.modules.quarantine_supply.tests.test_supply import (
@@ -19,6 +19,7 @@ from trytond.modules.quarantine_supply.tests.test_supply import (
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 from trytond.modules.company.tests import create_company, set_company
 
@@ -367,8 +368,10 @@ class LogisticsTestCase(ActivatedTestCase):
             # 国光超市 feeds all 24 their noodles, 君和超市 8 their grain
             self.assertEqual(rows["国光超市"][3], 24)
             self.assertEqual(rows["君和超市"][3], 8)
-            self.assertEqual(rows["国光超市"][2],
-                "解放路社区、绵江社区、红都大道社区")
+            # they feed the site, not their communities
+            self.assertEqual(header[2], "Supplied")
+            self.assertEqual(rows["国光超市"][2], site.rec_name)
+            self.assertEqual(rows["君和超市"][2], site.rec_name)
             self.assertEqual(rows["国光超市"][grain], 94.1)
             self.assertEqual(rows["君和超市"][grain], 49.9)
             self.assertEqual(rows["Total"][3], 24)
@@ -382,6 +385,58 @@ class LogisticsTestCase(ActivatedTestCase):
             # 28327 people x 0.4 kg x 15 days
             self.assertEqual(row['quantities'][table['products'].index(
                         "Grain(t)")], 169.962)
+
+    @with_transaction()
+    def test_site_table_feeds_the_site(self):
+        """A 10-person site's table (Ruijin's supermarkets, 15 days): each
+        row names the site it feeds, not the supermarket's communities, and
+        the people it feeds; the cells raised to a minimum order quantity
+        are told in the notes with their need"""
+        pool = Pool()
+        Guidance = pool.get('quarantine.supply.plan.guidance', type='report')
+        Sheet = pool.get('quarantine.supply.plan.sheet', type='report')
+        load_translations('quarantine_supply')
+        with self.company():
+            self.ruijin()
+            site = active_site(rooms=2)
+            record = self.computed(site, 10)
+            noodles = norms()['Noodles'].product
+            # 10 x 0.0275 kg x 15 days = 4.1 kg of noodles; 国光超市 takes
+            # no order below 5 kg
+            self.assertEqual([(l.required, l.to_order) for l in record.lines
+                    if l.product == noodles], [(4.12, 5)])
+        with self.company(), Transaction().set_context(language='zh_CN'):
+            _, content, _, _ = Guidance.execute([record.id], {})
+            text = pdf_text(content)
+            self.assertIn("保障对象", text)
+            self.assertNotIn("保障社区", text)
+            for community in ["解放路社区", "绵江社区", "竹岗村", "金星村"]:
+                self.assertNotIn(community, text)
+            # 国光超市 feeds all 10 (grain, noodles...); 君和超市 the
+            # vegetables of 3 of them (15036 of 43363 people served)
+            lines = text.splitlines()
+            for row in [f"1 国光超市 {site.rec_name} 10 ",
+                    f"2 君和超市 {site.rec_name} 3 "]:
+                self.assertTrue(any(l.startswith(row) for l in lines), row)
+            total = text[text.index("合计"):].split()
+            self.assertEqual(total[1], "10")
+            self.assertIn("按起订量订购", text)
+            self.assertIn("国光超市 面条 需 4.1 kg，订 5.0 kg", text)
+            self.assertNotIn("粮食 需", text)  # 60 kg, above 25 kg
+
+            _, content, _, _ = Sheet.execute([record.id], {})
+            table = load_workbook(io.BytesIO(content)).worksheets[0]
+            self.assertEqual([c.value for c in table[2]][:4],
+                ["序号", "企业名称", "保障对象", "保障人数"])
+            rows = {r[1]: r for r in table.iter_rows(min_row=3,
+                    values_only=True) if r[1]}
+            self.assertEqual(rows["国光超市"][2:4], (site.rec_name, 10))
+            self.assertEqual(rows["君和超市"][2:4], (site.rec_name, 3))
+            self.assertEqual(rows["合计"][3], 10)
+            notes = [r[0] for r in table.iter_rows(min_row=3,
+                    values_only=True) if r[0] and not r[1]]
+            self.assertEqual(len(notes), 1)
+            self.assertIn("国光超市 面条 需 4.1 kg，订 5.0 kg", notes[0])
 
 
 def eval_domain(domain):

@@ -9,10 +9,12 @@ from trytond.model.exceptions import (
     DomainValidationError, SQLConstraintError)
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.quarantine.tests.tools import (
-    TODAY, ActivatedTestCase, active_site, savepoint, xlsx)
+    TODAY, ActivatedTestCase, active_site, load_translations, savepoint,
+    xlsx)
 from trytond.modules.quarantine_supply.price import (
     COLUMNS, read_prices, template_workbook)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
@@ -303,6 +305,52 @@ class PriceTestCase(ActivatedTestCase):
         self.assertEqual(row[4], 16)
         self.assertAlmostEqual(row[6], 0.6)
         self.assertEqual(row[7], "Major")
+
+    @with_transaction()
+    def test_price_report_incomplete_today(self):
+        """The list of the monitored necessities the day's price report
+        lacks (R L2684): one not priced today, one a market priced in the
+        week and not today; the complete one and the unmonitored one are
+        not listed"""
+        pool = Pool()
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        Product = pool.get('product.product')
+        today = pool.get('ir.date').today()
+        load_translations('quarantine_supply')
+        rice, oil, salt = (monitored(n) for n in ["大米", "食用油", "食盐"])
+        soap = monitored("肥皂", monitored=False)
+        record(rice, today - dt.timedelta(days=7), 10, "国光超市")
+        record(rice, today, 10.5, "国光超市")
+        record(rice, today - dt.timedelta(days=3), 9.8, "苏尔玛超市")
+        record(oil, today, 16.8, "国光超市")
+        record(oil, today - dt.timedelta(days=8), 16.8, "苏尔玛超市")
+        record(salt, today - dt.timedelta(days=1), 2)
+        with Transaction().set_context(language='zh_CN'):
+            action = ActWindow(ModelData.get_id(
+                    'quarantine_supply', 'act_price_report_incomplete'))
+            domain = PYSONDecoder({}).decode(action.pyson_domain)
+            self.assertEqual(action.name, "今日价格未报齐品种")
+            listed = Product.search(domain, order=[('id', 'ASC')])
+            self.assertEqual(listed, [rice, salt])
+            rows = Product.read([p.id for p in listed],
+                ['price_reported', 'price_missing_markets'])
+            self.assertEqual([(r['price_reported'],
+                        r['price_missing_markets']) for r in rows],
+                [(True, "苏尔玛超市"), (False, "全市")])
+        # oil: 苏尔玛超市's price is older than a week; soap unmonitored
+        self.assertEqual(Product.read([oil.id, soap.id],
+                ['price_report_incomplete']), [
+                {'id': oil.id, 'price_report_incomplete': False},
+                {'id': soap.id, 'price_report_incomplete': False}])
+        self.assertEqual(Product.search(
+                [('price_report_incomplete', '=', False),
+                    ('id', 'in', [rice.id, oil.id, salt.id, soap.id])],
+                order=[('id', 'ASC')]), [oil, soap])
+        # the missing price in, the list is empty
+        record(rice, today, 9.9, "苏尔玛超市")
+        record(salt, today, 2)
+        self.assertEqual(Product.search(domain), [])
 
     @with_transaction()
     def test_daily_report_from_site(self):

@@ -19,6 +19,7 @@ from trytond.modules.quarantine.tests.tools import (
     TODAY, ActivatedTestCase, active_site, admit_residents, create_party,
     savepoint)
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
@@ -588,6 +589,37 @@ class SupplyTestCase(ActivatedTestCase):
             grain, = [r for r in rows[1:] if r[3] == "Grain"]
             self.assertEqual(grain[5:7], (600, 600))
             self.assertEqual(grain[9], 1)
+
+    @with_transaction()
+    def test_lists_open_on_all(self):
+        """The stocking plans, dispatches and allocation requests open on
+        their All tab, newest first (the client opens the first tab): a
+        computed plan shows there, not behind an empty Draft tab; no list
+        of the module opens on its drafts"""
+        pool = Pool()
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        Plan = pool.get('quarantine.supply.plan')
+        with self.company():
+            site = active_site(rooms=2)
+            contract("国光超市", [n.product for n in norms().values()])
+            older = plan(site, population=10)
+            record = plan(site, population=20)
+            Plan.compute([record])
+        for name in ['act_plan_form', 'act_dispatch_form',
+                'act_allocation_form']:
+            action = ActWindow(ModelData.get_id('quarantine_supply', name))
+            self.assertEqual(action.domains[0][:2], ('All', '[]'), name)
+        action = ActWindow(ModelData.get_id(
+                'quarantine_supply', 'act_plan_form'))
+        first = PYSONDecoder({}).decode(action.domains[0][1])
+        self.assertEqual(Plan.search(first), [record, older])
+        windows = [w for w in ActWindow.search([
+                    ('res_model', 'like', 'quarantine.supply.%')])
+            if w.act_window_domains]
+        self.assertGreaterEqual(len(windows), 8)
+        for window in windows:
+            self.assertNotIn("draft", window.domains[0][1], window.name)
 
     @with_transaction()
     def test_plan_refusals(self):
