@@ -421,12 +421,16 @@ def city_plans(bench, pool, transaction, cities):
     def every_supermarket():
         """Every contract serving every site: each site's products shared
         among the 8 supermarkets (the worst case, 8 lines a product)"""
-        # the relation's rows searched in the database: after a rollback
-        # the contracts' sites read from the transaction's cache were
-        # those of the rolled-back write
-        ContractSite = pool.get('quarantine.supply.contract-quarantine.site')
-        ContractSite.delete(ContractSite.search(
-                [('contract.kind', '=', 'supermarket')]))
+        # in SQL: the transaction is reused after a rollback, and trytond
+        # keeps the records it deleted before as deleted (a second delete
+        # found nothing to delete)
+        Contract = pool.get('quarantine.supply.contract')
+        relation = pool.get(
+            'quarantine.supply.contract-quarantine.site').__table__()
+        supermarkets = [c.id for c in Contract.search(
+                [('kind', '=', 'supermarket')])]
+        transaction.connection.cursor().execute(*relation.delete(
+                where=relation.contract.in_(supermarkets)))
 
     for label, areas, prepare in [
             (f"city plan ({sites} sites' warehouses), compute",
